@@ -1,0 +1,41 @@
+# consult: `make run` serves the demo, `make test` runs the whole suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run test lint format translations clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: $(BIN)/python setup.cfg pyproject.toml
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+translations: $(VENV)/.installed
+	$(FLASK) translate compile >/dev/null
+
+run: $(VENV)/.installed translations
+	$(FLASK) db upgrade
+	$(FLASK) seed-demo
+	@echo "Demo logins (role, pseudonym, password):"
+	@cat instance/demo-logins.txt 2>/dev/null || echo "  (none recorded)"
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+test: $(VENV)/.installed translations
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.installed
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) instance/consult.db* .pytest_cache

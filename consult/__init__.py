@@ -1,0 +1,99 @@
+"""consult: one-day online youth consultations for ITU's Child Online Protection work."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from .config import PROJECT_DIR, load_config
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        template_folder=str(PROJECT_DIR / "templates"),
+        static_folder=str(PROJECT_DIR / "static"),
+        instance_path=str(PROJECT_DIR / "instance"),
+    )
+    load_config(app, config)
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_template_helpers(app)
+    register_commands(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from . import i18n
+    from .auth.services import load_user
+    from .extensions import babel, csrf, db, login_manager, migrate
+
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
+        _prepare_sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"])
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_DIR / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = i18n.LOGIN_MESSAGE
+    login_manager.session_protection = "strong"
+    login_manager.user_loader(load_user)
+
+
+def _prepare_sqlite_file(uri: str) -> None:
+    from pathlib import Path
+
+    path = uri.removeprefix("sqlite:///")
+    if path and path != ":memory:":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+
+
+@event.listens_for(Engine, "connect")
+def _configure_sqlite(dbapi_connection, connection_record) -> None:
+    """WAL for concurrent readers, foreign keys enforced, and patience under write load."""
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+
+def register_blueprints(app: Flask) -> None:
+    from .auth.views import bp as auth_bp
+    from .consultations.views import bp as consultations_bp
+    from .moderation.views import bp as moderation_bp
+    from .secretariat.views import bp as secretariat_bp
+
+    app.register_blueprint(consultations_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(moderation_bp, url_prefix="/moderation")
+    app.register_blueprint(secretariat_bp, url_prefix="/secretariat")
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from .errors import register
+
+    register(app)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from . import i18n
+    from .auth.services import AGE_BAND_LABELS
+    from .text import description_markup
+
+    i18n.register_template_helpers(app)
+    app.jinja_env.filters["description"] = description_markup
+    app.jinja_env.globals["age_band_label"] = lambda code: AGE_BAND_LABELS.get(code, code)
+
+
+def register_commands(app: Flask) -> None:
+    from .cli import register
+
+    register(app)

@@ -1,0 +1,85 @@
+"""Sign-up and login forms."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, IntegerField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, ValidationError
+
+from ..config import LANGUAGES
+from ..text import clean_single_line
+from .services import pseudonym_taken
+
+PSEUDONYM_MIN, PSEUDONYM_MAX = 3, 40
+PASSWORD_MIN, PASSWORD_MAX = 8, 128
+_PSEUDONYM_PUNCTUATION = frozenset(" -_.'")
+
+
+def validate_pseudonym_characters(pseudonym: str) -> None:
+    """Letters and digits of any script, spaces and a little punctuation."""
+    for char in pseudonym:
+        if char in _PSEUDONYM_PUNCTUATION:
+            continue
+        if unicodedata.category(char)[0] not in ("L", "N", "M"):
+            raise ValidationError(_l("Use only letters, numbers, spaces and - _ . ' in your pseudonym."))
+    if not any(unicodedata.category(char)[0] in ("L", "N") for char in pseudonym):
+        raise ValidationError(_l("Your pseudonym needs at least one letter or number."))
+
+
+class SignupForm(FlaskForm):
+    pseudonym = StringField(
+        _l("Pseudonym"),
+        filters=[clean_single_line],
+        validators=[
+            DataRequired(_l("Choose a pseudonym.")),
+            Length(
+                PSEUDONYM_MIN,
+                PSEUDONYM_MAX,
+                _l("Your pseudonym must be %(min)d to %(max)d characters long."),
+            ),
+        ],
+        description=_l("Not your real name. Other people will see it next to your answers."),
+    )
+    password = PasswordField(
+        _l("Password"),
+        validators=[
+            DataRequired(_l("Choose a password.")),
+            Length(
+                PASSWORD_MIN,
+                PASSWORD_MAX,
+                _l("Your password must be %(min)d to %(max)d characters long."),
+            ),
+        ],
+        description=_l("At least 8 characters. A few words you will remember work well."),
+    )
+    age = IntegerField(
+        _l("How old are you?"),
+        validators=[
+            InputRequired(_l("Tell us your age in years.")),
+            NumberRange(1, 120, _l("Enter your age in years, for example 15.")),
+        ],
+        description=_l("We only keep your age group, never your exact age."),
+    )
+    country = SelectField(_l("Country where you live"), validators=[DataRequired()])
+    language = SelectField(_l("Language"), choices=[(code, code) for code in LANGUAGES])
+    consent = BooleanField(
+        _l("I have read the privacy notice and I agree to take part."),
+        validators=[DataRequired(_l("You need to agree to the privacy notice to take part."))],
+    )
+
+    def validate_pseudonym(self, field) -> None:
+        validate_pseudonym_characters(field.data)
+        if pseudonym_taken(field.data):
+            raise ValidationError(_l("This pseudonym is already taken. Please choose another one."))
+
+
+class LoginForm(FlaskForm):
+    username = StringField(_l("Pseudonym"), validators=[DataRequired(_l("Enter your pseudonym."))])
+    password = PasswordField(_l("Password"), validators=[DataRequired(_l("Enter your password."))])
+
+
+class LanguageForm(FlaskForm):
+    lang = SelectField(choices=[(code, code) for code in LANGUAGES])

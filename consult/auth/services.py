@@ -1,0 +1,149 @@
+"""Accounts: pseudonyms, passwords, age bands and sign-up."""
+
+from __future__ import annotations
+
+import secrets
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from .. import clock
+from ..extensions import db
+from ..models import Role, User
+from ..text import pseudonym_key
+
+# (code, lowest age, highest age or None, label). Only the band is stored, never the age.
+AGE_BANDS = (
+    ("u13", 0, 12, _l("under 13")),
+    ("13-15", 13, 15, _l("13–15")),
+    ("16-17", 16, 17, _l("16–17")),
+    ("18-24", 18, 24, _l("18–24")),
+    ("25+", 25, None, _l("25 or older")),
+)
+AGE_BAND_LABELS = {code: label for code, _low, _high, label in AGE_BANDS}
+
+_ADJECTIVES = (
+    "Brave", "Bright", "Calm", "Clever", "Curious", "Gentle", "Happy", "Kind", "Lucky",
+    "Mighty", "Quick", "Quiet", "Sunny", "Swift", "Wise", "Bold", "Cheerful", "Daring",
+)  # fmt: skip
+_ANIMALS = (
+    "Otter", "Falcon", "Panda", "Dolphin", "Fox", "Owl", "Tiger", "Koala", "Heron", "Lynx",
+    "Turtle", "Zebra", "Badger", "Camel", "Gazelle", "Penguin", "Robin", "Whale",
+)  # fmt: skip
+
+
+def age_band_for(age: int) -> str:
+    for code, low, high, _label in AGE_BANDS:
+        if age >= low and (high is None or age <= high):
+            return code
+    raise ValueError(age)
+
+
+def _hasher() -> PasswordHasher:
+    config = current_app.config
+    return PasswordHasher(
+        time_cost=config["ARGON2_TIME_COST"],
+        memory_cost=config["ARGON2_MEMORY_COST"],
+        parallelism=config["ARGON2_PARALLELISM"],
+    )
+
+
+def hash_password(password: str) -> str:
+    return _hasher().hash(password)
+
+
+# Verified against when the pseudonym is unknown, so timing does not reveal which accounts exist.
+_DUMMY_HASH: dict[tuple, str] = {}
+
+
+def _dummy_hash() -> str:
+    key = (current_app.config["ARGON2_TIME_COST"], current_app.config["ARGON2_MEMORY_COST"])
+    if key not in _DUMMY_HASH:
+        _DUMMY_HASH[key] = hash_password(secrets.token_hex(16))
+    return _DUMMY_HASH[key]
+
+
+def verify_password(user: User | None, password: str) -> bool:
+    stored = user.password_hash if user is not None and user.password_hash else _dummy_hash()
+    try:
+        _hasher().verify(stored, password)
+    except (VerificationError, InvalidHashError):
+        return False
+    return user is not None and user.password_hash is not None
+
+
+def find_user(pseudonym: str) -> User | None:
+    return db.session.scalar(select(User).where(User.pseudonym_key == pseudonym_key(pseudonym)))
+
+
+def pseudonym_taken(pseudonym: str) -> bool:
+    return find_user(pseudonym) is not None
+
+
+def suggest_pseudonym() -> str:
+    """A friendly, free pseudonym such as "Brave Otter 47"."""
+    rng = secrets.SystemRandom()
+    for _ in range(20):
+        candidate = f"{rng.choice(_ADJECTIVES)} {rng.choice(_ANIMALS)} {rng.randint(10, 99)}"
+        if not pseudonym_taken(candidate):
+            return candidate
+    return f"{rng.choice(_ADJECTIVES)} {rng.choice(_ANIMALS)} {rng.randint(1000, 999999)}"
+
+
+def load_user(user_id: str) -> User | None:
+    try:
+        return db.session.get(User, int(user_id))
+    except (TypeError, ValueError):
+        return None
+
+
+def authenticate(pseudonym: str, password: str) -> User | None:
+    user = find_user(pseudonym)
+    if verify_password(user, password) and user.active:
+        return user
+    return None
+
+
+def create_user(
+    pseudonym: str,
+    password: str | None,
+    role: Role = Role.PARTICIPANT,
+    *,
+    age_band: str | None = None,
+    country: str | None = None,
+    locale: str = "en",
+    consent_version: str | None = None,
+    external_ref: str | None = None,
+    active: bool = True,
+) -> User:
+    user = User(
+        pseudonym=pseudonym,
+        pseudonym_key=pseudonym_key(pseudonym),
+        password_hash=hash_password(password) if password else None,
+        role=role,
+        age_band=age_band,
+        country=country,
+        locale=locale,
+        consent_version=consent_version,
+        consented_at=clock.utcnow() if consent_version else None,
+        external_ref=external_ref,
+        active=active,
+    )
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def register_participant(pseudonym: str, password: str, age: int, country: str, locale: str) -> User:
+    return create_user(
+        pseudonym,
+        password,
+        Role.PARTICIPANT,
+        age_band=age_band_for(age),
+        country=country,
+        locale=locale,
+        consent_version=current_app.config["PRIVACY_NOTICE_VERSION"],
+    )

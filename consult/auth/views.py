@@ -1,0 +1,98 @@
+"""Sign-up, login, logout, the language switcher and the privacy notice."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, make_response, redirect, render_template, request, session
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+
+from ..extensions import db
+from ..i18n import LANGUAGE_COOKIE, country_choices, current_language, language_name
+from ..navigation import safe_next
+from .forms import LanguageForm, LoginForm, SignupForm
+from .services import authenticate, register_participant, suggest_pseudonym
+
+bp = Blueprint("auth", __name__)
+
+
+def _start_session(user) -> None:
+    # A fresh session at every login: nothing from before the login carries over.
+    session.clear()
+    login_user(user, remember=False)
+
+
+@bp.route("/signup", methods=["GET", "POST"])
+def signup():
+    if current_user.is_authenticated:
+        return redirect(safe_next())
+    form = SignupForm()
+    form.country.choices = [("", _("Choose your country")), *country_choices(current_language())]
+    form.language.choices = _language_choices()
+    if request.method == "GET":
+        form.pseudonym.data = suggest_pseudonym()
+        form.language.data = current_language()
+    elif form.age.data is not None and 0 < form.age.data < current_app.config["MIN_AGE"]:
+        # Nothing of what was typed is kept.
+        return render_template("auth/too_young.html", min_age=current_app.config["MIN_AGE"])
+    elif form.validate():
+        user = register_participant(
+            form.pseudonym.data, form.password.data, form.age.data, form.country.data, form.language.data
+        )
+        db.session.commit()
+        _start_session(user)
+        flash(_("Welcome, %(name)s! You can now answer open consultations.", name=user.pseudonym), "success")
+        response = redirect(safe_next())
+        response.set_cookie(LANGUAGE_COOKIE, user.locale, max_age=365 * 24 * 3600, samesite="Lax")
+        return response
+    status = 422 if request.method == "POST" else 200
+    return render_template("auth/signup.html", form=form), status
+
+
+def _language_choices():
+    return [(code, language_name(code)) for code in current_app.config["LANGUAGES"]]
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(safe_next())
+    form = LoginForm()
+    status = 200
+    if form.validate_on_submit():
+        user = authenticate(form.username.data, form.password.data)
+        if user is not None:
+            _start_session(user)
+            return redirect(safe_next())
+        form.password.errors.append(_("That pseudonym and password do not match. Please try again."))
+    if request.method == "POST":
+        status = 422
+    return render_template("auth/login.html", form=form), status
+
+
+@bp.route("/logout", methods=["GET", "POST"])
+def logout():
+    if request.method == "GET":
+        # Logging out changes state, so it takes a POST with a CSRF token.
+        return render_template("auth/logout.html")
+    logout_user()
+    session.clear()
+    flash(_("You have logged out. See you soon!"), "info")
+    return redirect(safe_next())
+
+
+@bp.post("/language")
+def choose_language():
+    form = LanguageForm()
+    if not form.validate_on_submit():
+        return redirect(safe_next()), 303
+    response = make_response(redirect(safe_next(), 303))
+    response.set_cookie(LANGUAGE_COOKIE, form.lang.data, max_age=365 * 24 * 3600, samesite="Lax")
+    if current_user.is_authenticated:
+        current_user.locale = form.lang.data
+        db.session.commit()
+    return response
+
+
+@bp.get("/privacy")
+def privacy():
+    return render_template("auth/privacy.html", version=current_app.config["PRIVACY_NOTICE_VERSION"])

@@ -1,0 +1,139 @@
+"""Command-line interface: ``flask --app wsgi <command>``."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+from .config import INSTANCE_DIR, LANGUAGES, PROJECT_DIR
+from .extensions import db
+from .models import Role
+
+users = AppGroup("users", help="Manage accounts.")
+consultations = AppGroup("consultations", help="Manage consultations.")
+translate = AppGroup("translate", help="Extract, update and compile the message catalogs.")
+
+DEMO_LOGINS = INSTANCE_DIR / "demo-logins.txt"
+
+
+@users.command("create")
+@click.argument("name")
+@click.option("--role", type=click.Choice([r.value for r in Role]), default=Role.PARTICIPANT.value, show_default=True)
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@click.option("--age-band", default=None, help="Participants only, e.g. 16-17.")
+@click.option("--country", default=None, help="Participants only: ISO 3166-1 alpha-2 code.")
+def create_user_command(name: str, role: str, password_stdin: bool, age_band: str | None, country: str | None):
+    """Create an account called NAME."""
+    from .auth.forms import PASSWORD_MIN, validate_pseudonym_characters
+    from .auth.services import AGE_BAND_LABELS, create_user, pseudonym_taken
+    from .text import clean_single_line
+
+    name = clean_single_line(name)
+    try:
+        validate_pseudonym_characters(name)
+    except Exception as error:  # wtforms ValidationError
+        raise click.BadParameter(str(error), param_hint="NAME") from error
+    if pseudonym_taken(name):
+        raise click.ClickException(f"an account called {name!r} already exists")
+    if age_band is not None and age_band not in AGE_BAND_LABELS:
+        raise click.BadParameter(f"one of {', '.join(AGE_BAND_LABELS)}", param_hint="--age-band")
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    if len(password) < PASSWORD_MIN:
+        raise click.ClickException(f"the password must be at least {PASSWORD_MIN} characters long")
+    user = create_user(name, password, Role(role), age_band=age_band, country=(country or "").upper() or None)
+    db.session.commit()
+    click.echo(f"Created {user.role.value} {user.pseudonym!r} (id {user.id}).")
+
+
+@consultations.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--format", "file_format", type=click.Choice(["polis"]), required=True)
+@click.option("--slug", default=None, help="Web address of the consultation (default: from the file name).")
+@click.option("--question", "question_position", type=click.IntRange(min=1), default=1, show_default=True)
+@click.option("--title", default=None)
+@click.option("--language", type=click.Choice(LANGUAGES), default="en", show_default=True,
+              help="Language of the imported statements.")  # fmt: skip
+def import_command(file: Path, file_format: str, slug, question_position, title, language):
+    """Import the responses of FILE (a Pol.is comments.csv) into a closed consultation."""
+    from .consultations.importers import ImportFailed, import_polis
+
+    started = time.perf_counter()
+    try:
+        result = import_polis(file, slug=slug, question_position=question_position, title=title, language=language)
+    except ImportFailed as error:
+        db.session.rollback()
+        raise click.ClickException(str(error)) from error
+    db.session.commit()
+    click.echo(
+        f"{result.consultation.slug}: {result.added} responses added, {result.already_present} already present, "
+        f"{result.empty} empty skipped ({time.perf_counter() - started:.2f} s)."
+    )
+
+
+def seed_demo_command():
+    """Create the demo meeting, consultations and accounts (idempotent)."""
+    from .demo import seed_demo
+
+    result = seed_demo()
+    db.session.commit()
+    for slug in result.created:
+        click.echo(f"Created consultation {slug}")
+    if result.logins:
+        DEMO_LOGINS.parent.mkdir(parents=True, exist_ok=True)
+        lines = [f"{role:<12} {name:<18} {password}" for name, role, password in result.logins]
+        with os.fdopen(os.open(DEMO_LOGINS, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600), "a") as handle:
+            handle.write("\n".join(lines) + "\n")
+        click.echo("Demo logins (shown once; also kept in instance/demo-logins.txt):")
+        click.echo("\n".join("  " + line for line in lines))
+    elif not result.created:
+        click.echo("The demo data is already there; nothing added.")
+
+
+def _pybabel(*args: str) -> None:
+    # Fixed program and arguments from this module, never user input.
+    subprocess.run([sys.executable, "-m", "babel.messages.frontend", *args], check=True, cwd=PROJECT_DIR)  # noqa: S603
+
+
+@translate.command("extract")
+def translate_extract():
+    """Collect the source strings into translations/messages.pot."""
+    _pybabel("extract", "-F", "babel.cfg", "-k", "_l", "--no-location", "--sort-output",
+             "-o", "translations/messages.pot", ".")  # fmt: skip
+
+
+@translate.command("update")
+def translate_update():
+    """Extract, then merge new strings into every catalog."""
+    translate_extract.callback()
+    _pybabel("update", "-i", "translations/messages.pot", "-d", "translations", "--no-fuzzy-matching")
+
+
+@translate.command("init")
+@click.argument("language")
+def translate_init(language: str):
+    """Start a catalog for LANGUAGE."""
+    _pybabel("init", "-i", "translations/messages.pot", "-d", "translations", "-l", language)
+
+
+@translate.command("compile")
+def translate_compile():
+    """Compile the catalogs to .mo files."""
+    if any((PROJECT_DIR / "translations").glob("*/LC_MESSAGES/messages.po")):
+        _pybabel("compile", "-d", "translations", "--statistics")
+
+
+def register(app: Flask) -> None:
+    app.cli.add_command(users)
+    app.cli.add_command(consultations)
+    app.cli.add_command(translate)
+    app.cli.command("seed-demo")(seed_demo_command)

@@ -1,0 +1,83 @@
+"""Configuration defaults.
+
+Overrides come, in this order, from ``instance/config.py``, ``CONSULT_*``
+environment variables and the ``config`` mapping given to ``create_app``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+PROJECT_DIR = PACKAGE_DIR.parent
+INSTANCE_DIR = PROJECT_DIR / "instance"
+
+# The six official languages of the United Nations, in the order ITU lists them.
+LANGUAGES = ("ar", "zh", "en", "fr", "ru", "es")
+RTL_LANGUAGES = frozenset({"ar"})
+
+
+class Defaults:
+    ENV = "development"  # development | testing | production
+    SECRET_KEY: str | None = None
+    DATABASE_URL = f"sqlite:///{INSTANCE_DIR / 'consult.db'}"
+
+    # Sessions are signed cookies; nothing is remembered beyond the browser session.
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_DURATION = 0
+    WTF_CSRF_TIME_LIMIT = 6 * 3600  # a one-day consultation can be answered slowly
+    MAX_CONTENT_LENGTH = 256 * 1024
+
+    BABEL_DEFAULT_LOCALE = "en"
+    BABEL_DEFAULT_TIMEZONE = "UTC"
+    BABEL_TRANSLATION_DIRECTORIES = str(PROJECT_DIR / "translations")
+    LANGUAGES = LANGUAGES
+
+    MIN_AGE = 13
+    PRIVACY_NOTICE_VERSION = "2026-11"
+    MAX_RESPONSES_PER_QUESTION = 3
+    DEFAULT_WINDOW_HOURS = 24
+    DEFAULT_MAX_LENGTH = 1000
+    RESPONSES_PER_PAGE = 50
+    PENDING_PER_PAGE = 50
+
+    # OWASP Password Storage Cheat Sheet, first Argon2id option.
+    ARGON2_TIME_COST = 2
+    ARGON2_MEMORY_COST = 19 * 1024
+    ARGON2_PARALLELISM = 1
+
+
+DEVELOPMENT_SECRET = "dev-only-not-secret"  # noqa: S105 - refused outside development
+
+
+def load_config(app, overrides: dict | None) -> None:
+    """Fill ``app.config`` and fail fast on an unsafe production setup."""
+    app.config.from_object(Defaults)
+    app.config.from_pyfile(str(INSTANCE_DIR / "config.py"), silent=True)
+    app.config.from_prefixed_env("CONSULT")
+    if overrides:
+        app.config.update(overrides)
+
+    if app.config["ENV"] == "testing":
+        app.config["TESTING"] = True
+    if not app.config.get("SECRET_KEY"):
+        if app.config["ENV"] in ("development", "testing"):
+            app.config["SECRET_KEY"] = DEVELOPMENT_SECRET
+        else:
+            raise RuntimeError(
+                "CONSULT_SECRET_KEY must be set outside development and tests "
+                '(python -c "import secrets; print(secrets.token_hex(32))").'
+            )
+    if app.config["ENV"] == "production":
+        app.config.setdefault("SESSION_COOKIE_SECURE", True)
+    app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(app.config["DATABASE_URL"])
+    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
+
+
+def normalise_database_url(url: str) -> str:
+    """Use psycopg 3 for PostgreSQL whatever spelling the operator chose."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url

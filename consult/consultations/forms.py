@@ -1,0 +1,37 @@
+"""The response form."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import SelectField, TextAreaField
+from wtforms.validators import DataRequired, ValidationError
+
+from ..config import LANGUAGES
+from ..i18n import language_name
+from ..text import clean_plain_text
+
+
+class ResponseForm(FlaskForm):
+    body = TextAreaField(
+        _l("Your answer"),
+        filters=[clean_plain_text],
+        validators=[DataRequired(_l("Write your answer before sending it."))],
+    )
+    language = SelectField(_l("Language of your answer"))
+
+    def __init__(self, *args, max_length: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.max_length = max_length
+        self.language.choices = [(code, language_name(code)) for code in LANGUAGES]
+
+    def validate_body(self, field) -> None:
+        if len(field.data) > self.max_length:
+            raise ValidationError(
+                _l(
+                    "Your answer is %(length)d characters long; the limit is %(max)d. "
+                    "Please shorten it: your text is still here.",
+                    length=len(field.data),
+                    max=self.max_length,
+                )
+            )

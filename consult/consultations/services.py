@@ -1,0 +1,196 @@
+"""Taking part in a consultation, and what the public may read of it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import delete, func, select, update
+
+from .. import clock
+from ..extensions import db
+from ..models import (
+    Consultation,
+    ConsultationStatus,
+    Phase,
+    Question,
+    Submission,
+    SubmissionStatus,
+    User,
+)
+
+
+class ParticipationRefused(Exception):
+    """A response that cannot be accepted; the message says why, in the user's language."""
+
+    status_code = 409
+
+    def __init__(self, message):
+        super().__init__(str(message))
+        self.message = message
+
+
+class ConsultationNotOpen(ParticipationRefused):
+    pass
+
+
+class ResponseLimitReached(ParticipationRefused):
+    pass
+
+
+class ResponseNotEditable(ParticipationRefused):
+    pass
+
+
+@dataclass(frozen=True)
+class ConsultationListing:
+    open: list[Consultation]
+    upcoming: list[Consultation]
+    closed: list[Consultation]
+
+
+def public_consultations(now: datetime | None = None) -> ConsultationListing:
+    now = now or clock.utcnow()
+    published = db.session.scalars(
+        select(Consultation).where(Consultation.status == ConsultationStatus.PUBLISHED)
+    ).all()
+    by_phase: dict[Phase, list[Consultation]] = {Phase.OPEN: [], Phase.SCHEDULED: [], Phase.CLOSED: []}
+    for consultation in published:
+        by_phase[consultation.phase(now)].append(consultation)
+    return ConsultationListing(
+        open=sorted(by_phase[Phase.OPEN], key=lambda c: c.closes_at),
+        upcoming=sorted(by_phase[Phase.SCHEDULED], key=lambda c: c.opens_at),
+        closed=sorted(by_phase[Phase.CLOSED], key=lambda c: c.closes_at, reverse=True),
+    )
+
+
+def published_consultation(slug: str) -> Consultation | None:
+    """A consultation the public may see; drafts do not exist for them."""
+    return db.session.scalar(
+        select(Consultation).where(Consultation.slug == slug, Consultation.status == ConsultationStatus.PUBLISHED)
+    )
+
+
+@dataclass(frozen=True)
+class PublicResponse:
+    question_position: int
+    text: str
+    pseudonym: str | None
+    age_band: str | None
+    country: str | None
+    language: str
+
+
+@dataclass(frozen=True)
+class ResponsePage:
+    items: list[PublicResponse]
+    page: int
+    pages: int
+    total: int
+
+
+def approved_responses(consultation: Consultation, page: int, per_page: int) -> ResponsePage:
+    """One page of the approved responses, in their published (redacted) form only."""
+    approved = (
+        select(Submission)
+        .join(Question)
+        .where(Question.consultation_id == consultation.id, Submission.status == SubmissionStatus.APPROVED)
+    )
+    total = db.session.scalar(select(func.count()).select_from(approved.subquery())) or 0
+    rows = db.session.execute(
+        select(Question.position, Submission.published_text, User.pseudonym, Submission.age_band,
+               Submission.country, Submission.language)
+        .select_from(Submission)
+        .join(Question)
+        .outerjoin(User, Submission.author_id == User.id)
+        .where(Question.consultation_id == consultation.id, Submission.status == SubmissionStatus.APPROVED)
+        .order_by(Question.position, Submission.created_at, Submission.id)
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    ).all()  # fmt: skip
+    pages = max(1, -(-total // per_page))
+    return ResponsePage([PublicResponse(*row) for row in rows], page, pages, total)
+
+
+def own_responses(user: User, consultation: Consultation) -> list[Submission]:
+    return list(
+        db.session.scalars(
+            select(Submission)
+            .join(Question)
+            .where(Question.consultation_id == consultation.id, Submission.author_id == user.id)
+            .order_by(Question.position, Submission.created_at, Submission.id)
+        )
+    )
+
+
+def _require_open(consultation: Consultation, now: datetime) -> None:
+    if not consultation.is_open(now):
+        if consultation.phase(now) is Phase.SCHEDULED:
+            raise ConsultationNotOpen(_l("This consultation has not opened yet."))
+        raise ConsultationNotOpen(_l("This consultation is closed, so new answers and changes are no longer accepted."))
+
+
+def submit_response(user: User, question: Question, body: str, language: str) -> Submission:
+    """Record a pending response, if the window is open on the server's clock."""
+    now = clock.utcnow()
+    _require_open(question.consultation, now)
+    limit = current_app.config["MAX_RESPONSES_PER_QUESTION"]
+    already = db.session.scalar(
+        select(func.count(Submission.id)).where(Submission.question_id == question.id, Submission.author_id == user.id)
+    )
+    if already >= limit:
+        raise ResponseLimitReached(
+            _l("You have already given %(limit)d answers to this question, the most allowed.", limit=limit)
+        )
+    submission = Submission(
+        question=question,
+        author=user,
+        body=body,
+        language=language,
+        age_band=user.age_band,
+        country=user.country,
+        created_at=now,
+    )
+    db.session.add(submission)
+    db.session.flush()
+    return submission
+
+
+def _require_editable(submission: Submission, now: datetime) -> None:
+    _require_open(submission.question.consultation, now)
+    if submission.status is not SubmissionStatus.PENDING:
+        raise ResponseNotEditable(_NOT_EDITABLE)
+
+
+_NOT_EDITABLE = _l("This answer has already been checked by a moderator, so it can no longer be changed.")
+
+
+def edit_response(submission: Submission, body: str, language: str) -> Submission:
+    """Change a pending answer; a moderator's decision made meanwhile wins."""
+    now = clock.utcnow()
+    _require_editable(submission, now)
+    changed = db.session.execute(
+        update(Submission)
+        .where(Submission.id == submission.id, Submission.status == SubmissionStatus.PENDING)
+        .values(body=body, language=language, updated_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.refresh(submission)
+    if not changed:
+        raise ResponseNotEditable(_NOT_EDITABLE)
+    return submission
+
+
+def withdraw_response(submission: Submission) -> None:
+    """The participant takes a pending answer back; it is deleted, not hidden."""
+    _require_editable(submission, clock.utcnow())
+    removed = db.session.execute(
+        delete(Submission)
+        .where(Submission.id == submission.id, Submission.status == SubmissionStatus.PENDING)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if not removed:
+        raise ResponseNotEditable(_NOT_EDITABLE)
+    db.session.expunge(submission)

@@ -1,0 +1,143 @@
+"""Public pages and taking part."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from ..auth.roles import participant_required
+from ..extensions import db
+from ..i18n import current_language
+from ..models import Consultation, Question, Role, Submission
+from .forms import ResponseForm
+from .services import (
+    ParticipationRefused,
+    approved_responses,
+    edit_response,
+    own_responses,
+    public_consultations,
+    published_consultation,
+    submit_response,
+    withdraw_response,
+)
+
+bp = Blueprint("consultations", __name__)
+
+
+@bp.get("/")
+def home():
+    return render_template("consultations/home.html", listing=public_consultations())
+
+
+def _page_number() -> int:
+    raw = request.args.get("page", "1")
+    if not raw.isdigit() or int(raw) < 1 or len(raw) > 9:
+        abort(404)
+    return int(raw)
+
+
+def _is_participant() -> bool:
+    return current_user.is_authenticated and current_user.role is Role.PARTICIPANT
+
+
+def _render_consultation(consultation: Consultation, forms: dict[int, ResponseForm] | None = None,
+                         refusal: str | None = None, status: int = 200):  # fmt: skip
+    page_number = _page_number()
+    page = approved_responses(consultation, page_number, current_app.config["RESPONSES_PER_PAGE"])
+    if page_number > page.pages:
+        abort(404)
+    forms = dict(forms or {})
+    mine: list[Submission] = []
+    if _is_participant():
+        mine = own_responses(current_user, consultation)
+        for question in consultation.questions:
+            if question.id not in forms:
+                form = ResponseForm(formdata=None, max_length=question.max_length)
+                form.language.data = current_language()
+                forms[question.id] = form
+    return render_template(
+        "consultations/detail.html",
+        consultation=consultation,
+        page=page,
+        forms=forms,
+        mine=mine,
+        refusal=refusal,
+        is_participant=_is_participant(),
+    ), status
+
+
+@bp.get("/consultations/<slug>")
+def detail(slug: str):
+    consultation = published_consultation(slug) or abort(404)
+    return _render_consultation(consultation)
+
+
+@bp.post("/consultations/<slug>/questions/<int:position>/responses")
+@participant_required
+def respond(slug: str, position: int):
+    consultation = published_consultation(slug) or abort(404)
+    question = next((q for q in consultation.questions if q.position == position), None) or abort(404)
+    form = ResponseForm(max_length=question.max_length)
+    if not form.validate_on_submit():
+        return _render_consultation(consultation, {question.id: form}, status=422)
+    try:
+        submit_response(current_user, question, form.body.data, form.language.data)
+    except ParticipationRefused as refused:
+        db.session.rollback()
+        form.body.errors = [refused.message]
+        return _render_consultation(consultation, {question.id: form}, refusal=refused.message,
+                                    status=refused.status_code)  # fmt: skip
+    db.session.commit()
+    flash(_("Thank you! Your answer was received. A moderator will check it before it is published."), "success")
+    return redirect(url_for(".detail", slug=slug, _anchor="your-responses"), 303)
+
+
+def _own_submission(submission_id: int) -> Submission:
+    """Another participant's response does not exist, as far as this user can tell."""
+    submission = db.session.scalar(
+        select(Submission).where(Submission.id == submission_id, Submission.author_id == current_user.id)
+    )
+    return submission or abort(404)
+
+
+@bp.route("/responses/<int:submission_id>/edit", methods=["GET", "POST"])
+@participant_required
+def edit(submission_id: int):
+    submission = _own_submission(submission_id)
+    question: Question = submission.question
+    form = ResponseForm(max_length=question.max_length)
+    status, refusal = 200, None
+    if request.method == "GET":
+        form.body.data, form.language.data = submission.body, submission.language
+    elif form.validate_on_submit():
+        try:
+            edit_response(submission, form.body.data, form.language.data)
+        except ParticipationRefused as refused:
+            db.session.rollback()
+            refusal, status = refused.message, refused.status_code
+        else:
+            db.session.commit()
+            flash(_("Your answer was updated."), "success")
+            return redirect(url_for(".detail", slug=question.consultation.slug, _anchor="your-responses"), 303)
+    else:
+        status = 422
+    return render_template("consultations/edit.html", form=form, submission=submission,
+                           question=question, refusal=refusal), status  # fmt: skip
+
+
+@bp.post("/responses/<int:submission_id>/withdraw")
+@participant_required
+def withdraw(submission_id: int):
+    submission = _own_submission(submission_id)
+    slug = submission.question.consultation.slug
+    try:
+        withdraw_response(submission)
+    except ParticipationRefused as refused:
+        db.session.rollback()
+        flash(refused.message, "error")
+        return redirect(url_for(".detail", slug=slug, _anchor="your-responses"), 303)
+    db.session.commit()
+    flash(_("Your answer was withdrawn and deleted."), "info")
+    return redirect(url_for(".detail", slug=slug, _anchor="your-responses"), 303)

@@ -1,0 +1,57 @@
+"""Error pages: translated, plain, and never a dead end for what someone typed."""
+
+from __future__ import annotations
+
+from flask import Flask, render_template, request
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+MESSAGES = {
+    400: (_l("Something was wrong with that request"), _l("Please go back and try again.")),
+    403: (_l("This page is not for you"), _l("Your account does not have access to this page.")),
+    404: (_l("Page not found"), _l("We could not find this page. It may have moved, or it may not be public.")),
+    405: (_l("Not allowed"), _l("This page cannot be used that way.")),
+    413: (_l("Too much text"), _l("What you sent is too large. Please send less at a time.")),
+    429: (_l("Please slow down"), _l("You have sent many requests in a short time. Wait a minute and try again.")),
+    500: (_l("Something went wrong on our side"), _l("Please try again in a moment.")),
+}
+CSRF_MESSAGE = (
+    _l("Your page expired"),
+    _l(
+        "For your safety, forms stop working after a while. "
+        "Your text is below: copy it, reload the page and send it again."
+    ),
+)
+
+# Fields whose contents are shown back on an error page, so nothing a participant wrote is lost.
+_KEPT_FIELDS = ("body", "prompt", "description")
+
+
+def _typed_text() -> list[str]:
+    if request.method != "POST" or (request.content_length and request.content_length > 256 * 1024):
+        return []
+    return [value for key, value in request.form.items(multi=True) if key.endswith(_KEPT_FIELDS) and value.strip()]
+
+
+def render_error(code: int, title, message, kept: list[str] | None = None):
+    return render_template("errors/error.html", code=code, title=title, message=message, kept=kept or []), code
+
+
+def register(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        return render_error(400, *CSRF_MESSAGE, kept=_typed_text())
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        code = error.code or 500
+        title, message = MESSAGES.get(code, (error.name, error.description))
+        response = render_error(code, title, message)
+        if code == 405 and hasattr(error, "valid_methods") and error.valid_methods:
+            return response[0], code, {"Allow": ", ".join(error.valid_methods)}
+        return response
+
+    @app.errorhandler(500)
+    def server_error(error):
+        return render_error(500, *MESSAGES[500])

@@ -1,0 +1,85 @@
+"""Locale choice, text direction and locale-aware formatting helpers.
+
+The locale chain: the signed-in user's saved language, then an explicit
+choice kept in a cookie, then the browser's Accept-Language, then English.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from functools import cache
+
+from babel import Locale
+from flask import Flask, current_app, request
+from flask_babel import format_datetime, get_locale
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from .config import LANGUAGES, RTL_LANGUAGES
+
+LANGUAGE_COOKIE = "consult_lang"
+LOGIN_MESSAGE = _l("Please log in to see this page.")
+
+# Codes that are not countries, or are not ISO 3166-1 alpha-2 assignments.
+_NOT_COUNTRIES = frozenset({"AC", "CP", "CQ", "DG", "EA", "EU", "EZ", "IC", "QO", "TA", "UN", "XA", "XB", "XK", "ZZ"})
+
+
+def select_locale() -> str:
+    if getattr(current_user, "is_authenticated", False) and current_user.locale in LANGUAGES:
+        return current_user.locale
+    chosen = request.cookies.get(LANGUAGE_COOKIE)
+    if chosen in LANGUAGES:
+        return chosen
+    return request.accept_languages.best_match(LANGUAGES) or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def current_language() -> str:
+    return str(get_locale() or "en").split("_")[0]
+
+
+def is_rtl(language: str | None = None) -> bool:
+    return (language or current_language()) in RTL_LANGUAGES
+
+
+@cache
+def language_name(code: str) -> str:
+    """A language's name in itself, as the language switcher shows it."""
+    locale = Locale.parse(code)
+    return locale.get_display_name(locale) or code
+
+
+@cache
+def country_choices(language: str) -> tuple[tuple[str, str], ...]:
+    names = Locale.parse(language).territories
+    countries = [
+        (code, name) for code, name in names.items() if len(code) == 2 and code.isalpha() and code not in _NOT_COUNTRIES
+    ]
+    return tuple(sorted(countries, key=lambda item: item[1].casefold()))
+
+
+def country_name(code: str | None) -> str:
+    if not code:
+        return ""
+    return Locale.parse(current_language()).territories.get(code, code)
+
+
+def format_utc(value: datetime) -> str:
+    """A moment shown in UTC, whatever the configured display zone."""
+    return format_datetime(value, "medium", rebase=False) + " UTC"
+
+
+def register_template_helpers(app: Flask) -> None:
+    @app.context_processor
+    def inject_locale():
+        language = current_language()
+        return {
+            "locale": language,
+            "rtl": is_rtl(language),
+            "languages": [(code, language_name(code)) for code in LANGUAGES],
+        }
+
+    app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.filters["utc"] = format_utc
+    app.jinja_env.filters["country"] = country_name
+    app.jinja_env.filters["language_name"] = language_name
+    app.jinja_env.globals["is_rtl"] = is_rtl

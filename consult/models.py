@@ -1,0 +1,214 @@
+"""The domain model: people, meetings, consultations, questions and responses."""
+
+from __future__ import annotations
+
+import enum
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from . import clock
+from .extensions import db
+
+
+class UTCDateTime(sa.types.TypeDecorator):
+    """A timezone-aware UTC timestamp on every backend (SQLite keeps no zone)."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given for a UTC column")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect):
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _enum(cls: type[enum.Enum], name: str) -> sa.Enum:
+    return sa.Enum(
+        cls,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=16,
+        values_callable=lambda members: [m.value for m in members],
+        validate_strings=True,
+    )
+
+
+class Role(enum.StrEnum):
+    PARTICIPANT = "participant"
+    MODERATOR = "moderator"
+    SECRETARIAT = "secretariat"
+    ADMIN = "admin"
+
+
+class ConsultationStatus(enum.StrEnum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+
+
+class SubmissionStatus(enum.StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+class Phase(enum.StrEnum):
+    """Where a consultation stands in time; derived, never stored."""
+
+    DRAFT = "draft"
+    SCHEDULED = "scheduled"
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pseudonym: Mapped[str] = mapped_column(sa.String(40))
+    # NFKC + casefold of the pseudonym: what makes two pseudonyms "the same".
+    pseudonym_key: Mapped[str] = mapped_column(sa.String(80), unique=True)
+    # None for imported participants, who can never log in.
+    password_hash: Mapped[str | None] = mapped_column(sa.String(255))
+    role: Mapped[Role] = mapped_column(_enum(Role, "role"), default=Role.PARTICIPANT)
+    age_band: Mapped[str | None] = mapped_column(sa.String(8))
+    country: Mapped[str | None] = mapped_column(sa.String(2))
+    locale: Mapped[str] = mapped_column(sa.String(8), default="en")
+    consent_version: Mapped[str | None] = mapped_column(sa.String(16))
+    consented_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.utcnow)
+    external_ref: Mapped[str | None] = mapped_column(sa.String(200), unique=True)
+
+    submissions: Mapped[list[Submission]] = relationship(back_populates="author", foreign_keys="Submission.author_id")
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive accounts
+        return self.active
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role is not Role.PARTICIPANT
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.pseudonym!r} {self.role.value}>"
+
+
+class Meeting(db.Model):
+    __tablename__ = "meetings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(sa.String(200))
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    venue: Mapped[str] = mapped_column(sa.String(200), default="")
+
+    consultations: Mapped[list[Consultation]] = relationship(back_populates="meeting")
+
+    def __repr__(self) -> str:
+        return f"<Meeting {self.id} {self.title!r}>"
+
+
+class Consultation(db.Model):
+    __tablename__ = "consultations"
+    __table_args__ = (sa.CheckConstraint("opens_at < closes_at", name="window_order"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(sa.String(80), unique=True)
+    meeting_id: Mapped[int | None] = mapped_column(sa.ForeignKey("meetings.id"), index=True)
+    title: Mapped[str] = mapped_column(sa.String(200))
+    # Sanitised HTML (see consult.text.sanitise_description).
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    source_language: Mapped[str] = mapped_column(sa.String(8), default="en")
+    opens_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    closes_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    status: Mapped[ConsultationStatus] = mapped_column(
+        _enum(ConsultationStatus, "consultation_status"), default=ConsultationStatus.DRAFT
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.utcnow)
+
+    meeting: Mapped[Meeting | None] = relationship(back_populates="consultations")
+    questions: Mapped[list[Question]] = relationship(
+        back_populates="consultation", order_by="Question.position", cascade="all, delete-orphan"
+    )
+
+    def phase(self, now: datetime | None = None) -> Phase:
+        if self.status is ConsultationStatus.DRAFT:
+            return Phase.DRAFT
+        now = now or clock.utcnow()
+        if now < self.opens_at:
+            return Phase.SCHEDULED
+        if now < self.closes_at:
+            return Phase.OPEN
+        return Phase.CLOSED
+
+    def is_open(self, now: datetime | None = None) -> bool:
+        return self.phase(now) is Phase.OPEN
+
+    def __repr__(self) -> str:
+        return f"<Consultation {self.id} {self.slug!r}>"
+
+
+class Question(db.Model):
+    __tablename__ = "questions"
+    __table_args__ = (
+        sa.UniqueConstraint("consultation_id", "position", name="uq_questions_position"),
+        sa.CheckConstraint("max_length > 0", name="max_length_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(sa.ForeignKey("consultations.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int]
+    prompt: Mapped[str] = mapped_column(sa.Text)
+    max_length: Mapped[int] = mapped_column(default=1000)
+
+    consultation: Mapped[Consultation] = relationship(back_populates="questions")
+    submissions: Mapped[list[Submission]] = relationship(back_populates="question")
+
+    def __repr__(self) -> str:
+        return f"<Question {self.id} #{self.position} of consultation {self.consultation_id}>"
+
+
+class Submission(db.Model):
+    """A young person's response to one question."""
+
+    __tablename__ = "submissions"
+    __table_args__ = (
+        sa.Index("ix_submissions_question_status", "question_id", "status", "id"),
+        sa.Index("ix_submissions_author_question", "author_id", "question_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    question_id: Mapped[int] = mapped_column(sa.ForeignKey("questions.id", ondelete="CASCADE"))
+    # Nullable so that erasing an account can keep anonymous statistics.
+    author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    body: Mapped[str] = mapped_column(sa.Text)  # as written, plain text
+    published_text: Mapped[str | None] = mapped_column(sa.Text)  # what the public ever sees
+    language: Mapped[str] = mapped_column(sa.String(8))
+    status: Mapped[SubmissionStatus] = mapped_column(
+        _enum(SubmissionStatus, "submission_status"), default=SubmissionStatus.PENDING
+    )
+    age_band: Mapped[str | None] = mapped_column(sa.String(8))
+    country: Mapped[str | None] = mapped_column(sa.String(2))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.utcnow)
+    updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    external_ref: Mapped[str | None] = mapped_column(sa.String(200), unique=True)
+
+    question: Mapped[Question] = relationship(back_populates="submissions")
+    author: Mapped[User | None] = relationship(back_populates="submissions", foreign_keys=[author_id])
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+
+    def __repr__(self) -> str:
+        return f"<Submission {self.id} {self.status.value} q={self.question_id}>"

@@ -1,0 +1,148 @@
+"""Meetings and consultations, as the CWG secretariat prepares them."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import case, func, select
+
+from ..extensions import db
+from ..models import Consultation, ConsultationStatus, Meeting, Question, Submission, SubmissionStatus
+from ..text import clean_plain_text, clean_single_line, sanitise_description
+
+SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+class InvalidConsultation(Exception):
+    def __init__(self, message, field: str | None = None):
+        super().__init__(str(message))
+        self.message = message
+        self.field = field
+
+
+@dataclass(frozen=True)
+class QuestionDraft:
+    id: int | None
+    prompt: str
+    max_length: int
+
+
+def save_meeting(meeting: Meeting | None, title: str, starts_at: datetime, venue: str) -> Meeting:
+    meeting = meeting or Meeting()
+    meeting.title = clean_single_line(title)
+    meeting.starts_at = starts_at
+    meeting.venue = clean_single_line(venue)
+    db.session.add(meeting)
+    db.session.flush()
+    return meeting
+
+
+def default_window(opens_at: datetime) -> datetime:
+    return opens_at + timedelta(hours=current_app.config["DEFAULT_WINDOW_HOURS"])
+
+
+def check_window(opens_at: datetime, closes_at: datetime, meeting: Meeting | None) -> None:
+    if closes_at <= opens_at:
+        raise InvalidConsultation(_l("The consultation must close after it opens."), "closes_at")
+    if meeting is not None and closes_at > meeting.starts_at:
+        raise InvalidConsultation(_l("The consultation must close before its meeting starts."), "closes_at")
+
+
+def save_consultation(
+    consultation: Consultation | None,
+    *,
+    slug: str,
+    title: str,
+    description: str,
+    source_language: str,
+    meeting: Meeting | None,
+    opens_at: datetime,
+    closes_at: datetime | None,
+    questions: list[QuestionDraft],
+) -> Consultation:
+    slug = slug.strip().lower()
+    if not SLUG_PATTERN.match(slug):
+        raise InvalidConsultation(_l("Use lowercase letters, digits and single hyphens in the web address."), "slug")
+    clash = db.session.scalar(select(Consultation.id).where(Consultation.slug == slug))
+    if clash is not None and (consultation is None or clash != consultation.id):
+        raise InvalidConsultation(_l("Another consultation already uses this web address."), "slug")
+    closes_at = closes_at or default_window(opens_at)
+    check_window(opens_at, closes_at, meeting)
+
+    consultation = consultation or Consultation(status=ConsultationStatus.DRAFT)
+    consultation.slug = slug
+    consultation.title = clean_single_line(title)
+    consultation.description = sanitise_description(description)
+    consultation.source_language = source_language
+    consultation.meeting = meeting
+    consultation.opens_at = opens_at
+    consultation.closes_at = closes_at
+    db.session.add(consultation)
+    db.session.flush()
+    _save_questions(consultation, questions)
+    return consultation
+
+
+def _save_questions(consultation: Consultation, drafts: list[QuestionDraft]) -> None:
+    """Questions keep the order they are given in; a question with answers cannot be removed."""
+    existing = {question.id: question for question in consultation.questions}
+    kept_ids = {draft.id for draft in drafts if draft.id is not None}
+    for question_id, question in existing.items():
+        if question_id in kept_ids:
+            continue
+        answered = db.session.scalar(select(func.count(Submission.id)).where(Submission.question_id == question_id))
+        if answered:
+            raise InvalidConsultation(_l("A question that already has answers cannot be removed."))
+        consultation.questions.remove(question)
+    # Park the kept questions on free positions first: positions are unique per consultation.
+    for offset, question in enumerate(q for q in consultation.questions):
+        question.position = -1 - offset
+    db.session.flush()
+    for position, draft in enumerate(drafts, start=1):
+        question = existing.get(draft.id) if draft.id is not None else None
+        if question is None:
+            question = Question(consultation=consultation)
+            db.session.add(question)
+        question.position = position
+        question.prompt = clean_plain_text(draft.prompt)
+        question.max_length = draft.max_length
+    db.session.flush()
+    db.session.refresh(consultation, ["questions"])
+
+
+def publish_consultation(consultation: Consultation) -> None:
+    if not consultation.questions:
+        raise InvalidConsultation(_l("Add at least one question before publishing."))
+    check_window(consultation.opens_at, consultation.closes_at, consultation.meeting)
+    consultation.status = ConsultationStatus.PUBLISHED
+    db.session.flush()
+
+
+@dataclass(frozen=True)
+class ResponseCounts:
+    pending: int = 0
+    approved: int = 0
+    rejected: int = 0
+
+
+def response_counts() -> dict[int, ResponseCounts]:
+    """Counts per consultation id, in one query."""
+
+    def count(status: SubmissionStatus):
+        return func.coalesce(func.sum(case((Submission.status == status, 1), else_=0)), 0)
+
+    rows = db.session.execute(
+        select(
+            Question.consultation_id,
+            count(SubmissionStatus.PENDING),
+            count(SubmissionStatus.APPROVED),
+            count(SubmissionStatus.REJECTED),
+        )
+        .join(Submission, Submission.question_id == Question.id)
+        .group_by(Question.consultation_id)
+    ).all()
+    return {row[0]: ResponseCounts(int(row[1]), int(row[2]), int(row[3])) for row in rows}

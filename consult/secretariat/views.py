@@ -1,0 +1,125 @@
+"""Meeting and consultation management for the CWG secretariat."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from ..auth.roles import role_required
+from ..extensions import db
+from ..models import Consultation, Meeting, Role
+from .forms import EXTRA_QUESTION_ROWS, ConsultationForm, MeetingForm, as_utc
+from .services import (
+    InvalidConsultation,
+    QuestionDraft,
+    publish_consultation,
+    response_counts,
+    save_consultation,
+    save_meeting,
+)
+
+bp = Blueprint("secretariat", __name__)
+
+
+@bp.get("/")
+@role_required(Role.SECRETARIAT)
+def dashboard():
+    meetings = db.session.scalars(select(Meeting).order_by(Meeting.starts_at.desc())).all()
+    consultations = db.session.scalars(select(Consultation).order_by(Consultation.opens_at.desc())).all()
+    return render_template(
+        "secretariat/dashboard.html", meetings=meetings, consultations=consultations, counts=response_counts()
+    )
+
+
+@bp.route("/meetings/new", methods=["GET", "POST"], defaults={"meeting_id": None})
+@bp.route("/meetings/<int:meeting_id>/edit", methods=["GET", "POST"])
+@role_required(Role.SECRETARIAT)
+def edit_meeting(meeting_id: int | None):
+    meeting = db.session.get(Meeting, meeting_id) or abort(404) if meeting_id else None
+    form = MeetingForm(obj=meeting)
+    if form.validate_on_submit():
+        save_meeting(meeting, form.title.data, as_utc(form.starts_at.data), form.venue.data or "")
+        db.session.commit()
+        flash(_("Meeting saved."), "success")
+        return redirect(url_for(".dashboard"), 303)
+    status = 422 if request.method == "POST" else 200
+    return render_template("secretariat/meeting_form.html", form=form, meeting=meeting), status
+
+
+def _fill_questions(form: ConsultationForm, consultation: Consultation | None) -> None:
+    form.questions.entries.clear()
+    form.questions.last_index = -1
+    for question in consultation.questions if consultation else []:
+        form.questions.append_entry({"id": question.id, "prompt": question.prompt, "max_length": question.max_length})
+    for _row in range(EXTRA_QUESTION_ROWS):
+        form.questions.append_entry()
+
+
+def _question_drafts(form: ConsultationForm) -> list[QuestionDraft]:
+    drafts = []
+    for entry in form.questions.entries:
+        prompt = (entry.form.prompt.data or "").strip()
+        if not prompt:
+            continue
+        raw_id = entry.form.id.data
+        drafts.append(
+            QuestionDraft(
+                id=int(raw_id) if raw_id and str(raw_id).isdigit() else None,
+                prompt=prompt,
+                max_length=entry.form.max_length.data or 1000,
+            )
+        )
+    return drafts
+
+
+@bp.route("/consultations/new", methods=["GET", "POST"], defaults={"consultation_id": None})
+@bp.route("/consultations/<int:consultation_id>/edit", methods=["GET", "POST"])
+@role_required(Role.SECRETARIAT)
+def edit_consultation(consultation_id: int | None):
+    consultation = db.session.get(Consultation, consultation_id) or abort(404) if consultation_id else None
+    form = ConsultationForm(obj=consultation)
+    meetings = db.session.scalars(select(Meeting).order_by(Meeting.starts_at.desc())).all()
+    form.meeting_id.choices = [(0, _("No meeting"))] + [(m.id, m.title) for m in meetings]
+    if request.method == "GET":
+        form.meeting_id.data = consultation.meeting_id or 0 if consultation else (meetings[0].id if meetings else 0)
+        _fill_questions(form, consultation)
+    elif form.validate_on_submit():
+        meeting = db.session.get(Meeting, form.meeting_id.data) if form.meeting_id.data else None
+        try:
+            consultation = save_consultation(
+                consultation,
+                slug=form.slug.data,
+                title=form.title.data,
+                description=form.description.data or "",
+                source_language=form.source_language.data,
+                meeting=meeting,
+                opens_at=as_utc(form.opens_at.data),
+                closes_at=as_utc(form.closes_at.data),
+                questions=_question_drafts(form),
+            )
+        except InvalidConsultation as invalid:
+            db.session.rollback()
+            field = getattr(form, invalid.field or "", None)
+            (field.errors if field is not None else form.form_errors).append(invalid.message)
+        else:
+            db.session.commit()
+            flash(_("Consultation saved."), "success")
+            return redirect(url_for(".edit_consultation", consultation_id=consultation.id), 303)
+    status = 422 if request.method == "POST" else 200
+    return render_template("secretariat/consultation_form.html", form=form, consultation=consultation), status
+
+
+@bp.post("/consultations/<int:consultation_id>/publish")
+@role_required(Role.SECRETARIAT)
+def publish(consultation_id: int):
+    consultation = db.session.get(Consultation, consultation_id) or abort(404)
+    try:
+        publish_consultation(consultation)
+    except InvalidConsultation as invalid:
+        db.session.rollback()
+        flash(invalid.message, "error")
+        return redirect(url_for(".edit_consultation", consultation_id=consultation_id), 303)
+    db.session.commit()
+    flash(_("Consultation published."), "success")
+    return redirect(url_for(".dashboard"), 303)
