@@ -33,6 +33,10 @@ class UTCDateTime(sa.types.TypeDecorator):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
+def _now() -> datetime:
+    return clock.utcnow()  # looked up at call time, so tests can stand still in time
+
+
 def _enum(cls: type[enum.Enum], name: str) -> sa.Enum:
     return sa.Enum(
         cls,
@@ -88,7 +92,7 @@ class User(UserMixin, db.Model):
     consent_version: Mapped[str | None] = mapped_column(sa.String(16))
     consented_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     active: Mapped[bool] = mapped_column(default=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_now)
     external_ref: Mapped[str | None] = mapped_column(sa.String(200), unique=True)
 
     submissions: Mapped[list[Submission]] = relationship(back_populates="author", foreign_keys="Submission.author_id")
@@ -135,7 +139,7 @@ class Consultation(db.Model):
     status: Mapped[ConsultationStatus] = mapped_column(
         _enum(ConsultationStatus, "consultation_status"), default=ConsultationStatus.DRAFT
     )
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_now)
 
     meeting: Mapped[Meeting | None] = relationship(back_populates="consultations")
     questions: Mapped[list[Question]] = relationship(
@@ -200,7 +204,7 @@ class Submission(db.Model):
     )
     age_band: Mapped[str | None] = mapped_column(sa.String(8))
     country: Mapped[str | None] = mapped_column(sa.String(2))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_now)
     updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
