@@ -58,11 +58,9 @@ def test_config(database_url: str) -> dict:
 @pytest.fixture(scope="session", params=BACKENDS)
 def database_url(request, tmp_path_factory) -> str:
     """A freshly migrated database for the whole run, per backend."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
-    else:
-        url = POSTGRES_URL
     from flask_migrate import upgrade
+
+    url = POSTGRES_URL if request.param == "postgresql" else f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
 
     app = create_app(test_config(url))
     with app.app_context():
