@@ -9,18 +9,16 @@ import time
 from pathlib import Path
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from .config import INSTANCE_DIR, LANGUAGES, PROJECT_DIR
+from .config import LANGUAGES, PROJECT_DIR
 from .extensions import db
 from .models import Role
 
 users = AppGroup("users", help="Manage accounts.")
 consultations = AppGroup("consultations", help="Manage consultations.")
 translate = AppGroup("translate", help="Extract, update and compile the message catalogs.")
-
-DEMO_LOGINS = INSTANCE_DIR / "demo-logins.txt"
 
 
 @users.command("create")
@@ -31,26 +29,33 @@ DEMO_LOGINS = INSTANCE_DIR / "demo-logins.txt"
 @click.option("--country", default=None, help="Participants only: ISO 3166-1 alpha-2 code.")
 def create_user_command(name: str, role: str, password_stdin: bool, age_band: str | None, country: str | None):
     """Create an account called NAME."""
-    from .auth.forms import PASSWORD_MIN, validate_pseudonym_characters
+    from wtforms.validators import ValidationError
+
+    from .auth.forms import PASSWORD_MAX, PASSWORD_MIN, PSEUDONYM_MAX, PSEUDONYM_MIN, validate_pseudonym_characters
     from .auth.services import AGE_BAND_LABELS, create_user, pseudonym_taken
     from .text import clean_single_line
 
     name = clean_single_line(name)
+    if not PSEUDONYM_MIN <= len(name) <= PSEUDONYM_MAX:
+        raise click.BadParameter(f"use {PSEUDONYM_MIN} to {PSEUDONYM_MAX} characters", param_hint="NAME")
     try:
         validate_pseudonym_characters(name)
-    except Exception as error:  # wtforms ValidationError
+    except ValidationError as error:
         raise click.BadParameter(str(error), param_hint="NAME") from error
     if pseudonym_taken(name):
-        raise click.ClickException(f"an account called {name!r} already exists")
+        raise click.ClickException(f"an account called {name!r} already exists (names are compared ignoring case)")
     if age_band is not None and age_band not in AGE_BAND_LABELS:
         raise click.BadParameter(f"one of {', '.join(AGE_BAND_LABELS)}", param_hint="--age-band")
+    country = (country or "").strip().upper() or None
+    if country is not None and not (len(country) == 2 and country.isascii() and country.isalpha()):
+        raise click.BadParameter("a two-letter ISO 3166-1 code such as KE", param_hint="--country")
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    if len(password) < PASSWORD_MIN:
-        raise click.ClickException(f"the password must be at least {PASSWORD_MIN} characters long")
-    user = create_user(name, password, Role(role), age_band=age_band, country=(country or "").upper() or None)
+    if not PASSWORD_MIN <= len(password) <= PASSWORD_MAX:
+        raise click.ClickException(f"the password must be {PASSWORD_MIN} to {PASSWORD_MAX} characters long")
+    user = create_user(name, password, Role(role), age_band=age_band, country=country)
     db.session.commit()
     click.echo(f"Created {user.role.value} {user.pseudonym!r} (id {user.id}).")
 
@@ -89,11 +94,12 @@ def seed_demo_command():
     for slug in result.created:
         click.echo(f"Created consultation {slug}")
     if result.logins:
-        DEMO_LOGINS.parent.mkdir(parents=True, exist_ok=True)
+        logins_file = Path(current_app.config["DEMO_LOGINS_FILE"])
+        logins_file.parent.mkdir(parents=True, exist_ok=True)
         lines = [f"{role:<12} {name:<18} {password}" for name, role, password in result.logins]
-        with os.fdopen(os.open(DEMO_LOGINS, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600), "a") as handle:
+        with os.fdopen(os.open(logins_file, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600), "a") as handle:
             handle.write("\n".join(lines) + "\n")
-        click.echo("Demo logins (shown once; also kept in instance/demo-logins.txt):")
+        click.echo(f"Demo logins (shown once; also kept in {logins_file}):")
         click.echo("\n".join("  " + line for line in lines))
     elif not result.created:
         click.echo("The demo data is already there; nothing added.")

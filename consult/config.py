@@ -15,16 +15,18 @@ INSTANCE_DIR = PROJECT_DIR / "instance"
 # The six official languages of the United Nations, in the order ITU lists them.
 LANGUAGES = ("ar", "zh", "en", "fr", "ru", "es")
 RTL_LANGUAGES = frozenset({"ar"})
+ENVIRONMENTS = ("development", "testing", "production")
 
 
 class Defaults:
-    ENV = "development"  # development | testing | production
+    ENV = "development"  # one of ENVIRONMENTS
     SECRET_KEY: str | None = None
     DATABASE_URL = f"sqlite:///{INSTANCE_DIR / 'consult.db'}"
 
     # Sessions are signed cookies; nothing is remembered beyond the browser session.
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE: bool | None = None  # None: True in production, False elsewhere
     REMEMBER_COOKIE_DURATION = 0
     WTF_CSRF_TIME_LIMIT = 6 * 3600  # a one-day consultation can be answered slowly
     MAX_CONTENT_LENGTH = 256 * 1024
@@ -47,6 +49,9 @@ class Defaults:
     ARGON2_MEMORY_COST = 19 * 1024
     ARGON2_PARALLELISM = 1
 
+    # Where `flask seed-demo` appends the demo accounts' passwords (readable by the owner only).
+    DEMO_LOGINS_FILE = str(INSTANCE_DIR / "demo-logins.txt")
+
 
 DEVELOPMENT_SECRET = "dev-only-not-secret"  # noqa: S105 - refused outside development
 
@@ -59,18 +64,21 @@ def load_config(app, overrides: dict | None) -> None:
     if overrides:
         app.config.update(overrides)
 
-    if app.config["ENV"] == "testing":
+    env = app.config["ENV"]
+    if env not in ENVIRONMENTS:
+        raise RuntimeError(f"CONSULT_ENV must be one of {', '.join(ENVIRONMENTS)}, not {env!r}.")
+    if env == "testing":
         app.config["TESTING"] = True
+    if env == "production" and app.config.get("SECRET_KEY") in (None, "", DEVELOPMENT_SECRET):
+        raise RuntimeError(
+            "CONSULT_SECRET_KEY must be set to a real secret in production "
+            '(python -c "import secrets; print(secrets.token_hex(32))").'
+        )
     if not app.config.get("SECRET_KEY"):
-        if app.config["ENV"] in ("development", "testing"):
-            app.config["SECRET_KEY"] = DEVELOPMENT_SECRET
-        else:
-            raise RuntimeError(
-                "CONSULT_SECRET_KEY must be set outside development and tests "
-                '(python -c "import secrets; print(secrets.token_hex(32))").'
-            )
-    if app.config["ENV"] == "production":
-        app.config.setdefault("SESSION_COOKIE_SECURE", True)
+        app.config["SECRET_KEY"] = DEVELOPMENT_SECRET
+    # Flask's own default (False) would otherwise win over a setdefault here.
+    if app.config["SESSION_COOKIE_SECURE"] is None:
+        app.config["SESSION_COOKIE_SECURE"] = env == "production"
     app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(app.config["DATABASE_URL"])
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
 

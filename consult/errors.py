@@ -16,12 +16,10 @@ MESSAGES = {
     429: (_l("Please slow down"), _l("You have sent many requests in a short time. Wait a minute and try again.")),
     500: (_l("Something went wrong on our side"), _l("Please try again in a moment.")),
 }
-CSRF_MESSAGE = (
-    _l("Your page expired"),
-    _l(
-        "For your safety, forms stop working after a while. "
-        "Your text is below: copy it, reload the page and send it again."
-    ),
+CSRF_TITLE = _l("Your page expired")
+CSRF_MESSAGE = _l("For your safety, forms stop working after a while. Please reload the page and try again.")
+CSRF_MESSAGE_WITH_TEXT = _l(
+    "For your safety, forms stop working after a while. Your text is below: copy it, reload the page and send it again."
 )
 
 # Fields whose contents are shown back on an error page, so nothing a participant wrote is lost.
@@ -41,7 +39,8 @@ def render_error(code: int, title, message, kept: list[str] | None = None):
 def register(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error):
-        return render_error(400, *CSRF_MESSAGE, kept=_typed_text())
+        kept = _typed_text()
+        return render_error(400, CSRF_TITLE, CSRF_MESSAGE_WITH_TEXT if kept else CSRF_MESSAGE, kept=kept)
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

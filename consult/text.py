@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import re
 import unicodedata
 
@@ -26,18 +25,49 @@ def _is_removable(char: str) -> bool:
     return category in ("Cs", "Co", "Cn")
 
 
+def _without_invisible(text: str) -> str:
+    return "".join(c for c in text if not _is_removable(c))
+
+
+# Every HTML element name (WHATWG, plus the obsolete ones browsers still honour). Only these
+# count as markup, so "x<y and y>z" or "I <3 this" keep every word a young person wrote.
+_HTML_ELEMENTS = (
+    "a|abbr|acronym|address|applet|area|article|aside|audio|b|base|basefont|bdi|bdo|bgsound|big|blink|"
+    "blockquote|body|br|button|canvas|caption|center|cite|code|col|colgroup|data|datalist|dd|del|details|"
+    "dfn|dialog|dir|div|dl|dt|em|embed|fieldset|figcaption|figure|font|footer|form|frame|frameset|"
+    "h[1-6]|head|header|hgroup|hr|html|i|iframe|image|img|input|ins|isindex|kbd|keygen|label|legend|li|"
+    "link|listing|main|map|mark|marquee|math|menu|menuitem|meta|meter|nav|nobr|noembed|noframes|"
+    "noscript|object|ol|optgroup|option|output|p|param|picture|plaintext|pre|progress|q|rp|rt|ruby|s|"
+    "samp|script|search|section|select|slot|small|source|span|strike|strong|style|sub|summary|sup|svg|"
+    "table|tbody|td|template|textarea|tfoot|th|thead|time|title|tr|track|tt|u|ul|var|video|wbr|xmp"
+)
+_HTML_TAG = re.compile(
+    rf"<\s*/?\s*(?:{_HTML_ELEMENTS})(?=[\s/>])(?:[^<>\"']|\"[^\"]*\"|'[^']*')*>|<!--.*?-->|<!\w[^<>]*>",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+def _without_markup(text: str) -> str:
+    # Repeat until stable, so "<scr<b>ipt>" cannot reassemble into a tag.
+    for _attempt in range(10):
+        stripped = _HTML_TAG.sub("", text)
+        if stripped == text:
+            break
+        text = stripped
+    return text
+
+
 def clean_plain_text(value: str | None) -> str:
     """Plain text as a participant meant it: no markup, NFC, no invisible controls.
 
-    Markup is removed rather than escaped, so "<b>hi</b>" becomes "hi" while a
-    lone "<3" survives; the result is escaped again wherever it is shown.
+    HTML tags and comments are removed, while "<3", "a < b" and "&lt;" stay exactly as
+    typed; the text is escaped again wherever it is shown.
     """
     if not value:
         return ""
-    text = _LINE_BREAKS.sub("\n", value)
-    text = html.unescape(bleach.clean(text, tags=[], attributes={}, strip=True, strip_comments=True))
-    text = unicodedata.normalize("NFC", text)
-    text = "".join(c for c in text if not _is_removable(c))
+    text = _without_invisible(_LINE_BREAKS.sub("\n", value))
+    text = _without_markup(text)
+    text = _without_invisible(unicodedata.normalize("NFC", text))
     text = _SPACES_BEFORE_NEWLINE.sub("\n", text)
     text = _MANY_BLANK_LINES.sub("\n\n", text)
     return text.strip()
@@ -66,8 +96,7 @@ def sanitise_description(value: str | None) -> str:
     """The small HTML allowlist of consultation descriptions, with safe links."""
     if not value:
         return ""
-    text = unicodedata.normalize("NFC", _LINE_BREAKS.sub("\n", value))
-    text = "".join(c for c in text if not _is_removable(c))
+    text = _without_invisible(unicodedata.normalize("NFC", _LINE_BREAKS.sub("\n", value)))
     cleaned = bleach.clean(
         text,
         tags=DESCRIPTION_TAGS,

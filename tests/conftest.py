@@ -42,8 +42,10 @@ def pytest_report_header(config):
     return "databases: SQLite only (set CONSULT_TEST_DATABASE_URL to run every test on PostgreSQL too)"
 
 
-def test_config(database_url: str) -> dict:
+def test_config(database_url: str, tmp_dir: Path | None = None) -> dict:
     return {
+        # Nothing a test does may write into the checkout's instance folder.
+        "DEMO_LOGINS_FILE": str((tmp_dir or Path(os.environ.get("TMPDIR", "/tmp"))) / "consult-test-demo-logins.txt"),
         "ENV": "testing",
         "DATABASE_URL": database_url,
         "SECRET_KEY": "test-secret",
@@ -88,8 +90,8 @@ def _empty_tables(app) -> None:
 
 
 @pytest.fixture
-def app(database_url):
-    app = create_app(test_config(database_url))
+def app(database_url, tmp_path):
+    app = create_app(test_config(database_url, tmp_path))
     yield app
     _empty_tables(app)
 
@@ -106,7 +108,11 @@ def runner(app):
 
 @pytest.fixture
 def db(app, database_url):
-    """The database as the test sees it; every query reads what requests have committed."""
+    """The database as the test sees it; every query reads what requests have committed.
+
+    While it is active, CLI commands run through ``runner`` see this twin app, so a test
+    that changes configuration for a command changes it on both apps.
+    """
     twin = create_app(test_config(database_url))
     twin.config.update({k: v for k, v in app.config.items() if k.isupper()})
     with twin.app_context():
@@ -239,6 +245,7 @@ class Login:
     client: object
 
     def __call__(self, user) -> None:
+        self.client.post("/logout")  # whoever was signed in before leaves first
         response = self.client.post("/login", data={"username": user.pseudonym, "password": user.password})
         assert response.status_code == 302, response.get_data(as_text=True)
 

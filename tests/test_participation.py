@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from consult.models import Submission, SubmissionStatus
+from consult.models import Role, Submission, SubmissionStatus
 
 
 def _post_answer(client, consultation, text="Schools should teach online safety.", position=1, language="en"):
@@ -221,12 +221,12 @@ def test_anonymous_visitor_is_asked_to_log_in_before_answering(client, db, make_
     assert _count(db) == 0
 
 
-def test_staff_cannot_answer(client, login, make_user, make_consultation):
-    from consult.models import Role
-
+@pytest.mark.parametrize("role", [Role.MODERATOR, Role.SECRETARIAT, Role.ADMIN])
+def test_staff_cannot_answer(client, db, login, make_user, make_consultation, role):
     consultation = make_consultation(open=True)
-    login(make_user(Role.MODERATOR))
+    login(make_user(role))
     assert _post_answer(client, consultation).status_code == 403
+    assert _count(db) == 0
 
 
 def test_unknown_question_is_404(client, login, make_user, make_consultation):

@@ -10,12 +10,16 @@ from wtforms import BooleanField, IntegerField, PasswordField, SelectField, Stri
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, ValidationError
 
 from ..config import LANGUAGES
-from ..text import clean_single_line
+from ..models import User
+from ..text import clean_single_line, pseudonym_key
 from .services import pseudonym_taken
 
 PSEUDONYM_MIN, PSEUDONYM_MAX = 3, 40
+# Compatibility forms can grow a lot: "\ufdfa" alone becomes 18 characters.
+PSEUDONYM_KEY_MAX = User.__table__.c.pseudonym_key.type.length
 PASSWORD_MIN, PASSWORD_MAX = 8, 128
 _PSEUDONYM_PUNCTUATION = frozenset(" -_.'")
+PSEUDONYM_TAKEN = _l("This pseudonym is already taken. Please choose another one.")
 
 
 def validate_pseudonym_characters(pseudonym: str) -> None:
@@ -27,6 +31,18 @@ def validate_pseudonym_characters(pseudonym: str) -> None:
             raise ValidationError(_l("Use only letters, numbers, spaces and - _ . ' in your pseudonym."))
     if not any(unicodedata.category(char)[0] in ("L", "N") for char in pseudonym):
         raise ValidationError(_l("Your pseudonym needs at least one letter or number."))
+    if len(pseudonym_key(pseudonym)) > PSEUDONYM_KEY_MAX:
+        raise ValidationError(_l("Your pseudonym is too long. Please choose a shorter one."))
+
+
+class AgeField(IntegerField):
+    """Text that is not a whole number gets the same kind message as an age out of range."""
+
+    def process_formdata(self, valuelist) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            self.data = None
 
 
 class SignupForm(FlaskForm):
@@ -55,7 +71,7 @@ class SignupForm(FlaskForm):
         ],
         description=_l("At least 8 characters. A few words you will remember work well."),
     )
-    age = IntegerField(
+    age = AgeField(
         _l("How old are you?"),
         validators=[
             InputRequired(_l("Tell us your age in years.")),
@@ -64,7 +80,7 @@ class SignupForm(FlaskForm):
         description=_l("We only keep your age group, never your exact age."),
     )
     country = SelectField(_l("Country where you live"), validators=[DataRequired()])
-    language = SelectField(_l("Language"), choices=[(code, code) for code in LANGUAGES])
+    language = SelectField(_l("Language"), choices=list(LANGUAGES))
     consent = BooleanField(
         _l("I have read the privacy notice and I agree to take part."),
         validators=[DataRequired(_l("You need to agree to the privacy notice to take part."))],
@@ -73,13 +89,16 @@ class SignupForm(FlaskForm):
     def validate_pseudonym(self, field) -> None:
         validate_pseudonym_characters(field.data)
         if pseudonym_taken(field.data):
-            raise ValidationError(_l("This pseudonym is already taken. Please choose another one."))
+            raise ValidationError(PSEUDONYM_TAKEN)
 
 
 class LoginForm(FlaskForm):
-    username = StringField(_l("Pseudonym"), validators=[DataRequired(_l("Enter your pseudonym."))])
+    # Cleaned as at sign-up, so a pseudonym logs in when typed exactly as it was chosen.
+    username = StringField(
+        _l("Pseudonym"), filters=[clean_single_line], validators=[DataRequired(_l("Enter your pseudonym."))]
+    )
     password = PasswordField(_l("Password"), validators=[DataRequired(_l("Enter your password."))])
 
 
 class LanguageForm(FlaskForm):
-    lang = SelectField(choices=[(code, code) for code in LANGUAGES])
+    lang = SelectField(choices=list(LANGUAGES))

@@ -31,5 +31,13 @@ def role_required(*roles: Role):
 
 
 def participant_required(view):
-    """Answering is for participants only: staff accounts carry no age band or country."""
-    return role_required(Role.PARTICIPANT)(view)
+    """Answering is for participants only, admins included: staff carry no age band or country."""
+
+    @wraps(view)
+    @login_required
+    def wrapped(*args, **kwargs):
+        if current_user.role is not Role.PARTICIPANT:
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapped

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+import unicodedata
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -51,8 +52,13 @@ def _hasher() -> PasswordHasher:
     )
 
 
+def _normalised(password: str) -> str:
+    # Keyboards compose accents differently; the same password must work from any device (NIST SP 800-63B).
+    return unicodedata.normalize("NFKC", password)
+
+
 def hash_password(password: str) -> str:
-    return _hasher().hash(password)
+    return _hasher().hash(_normalised(password))
 
 
 # Verified against when the pseudonym is unknown, so timing does not reveal which accounts exist.
@@ -69,7 +75,7 @@ def _dummy_hash() -> str:
 def verify_password(user: User | None, password: str) -> bool:
     stored = user.password_hash if user is not None and user.password_hash else _dummy_hash()
     try:
-        _hasher().verify(stored, password)
+        _hasher().verify(stored, _normalised(password))
     except (VerificationError, InvalidHashError):
         return False
     return user is not None and user.password_hash is not None

@@ -5,11 +5,12 @@ from __future__ import annotations
 from flask import Blueprint, current_app, flash, make_response, redirect, render_template, request, session
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
+from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
 from ..i18n import LANGUAGE_COOKIE, country_choices, current_language, language_name
 from ..navigation import safe_next
-from .forms import LanguageForm, LoginForm, SignupForm
+from .forms import PSEUDONYM_TAKEN, LanguageForm, LoginForm, SignupForm
 from .services import authenticate, register_participant, suggest_pseudonym
 
 bp = Blueprint("auth", __name__)
@@ -35,15 +36,21 @@ def signup():
         # Nothing of what was typed is kept.
         return render_template("auth/too_young.html", min_age=current_app.config["MIN_AGE"])
     elif form.validate():
-        user = register_participant(
-            form.pseudonym.data, form.password.data, form.age.data, form.country.data, form.language.data
-        )
-        db.session.commit()
-        _start_session(user)
-        flash(_("Welcome, %(name)s! You can now answer open consultations.", name=user.pseudonym), "success")
-        response = redirect(safe_next())
-        response.set_cookie(LANGUAGE_COOKIE, user.locale, max_age=365 * 24 * 3600, samesite="Lax")
-        return response
+        try:
+            user = register_participant(
+                form.pseudonym.data, form.password.data, form.age.data, form.country.data, form.language.data
+            )
+            db.session.commit()
+        except IntegrityError:
+            # Someone took the same pseudonym between our check and the insert.
+            db.session.rollback()
+            form.pseudonym.errors.append(PSEUDONYM_TAKEN)
+        else:
+            _start_session(user)
+            flash(_("Welcome, %(name)s! You can now answer open consultations.", name=user.pseudonym), "success")
+            response = redirect(safe_next())
+            response.set_cookie(LANGUAGE_COOKIE, user.locale, max_age=365 * 24 * 3600, samesite="Lax")
+            return response
     status = 422 if request.method == "POST" else 200
     return render_template("auth/signup.html", form=form), status
 

@@ -33,7 +33,8 @@ def home():
 
 def _page_number() -> int:
     raw = request.args.get("page", "1")
-    if not raw.isdigit() or int(raw) < 1 or len(raw) > 9:
+    # isascii: str.isdigit() also accepts characters such as "²" that int() refuses.
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 9 or int(raw) < 1:
         abort(404)
     return int(raw)
 

@@ -26,17 +26,22 @@ def index():
 def queue(slug: str):
     consultation = db.session.scalar(select(Consultation).where(Consultation.slug == slug)) or abort(404)
     after = request.args.get("after", "0")
-    if not after.isdigit() or len(after) > 18:
+    if not (after.isascii() and after.isdigit()) or len(after) > 18:
         abort(404)
-    items = pending_submissions(consultation, current_app.config["PENDING_PER_PAGE"], int(after))
-    return render_template("moderation/queue.html", consultation=consultation, items=items)
+    return _render_queue(consultation, int(after))
+
+
+def _render_queue(consultation: Consultation, after: int = 0, refusal: str | None = None, status: int = 200):
+    items = pending_submissions(consultation, current_app.config["PENDING_PER_PAGE"], after)
+    return render_template("moderation/queue.html", consultation=consultation, items=items, refusal=refusal), status
 
 
 @bp.post("/submissions/<int:submission_id>/<any(approve, reject):decision>")
 @role_required(Role.MODERATOR)
 def decide(submission_id: int, decision: str):
     submission = db.session.get(Submission, submission_id) or abort(404)
-    slug = submission.question.consultation.slug
+    consultation = submission.question.consultation
+    slug = consultation.slug
     try:
         if decision == "approve":
             approve_submission(submission_id, current_user)
@@ -44,8 +49,9 @@ def decide(submission_id: int, decision: str):
             reject_submission(submission_id, current_user)
     except AlreadyDecided:
         db.session.rollback()
-        flash(_("Another moderator has already decided on this response; nothing was changed."), "error")
-        return redirect(url_for(".queue", slug=slug), 303)
+        # The queue as it now stands, so the moderator sees at once what is still waiting.
+        refusal = _("Another moderator has already decided on this response; nothing was changed.")
+        return _render_queue(consultation, refusal=refusal, status=409)
     db.session.commit()
     if decision == "approve":
         flash(_("Response approved and published."), "success")

@@ -17,13 +17,15 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from ..config import LANGUAGES
 from ..i18n import language_name
 
 UTC_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
 EXTRA_QUESTION_ROWS = 2
+# InputRequired, not DataRequired: a date typed in the wrong form must say so, not "give a date".
+DATE_REQUIRED = InputRequired(_l("Give a date and time."))
 
 
 def as_utc(value: datetime | None) -> datetime | None:
@@ -32,9 +34,7 @@ def as_utc(value: datetime | None) -> datetime | None:
 
 class MeetingForm(FlaskForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
-    starts_at = DateTimeLocalField(
-        _l("Starts at (UTC)"), format=UTC_FORMATS, validators=[DataRequired(_l("Give a date and time."))]
-    )
+    starts_at = DateTimeLocalField(_l("Starts at (UTC)"), format=UTC_FORMATS, validators=[DATE_REQUIRED])
     venue = StringField(_l("Venue"), validators=[Optional(), Length(max=200)])
 
 
@@ -62,9 +62,7 @@ class ConsultationForm(FlaskForm):
         description=_l("Paragraphs, lists, bold, italics and https links are kept; other markup is removed."),
     )
     source_language = SelectField(_l("Written in"))
-    opens_at = DateTimeLocalField(
-        _l("Opens at (UTC)"), format=UTC_FORMATS, validators=[DataRequired(_l("Give a date and time."))]
-    )
+    opens_at = DateTimeLocalField(_l("Opens at (UTC)"), format=UTC_FORMATS, validators=[DATE_REQUIRED])
     closes_at = DateTimeLocalField(
         _l("Closes at (UTC)"),
         format=UTC_FORMATS,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from flask import current_app
@@ -17,7 +17,9 @@ from ..text import clean_plain_text, clean_single_line, sanitise_description
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
-class InvalidConsultation(Exception):
+class InvalidInput(Exception):
+    """What the secretariat entered breaks a rule; the message says which, ``field`` where."""
+
     def __init__(self, message, field: str | None = None):
         super().__init__(str(message))
         self.message = message
@@ -32,8 +34,16 @@ class QuestionDraft:
 
 
 def save_meeting(meeting: Meeting | None, title: str, starts_at: datetime, venue: str) -> Meeting:
+    title = clean_single_line(title)
+    if not title:
+        raise InvalidInput(_l("Give the meeting a title."), "title")
+    if meeting is not None and any(c.closes_at > starts_at for c in meeting.consultations):
+        raise InvalidInput(
+            _l("A consultation of this meeting would close after the meeting starts: change its window first."),
+            "starts_at",
+        )
     meeting = meeting or Meeting()
-    meeting.title = clean_single_line(title)
+    meeting.title = title
     meeting.starts_at = starts_at
     meeting.venue = clean_single_line(venue)
     db.session.add(meeting)
@@ -42,14 +52,17 @@ def save_meeting(meeting: Meeting | None, title: str, starts_at: datetime, venue
 
 
 def default_window(opens_at: datetime) -> datetime:
-    return opens_at + timedelta(hours=current_app.config["DEFAULT_WINDOW_HOURS"])
+    try:
+        return opens_at + timedelta(hours=current_app.config["DEFAULT_WINDOW_HOURS"])
+    except OverflowError:  # opening at the very end of the calendar
+        raise InvalidInput(_l("The consultation must close after it opens."), "closes_at") from None
 
 
 def check_window(opens_at: datetime, closes_at: datetime, meeting: Meeting | None) -> None:
     if closes_at <= opens_at:
-        raise InvalidConsultation(_l("The consultation must close after it opens."), "closes_at")
+        raise InvalidInput(_l("The consultation must close after it opens."), "closes_at")
     if meeting is not None and closes_at > meeting.starts_at:
-        raise InvalidConsultation(_l("The consultation must close before its meeting starts."), "closes_at")
+        raise InvalidInput(_l("The consultation must close before its meeting starts."), "closes_at")
 
 
 def save_consultation(
@@ -66,16 +79,19 @@ def save_consultation(
 ) -> Consultation:
     slug = slug.strip().lower()
     if not SLUG_PATTERN.match(slug):
-        raise InvalidConsultation(_l("Use lowercase letters, digits and single hyphens in the web address."), "slug")
+        raise InvalidInput(_l("Use lowercase letters, digits and single hyphens in the web address."), "slug")
+    title = clean_single_line(title)
+    if not title:
+        raise InvalidInput(_l("Give the consultation a title."), "title")
     clash = db.session.scalar(select(Consultation.id).where(Consultation.slug == slug))
     if clash is not None and (consultation is None or clash != consultation.id):
-        raise InvalidConsultation(_l("Another consultation already uses this web address."), "slug")
+        raise InvalidInput(_l("Another consultation already uses this web address."), "slug")
     closes_at = closes_at or default_window(opens_at)
     check_window(opens_at, closes_at, meeting)
 
     consultation = consultation or Consultation(status=ConsultationStatus.DRAFT)
     consultation.slug = slug
-    consultation.title = clean_single_line(title)
+    consultation.title = title
     consultation.description = sanitise_description(description)
     consultation.source_language = source_language
     consultation.meeting = meeting
@@ -88,27 +104,32 @@ def save_consultation(
 
 
 def _save_questions(consultation: Consultation, drafts: list[QuestionDraft]) -> None:
-    """Questions keep the order they are given in; a question with answers cannot be removed."""
+    """Questions keep the order they are given in; a question with answers cannot be removed.
+
+    A question left empty, or holding nothing but markup, is removed.
+    """
+    drafts = [draft for draft in (replace(d, prompt=clean_plain_text(d.prompt)) for d in drafts) if draft.prompt]
     existing = {question.id: question for question in consultation.questions}
-    kept_ids = {draft.id for draft in drafts if draft.id is not None}
+    kept_ids = {draft.id for draft in drafts}
     for question_id, question in existing.items():
         if question_id in kept_ids:
             continue
         answered = db.session.scalar(select(func.count(Submission.id)).where(Submission.question_id == question_id))
         if answered:
-            raise InvalidConsultation(_l("A question that already has answers cannot be removed."))
+            raise InvalidInput(_l("A question that already has answers cannot be removed."))
         consultation.questions.remove(question)
     # Park the kept questions on free positions first: positions are unique per consultation.
-    for offset, question in enumerate(q for q in consultation.questions):
+    for offset, question in enumerate(consultation.questions):
         question.position = -1 - offset
     db.session.flush()
     for position, draft in enumerate(drafts, start=1):
-        question = existing.get(draft.id) if draft.id is not None else None
+        # pop: a row repeating another row's id becomes a new question instead of leaving a gap.
+        question = existing.pop(draft.id, None)
         if question is None:
             question = Question(consultation=consultation)
             db.session.add(question)
         question.position = position
-        question.prompt = clean_plain_text(draft.prompt)
+        question.prompt = draft.prompt
         question.max_length = draft.max_length
     db.session.flush()
     db.session.refresh(consultation, ["questions"])
@@ -116,7 +137,7 @@ def _save_questions(consultation: Consultation, drafts: list[QuestionDraft]) -> 
 
 def publish_consultation(consultation: Consultation) -> None:
     if not consultation.questions:
-        raise InvalidConsultation(_l("Add at least one question before publishing."))
+        raise InvalidInput(_l("Add at least one question before publishing."))
     check_window(consultation.opens_at, consultation.closes_at, consultation.meeting)
     consultation.status = ConsultationStatus.PUBLISHED
     db.session.flush()

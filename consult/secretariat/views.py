@@ -11,7 +11,7 @@ from ..extensions import db
 from ..models import Consultation, Meeting, Role
 from .forms import EXTRA_QUESTION_ROWS, ConsultationForm, MeetingForm, as_utc
 from .services import (
-    InvalidConsultation,
+    InvalidInput,
     QuestionDraft,
     publish_consultation,
     response_counts,
@@ -39,12 +39,22 @@ def edit_meeting(meeting_id: int | None):
     meeting = db.session.get(Meeting, meeting_id) or abort(404) if meeting_id else None
     form = MeetingForm(obj=meeting)
     if form.validate_on_submit():
-        save_meeting(meeting, form.title.data, as_utc(form.starts_at.data), form.venue.data or "")
-        db.session.commit()
-        flash(_("Meeting saved."), "success")
-        return redirect(url_for(".dashboard"), 303)
+        try:
+            save_meeting(meeting, form.title.data, as_utc(form.starts_at.data), form.venue.data or "")
+        except InvalidInput as invalid:
+            db.session.rollback()
+            _show_error(form, invalid)
+        else:
+            db.session.commit()
+            flash(_("Meeting saved."), "success")
+            return redirect(url_for(".dashboard"), 303)
     status = 422 if request.method == "POST" else 200
     return render_template("secretariat/meeting_form.html", form=form, meeting=meeting), status
+
+
+def _show_error(form, invalid: InvalidInput) -> None:
+    field = getattr(form, invalid.field or "", None)
+    (field.errors if field is not None else form.form_errors).append(invalid.message)
 
 
 def _fill_questions(form: ConsultationForm, consultation: Consultation | None) -> None:
@@ -65,7 +75,7 @@ def _question_drafts(form: ConsultationForm) -> list[QuestionDraft]:
         raw_id = entry.form.id.data
         drafts.append(
             QuestionDraft(
-                id=int(raw_id) if raw_id and str(raw_id).isdigit() else None,
+                id=int(raw_id) if raw_id and str(raw_id).isascii() and str(raw_id).isdigit() else None,
                 prompt=prompt,
                 max_length=entry.form.max_length.data or 1000,
             )
@@ -98,10 +108,9 @@ def edit_consultation(consultation_id: int | None):
                 closes_at=as_utc(form.closes_at.data),
                 questions=_question_drafts(form),
             )
-        except InvalidConsultation as invalid:
+        except InvalidInput as invalid:
             db.session.rollback()
-            field = getattr(form, invalid.field or "", None)
-            (field.errors if field is not None else form.form_errors).append(invalid.message)
+            _show_error(form, invalid)
         else:
             db.session.commit()
             flash(_("Consultation saved."), "success")
@@ -116,7 +125,7 @@ def publish(consultation_id: int):
     consultation = db.session.get(Consultation, consultation_id) or abort(404)
     try:
         publish_consultation(consultation)
-    except InvalidConsultation as invalid:
+    except InvalidInput as invalid:
         db.session.rollback()
         flash(invalid.message, "error")
         return redirect(url_for(".edit_consultation", consultation_id=consultation_id), 303)
