@@ -24,7 +24,18 @@ from consult.extensions import db as _db
 from consult.models import Consultation, ConsultationStatus, Meeting, Question, Role, Submission, SubmissionStatus
 
 PROJECT = Path(__file__).resolve().parents[1]
-DATA = Path(os.environ.get("CONSULT_SHARED_DIR", PROJECT.parent / "shared")) / "data"
+
+
+def _shared_dir() -> Path:
+    """``../shared`` beside the checkout, as on every workplace machine and in CI."""
+    candidates = [os.environ.get("CONSULT_SHARED_DIR"), PROJECT.parent / "shared", "/work/shared"]
+    for candidate in filter(None, candidates):
+        if (Path(candidate) / "data").is_dir():
+            return Path(candidate)
+    raise RuntimeError("../shared/data not found: set CONSULT_SHARED_DIR to the shared folder")
+
+
+DATA = _shared_dir() / "data"
 POSTGRES_URL = os.environ.get("CONSULT_TEST_DATABASE_URL")
 BACKENDS = ["sqlite", "postgresql"] if POSTGRES_URL else ["sqlite"]
 
