@@ -20,6 +20,7 @@ def create_app(config: dict | None = None) -> Flask:
     )
     load_config(app, config)
     register_extensions(app)
+    register_security(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_template_helpers(app)
@@ -31,6 +32,8 @@ def register_extensions(app: Flask) -> None:
     from . import i18n
     from .auth.services import load_user
     from .extensions import babel, csrf, db, login_manager, migrate
+    from .moderation import models as moderation_models  # noqa: F401 - registers its tables
+    from .summaries import models as summaries_models  # noqa: F401 - registers its tables
 
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
         _prepare_sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"])
@@ -65,16 +68,28 @@ def _configure_sqlite(dbapi_connection, connection_record) -> None:
         cursor.close()
 
 
+def register_security(app: Flask) -> None:
+    from . import security
+
+    security.register(app)
+
+
 def register_blueprints(app: Flask) -> None:
+    from .api.views import bp as api_bp
     from .auth.views import bp as auth_bp
     from .consultations.views import bp as consultations_bp
+    from .moderation.safeguarding_views import bp as safeguarding_bp
     from .moderation.views import bp as moderation_bp
     from .secretariat.views import bp as secretariat_bp
+    from .summaries.views import bp as summaries_bp
 
     app.register_blueprint(consultations_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(moderation_bp, url_prefix="/moderation")
+    app.register_blueprint(safeguarding_bp, url_prefix="/safeguarding")
     app.register_blueprint(secretariat_bp, url_prefix="/secretariat")
+    app.register_blueprint(summaries_bp)
+    app.register_blueprint(api_bp, url_prefix="/api/v1")
 
 
 def register_errorhandlers(app: Flask) -> None:
@@ -95,5 +110,11 @@ def register_template_helpers(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     from .cli import register
+    from .moderation import cli as moderation_cli
+    from .moderation import safeguarding_cli
+    from .summaries.cli import register as register_summaries
 
     register(app)
+    moderation_cli.register(app)
+    safeguarding_cli.register(app)
+    register_summaries(app)

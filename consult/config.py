@@ -43,6 +43,8 @@ class Defaults:
     DEFAULT_MAX_LENGTH = 1000
     RESPONSES_PER_PAGE = 50
     PENDING_PER_PAGE = 50
+    MODERATION_CLAIM_MINUTES = 5
+    REPORT_THRESHOLD = 3  # readers' reports that take a published response down for review
 
     # OWASP Password Storage Cheat Sheet, first Argon2id option.
     ARGON2_TIME_COST = 2

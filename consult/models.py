@@ -65,6 +65,18 @@ class SubmissionStatus(enum.StrEnum):
     PENDING = "pending"
     APPROVED = "approved"
     REJECTED = "rejected"
+    ESCALATED = "escalated"  # with the safeguarding team; never published automatically
+
+
+FLAGS = ("safeguarding", "pii", "abuse", "reported")
+
+
+class Priority(enum.IntEnum):
+    """Queue order: a possible disclosure of harm first, then anything screening flagged."""
+
+    SAFEGUARDING = 0
+    FLAGGED = 1
+    CLEAR = 2
 
 
 class Phase(enum.StrEnum):
@@ -94,8 +106,12 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_now)
     external_ref: Mapped[str | None] = mapped_column(sa.String(200), unique=True)
+    # Moderators who may read and act on safeguarding escalations.
+    can_safeguard: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
-    submissions: Mapped[list[Submission]] = relationship(back_populates="author", foreign_keys="Submission.author_id")
+    submissions: Mapped[list[Submission]] = relationship(
+        back_populates="author", foreign_keys="Submission.author_id"
+    )
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive accounts
@@ -189,6 +205,7 @@ class Submission(db.Model):
     __tablename__ = "submissions"
     __table_args__ = (
         sa.Index("ix_submissions_question_status", "question_id", "status", "id"),
+        sa.Index("ix_submissions_queue", "status", "priority", "id"),
         sa.Index("ix_submissions_author_question", "author_id", "question_id"),
     )
 
@@ -210,9 +227,31 @@ class Submission(db.Model):
     decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     external_ref: Mapped[str | None] = mapped_column(sa.String(200), unique=True)
 
+    # Screening at intake (and readers' reports) raise flags; the personal information spans
+    # found and the text with them replaced are for moderators only.
+    flag_pii: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    flag_abuse: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    flag_safeguarding: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    flag_reported: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    pii_spans: Mapped[list[dict] | None] = mapped_column(sa.JSON)
+    suggested_text: Mapped[str | None] = mapped_column(sa.Text)
+    priority: Mapped[int] = mapped_column(sa.SmallInteger, default=Priority.CLEAR, server_default="2")
+    # A moderator who opened the item holds it until claimed_until, so others see other items.
+    claimed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reject_reason: Mapped[str | None] = mapped_column(sa.String(16))
+    decision_note: Mapped[str | None] = mapped_column(sa.Text)  # staff only
+    report_count: Mapped[int] = mapped_column(default=0, server_default="0")
+    hidden_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # taken down after reports
+
     question: Mapped[Question] = relationship(back_populates="submissions")
     author: Mapped[User | None] = relationship(back_populates="submissions", foreign_keys=[author_id])
     decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+    claimed_by: Mapped[User | None] = relationship(foreign_keys=[claimed_by_id])
+
+    @property
+    def flags(self) -> list[str]:
+        return [name for name in FLAGS if getattr(self, f"flag_{name}")]
 
     def __repr__(self) -> str:
         return f"<Submission {self.id} {self.status.value} q={self.question_id}>"

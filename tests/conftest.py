@@ -87,16 +87,26 @@ def database_url(request, tmp_path_factory) -> str:
 
 
 def _empty_tables(app) -> None:
+    """Empty every table between tests, lifting the audit trail's append-only guard for a moment."""
     with app.app_context():
         _db.session.remove()
         tables = list(reversed(_db.metadata.sorted_tables))
         with _db.engine.begin() as connection:
             if connection.dialect.name == "postgresql":
                 names = ", ".join(t.name for t in tables)
+                connection.execute(text("ALTER TABLE moderation_events DISABLE TRIGGER USER"))
                 connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+                connection.execute(text("ALTER TABLE moderation_events ENABLE TRIGGER USER"))
             else:
+                guards = connection.execute(
+                    text("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'moderation_events'")
+                ).all()
+                for name, _sql in guards:
+                    connection.execute(text(f"DROP TRIGGER {name}"))
                 for table in tables:
                     connection.execute(table.delete())
+                for _name, sql in guards:
+                    connection.execute(text(sql))
         _db.engine.dispose()
 
 

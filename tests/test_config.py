@@ -143,7 +143,8 @@ def test_a_question_of_a_missing_consultation_is_refused_by_the_database(db):
 
 
 def _session_cookie(response) -> str:
-    [cookie] = [value for value in response.headers.getlist("Set-Cookie") if value.startswith("session=")]
+    names = ("session=", "__Host-session=")
+    [cookie] = [value for value in response.headers.getlist("Set-Cookie") if value.startswith(names)]
     return cookie
 
 
@@ -174,6 +175,7 @@ def test_production_login_needs_a_csrf_token_and_sets_a_secure_cookie(monkeypatc
 
     assert response.status_code == 302
     cookie = _session_cookie(response)
+    assert cookie.startswith("__Host-session=")
     assert "; Secure" in cookie
     assert "; HttpOnly" in cookie
     assert "; SameSite=Lax" in cookie

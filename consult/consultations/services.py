@@ -20,6 +20,7 @@ from ..models import (
     SubmissionStatus,
     User,
 )
+from ..moderation.services import screen_submission
 
 
 class ParticipationRefused(Exception):
@@ -81,6 +82,7 @@ class PublicResponse:
     age_band: str | None
     country: str | None
     language: str
+    id: int  # for readers' reports; the author's id is never exposed
 
 
 @dataclass(frozen=True)
@@ -101,7 +103,7 @@ def approved_responses(consultation: Consultation, page: int, per_page: int) -> 
     total = db.session.scalar(select(func.count()).select_from(approved.subquery())) or 0
     rows = db.session.execute(
         select(Question.position, Submission.published_text, User.pseudonym, Submission.age_band,
-               Submission.country, Submission.language)
+               Submission.country, Submission.language, Submission.id)
         .select_from(Submission)
         .join(Question)
         .outerjoin(User, Submission.author_id == User.id)
@@ -155,6 +157,7 @@ def submit_response(user: User, question: Question, body: str, language: str) ->
     )
     db.session.add(submission)
     db.session.flush()
+    screen_submission(submission)
     return submission
 
 
@@ -180,6 +183,7 @@ def edit_response(submission: Submission, body: str, language: str) -> Submissio
     db.session.refresh(submission)
     if not changed:
         raise ResponseNotEditable(_NOT_EDITABLE)
+    screen_submission(submission)
     return submission
 
 

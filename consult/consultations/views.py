@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+import secrets
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -10,7 +12,17 @@ from sqlalchemy import select
 from ..auth.roles import participant_required
 from ..extensions import db
 from ..i18n import current_language
-from ..models import Consultation, Question, Role, Submission
+from ..models import Consultation, Question, Role, Submission, SubmissionStatus
+from ..moderation.forms import ReportForm
+from ..moderation.labels import participant_status
+from ..moderation.reports import (
+    AlreadyReported,
+    NotReportable,
+    ReportReason,
+    TooManyReports,
+    report_submission,
+    reporter_key,
+)
 from .forms import ResponseForm
 from .services import (
     ParticipationRefused,
@@ -50,9 +62,9 @@ def _render_consultation(consultation: Consultation, forms: dict[int, ResponseFo
     if page_number > page.pages:
         abort(404)
     forms = dict(forms or {})
-    mine: list[Submission] = []
+    mine = []
     if _is_participant():
-        mine = own_responses(current_user, consultation)
+        mine = [(s, participant_status(s)) for s in own_responses(current_user, consultation)]
         for question in consultation.questions:
             if question.id not in forms:
                 form = ResponseForm(formdata=None, max_length=question.max_length)
@@ -66,6 +78,7 @@ def _render_consultation(consultation: Consultation, forms: dict[int, ResponseFo
         mine=mine,
         refusal=refusal,
         is_participant=_is_participant(),
+        report_form=ReportForm(formdata=None),
     ), status
 
 
@@ -142,3 +155,47 @@ def withdraw(submission_id: int):
     db.session.commit()
     flash(_("Your answer was withdrawn and deleted."), "info")
     return redirect(url_for(".detail", slug=slug, _anchor="your-responses"), 303)
+
+
+def _reporter_key() -> str:
+    """Who is reporting, as a keyed hash: the account, or a random id kept in this browser's session."""
+    if current_user.is_authenticated:
+        return reporter_key(f"user:{current_user.id}")
+    if "reader" not in session:
+        session["reader"] = secrets.token_urlsafe(18)
+    return reporter_key(f"reader:{session['reader']}")
+
+
+@bp.post("/consultations/<slug>/responses/<int:submission_id>/report")
+def report(slug: str, submission_id: int):
+    """Any reader, signed in or not, may report a published answer once."""
+    consultation = published_consultation(slug) or abort(404)
+    submission = db.session.get(Submission, submission_id)
+    if (
+        submission is None
+        or submission.question.consultation_id != consultation.id
+        or submission.status is not SubmissionStatus.APPROVED
+    ):
+        abort(404)
+    page_number = _page_number()
+    form = ReportForm()
+    if not form.validate_on_submit():
+        return _render_consultation(consultation, refusal=_("Choose what is wrong with this answer."), status=422)
+    reporter = current_user if current_user.is_authenticated else None
+    try:
+        report_submission(submission, ReportReason(form.reason.data), _reporter_key(), reporter)
+    except TooManyReports:
+        db.session.rollback()
+        refusal = _("You have sent many reports in a short time. Please wait a while before sending another.")
+        return _render_consultation(consultation, refusal=refusal, status=429)
+    except AlreadyReported:
+        db.session.rollback()
+        flash(_("You have already reported this answer. Thank you: a moderator will look at it."), "info")
+    except NotReportable:
+        db.session.rollback()
+        flash(_("Thank you. This answer is already being checked again."), "info")
+    else:
+        db.session.commit()
+        flash(_("Thank you for telling us. A moderator will look at this answer again."), "success")
+    return redirect(url_for(".detail", slug=slug, page=page_number if page_number > 1 else None,
+                            _anchor="responses-heading"), 303)  # fmt: skip

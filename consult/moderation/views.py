@@ -1,60 +1,313 @@
-"""The minimal moderation queue: list what is pending, approve or reject it."""
+"""The moderation workbench: the queue, one response at a time, bulk approval, dashboard and audit log."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
+from werkzeug.utils import secure_filename
 
+from .. import clock
 from ..auth.roles import role_required
 from ..extensions import db
-from ..models import Consultation, Role, Submission
-from .services import AlreadyDecided, approve_submission, pending_counts, pending_submissions, reject_submission
+from ..models import Consultation, Priority, Role, Submission, SubmissionStatus
+from . import labels
+from .audit import csv_lines, events_page, note_visible, submission_events
+from .forms import ApproveForm, BulkApproveForm, EscalateForm, QueueFilterForm, RejectForm
+from .models import RejectReason
+from .reports import report_reasons
+from .services import (
+    AlreadyDecided,
+    ChangedWhileOpen,
+    InvalidDecision,
+    QueueCursor,
+    QueueFilters,
+    approve_submission,
+    bulk_approve,
+    claim_next,
+    claim_submission,
+    decisions_per_moderator,
+    escalate_submission,
+    median_time_to_decision,
+    pending_counts,
+    pii_segments,
+    queue_figures,
+    queue_page,
+    reject_submission,
+    text_hash,
+)
 
 bp = Blueprint("moderation", __name__)
+
+
+@bp.context_processor
+def _labels():
+    return {"labels": labels, "note_visible": note_visible}
+
+
+def _consultation(slug: str) -> Consultation:
+    return db.session.scalar(select(Consultation).where(Consultation.slug == slug)) or abort(404)
+
+
+def _filters(consultation: Consultation) -> tuple[QueueFilterForm, QueueFilters]:
+    """The queue's filters from the query string; a value no form offers is not found."""
+    form = QueueFilterForm(consultation, formdata=request.args)
+    if not form.validate():
+        abort(404)
+    return form, QueueFilters(
+        consultation_id=consultation.id,
+        question_id=int(form.question.data) if form.question.data else None,
+        language=form.language.data or None,
+        flag=form.flag.data or None,
+    )
 
 
 @bp.get("/")
 @role_required(Role.MODERATOR)
 def index():
-    return render_template("moderation/index.html", queues=pending_counts())
+    consultations = db.session.scalars(select(Consultation).order_by(Consultation.closes_at.desc())).all()
+    return render_template("moderation/index.html", queues=pending_counts(), consultations=consultations)
+
+
+# --- the queue -----------------------------------------------------------------------------
 
 
 @bp.get("/consultations/<slug>")
 @role_required(Role.MODERATOR)
 def queue(slug: str):
-    consultation = db.session.scalar(select(Consultation).where(Consultation.slug == slug)) or abort(404)
-    after = request.args.get("after", "0")
-    if not (after.isascii() and after.isdigit()) or len(after) > 18:
+    consultation = _consultation(slug)
+    filter_form, filters = _filters(consultation)
+    try:
+        after = QueueCursor.parse(request.args.get("after"))
+    except ValueError:
         abort(404)
-    return _render_queue(consultation, int(after))
+    return _render_queue(consultation, filter_form, filters, after)
 
 
-def _render_queue(consultation: Consultation, after: int = 0, refusal: str | None = None, status: int = 200):
-    items = pending_submissions(consultation, current_app.config["PENDING_PER_PAGE"], after)
-    return render_template("moderation/queue.html", consultation=consultation, items=items, refusal=refusal), status
+def _render_queue(consultation: Consultation, filter_form: QueueFilterForm, filters: QueueFilters,
+                  after: QueueCursor | None = None, *, refusal: str | None = None,
+                  bulk_form: BulkApproveForm | None = None, status: int = 200):  # fmt: skip
+    per_page = current_app.config["PENDING_PER_PAGE"]
+    items = queue_page(filters, current_user, per_page, after)
+    next_cursor = str(QueueCursor(items[-1].priority, items[-1].id)) if len(items) == per_page else None
+    return render_template(
+        "moderation/queue.html",
+        consultation=consultation,
+        filter_form=filter_form,
+        filter_args=filter_form.query_args(),
+        items=items,
+        segments={s.id: pii_segments(s.body, s.pii_spans) for s in items},
+        unflagged=[s for s in items if s.priority == Priority.CLEAR],
+        text_hash=text_hash,
+        bulk_form=bulk_form or BulkApproveForm(formdata=None),
+        next_cursor=next_cursor,
+        refusal=refusal,
+    ), status
 
 
-@bp.post("/submissions/<int:submission_id>/<any(approve, reject):decision>")
+@bp.get("/consultations/<slug>/next")
+@role_required(Role.MODERATOR)
+def next_item(slug: str):
+    """Open the first response nobody else has open: the way to work through the queue together."""
+    consultation = _consultation(slug)
+    filter_form, filters = _filters(consultation)
+    submission = claim_next(filters, current_user)
+    db.session.commit()
+    if submission is None:
+        flash(_("Nothing else is waiting for a decision here."), "info")
+        return redirect(url_for(".queue", slug=slug, **filter_form.query_args()))
+    return redirect(url_for(".item", submission_id=submission.id, **filter_form.query_args()))
+
+
+@bp.post("/consultations/<slug>/bulk-approve")
+@role_required(Role.MODERATOR)
+def bulk(slug: str):
+    consultation = _consultation(slug)
+    filter_form, filters = _filters(consultation)
+    form = BulkApproveForm()
+    if not form.validate_on_submit():
+        return _render_queue(consultation, filter_form, filters, bulk_form=form, status=422)
+    seen = form.seen()
+    approved = bulk_approve(list(seen), current_user, seen=seen)
+    db.session.commit()
+    flash(ngettext("%(num)d response approved and published.", "%(num)d responses approved and published.",
+                   approved), "success")  # fmt: skip
+    if left := len(seen) - approved:
+        flash(
+            ngettext(
+                "%(num)d response was left out: another moderator has it open or decided on it, "
+                "or it changed after you read it.",
+                "%(num)d responses were left out: another moderator has them open or decided on them, "
+                "or they changed after you read them.",
+                left,
+            ),
+            "info",
+        )
+    return redirect(url_for(".queue", slug=slug, **filter_form.query_args()), 303)
+
+
+# --- one response at a time ----------------------------------------------------------------
+
+
+def _submission(submission_id: int) -> Submission:
+    return db.session.get(Submission, submission_id) or abort(404)
+
+
+@bp.get("/submissions/<int:submission_id>")
+@role_required(Role.MODERATOR)
+def item(submission_id: int):
+    """Opening a waiting response claims it for a few minutes, so other moderators get other ones."""
+    submission = _submission(submission_id)
+    filter_form = _filters(submission.question.consultation)[0]
+    if submission.status is SubmissionStatus.PENDING:
+        claim_submission(submission, current_user)
+        db.session.commit()
+    return _render_item(submission, filter_form)
+
+
+DECISION_FORMS = {"approve": ApproveForm, "reject": RejectForm, "escalate": EscalateForm}
+
+
+def _fresh_forms(submission: Submission) -> dict:
+    return {
+        "approve": ApproveForm(formdata=None, submission=submission).prepare(submission),
+        "reject": RejectForm(formdata=None).prepare(submission),
+        "escalate": EscalateForm(formdata=None).prepare(submission),
+    }
+
+
+def _render_item(submission: Submission, filter_form: QueueFilterForm, forms: dict | None = None, *,
+                 refusal: str | None = None, status: int = 200):  # fmt: skip
+    now = clock.utcnow()
+    held_by_other = (
+        submission.status is SubmissionStatus.PENDING
+        and submission.claimed_by_id not in (None, current_user.id)
+        and submission.claimed_until is not None
+        and submission.claimed_until > now
+    )
+    # An escalated disclosure is for the safeguarding team's eyes from then on.
+    show_body = submission.status is not SubmissionStatus.ESCALATED or current_user.can_safeguard
+    return render_template(
+        "moderation/item.html",
+        submission=submission,
+        consultation=submission.question.consultation,
+        filter_args=filter_form.query_args(),
+        forms=_fresh_forms(submission) | (forms or {}),
+        held_by_other=held_by_other,
+        show_body=show_body,
+        segments=pii_segments(submission.body, submission.pii_spans) if show_body else [],
+        events=submission_events(submission.id),
+        reports=report_reasons(submission),
+        refusal=refusal,
+    ), status
+
+
+@bp.post("/submissions/<int:submission_id>/<any(approve, reject, escalate):decision>")
 @role_required(Role.MODERATOR)
 def decide(submission_id: int, decision: str):
-    submission = db.session.get(Submission, submission_id) or abort(404)
+    submission = _submission(submission_id)
     consultation = submission.question.consultation
-    slug = consultation.slug
+    filter_form, filters = _filters(consultation)
+    if submission.status is not SubmissionStatus.PENDING:
+        return _already_decided(consultation, filter_form, filters)
+    form = ApproveForm(submission=submission) if decision == "approve" else DECISION_FORMS[decision]()
+    if not form.validate_on_submit():
+        return _render_item(submission, filter_form, {decision: form}, status=422)
     try:
+        if form.seen.data != text_hash(submission.body):
+            raise ChangedWhileOpen(submission.id)
+        # The body the moderator read is a condition of the update, so an edit racing this is refused too.
+        read = submission.body
         if decision == "approve":
-            approve_submission(submission_id, current_user)
+            approve_submission(submission, current_user, form.text_to_publish(), expected_body=read)
+        elif decision == "reject":
+            reject_submission(submission, current_user, RejectReason(form.reason.data), form.note.data,
+                              expected_body=read)  # fmt: skip
         else:
-            reject_submission(submission_id, current_user)
+            escalate_submission(submission, current_user, form.note.data, expected_body=read)
     except AlreadyDecided:
         db.session.rollback()
-        # The queue as it now stands, so the moderator sees at once what is still waiting.
-        refusal = _("Another moderator has already decided on this response; nothing was changed.")
-        return _render_queue(consultation, refusal=refusal, status=409)
+        return _already_decided(consultation, filter_form, filters)
+    except ChangedWhileOpen:
+        db.session.rollback()
+        db.session.refresh(submission)
+        refusal = _("The participant changed this answer while you were reading it. Please read it again.")
+        return _render_item(submission, filter_form, refusal=refusal, status=409)
+    except InvalidDecision:
+        db.session.rollback()
+        return _render_item(submission, filter_form, {decision: form}, status=422)
     db.session.commit()
-    if decision == "approve":
-        flash(_("Response approved and published."), "success")
-    else:
-        flash(_("Response rejected."), "info")
-    return redirect(url_for(".queue", slug=slug), 303)
+    flash(
+        {
+            "approve": _("Response approved and published."),
+            "reject": _("Response rejected."),
+            "escalate": _("Response escalated to the safeguarding team. It will not be published."),
+        }[decision],
+        "success" if decision == "approve" else "info",
+    )
+    if form.then.data == "next":
+        return redirect(url_for(".next_item", slug=consultation.slug, **filter_form.query_args()), 303)
+    return redirect(url_for(".queue", slug=consultation.slug, **filter_form.query_args()), 303)
+
+
+def _already_decided(consultation: Consultation, filter_form: QueueFilterForm, filters: QueueFilters):
+    # The queue as it now stands, so the moderator sees at once what is still waiting.
+    refusal = _("Another moderator has already decided on this response; nothing was changed.")
+    return _render_queue(consultation, filter_form, filters, refusal=refusal, status=409)
+
+
+# --- dashboard and audit log ---------------------------------------------------------------
+
+
+@bp.get("/consultations/<slug>/dashboard")
+@role_required(Role.MODERATOR)
+def dashboard(slug: str):
+    consultation = _consultation(slug)
+    return render_template(
+        "moderation/dashboard.html",
+        consultation=consultation,
+        figures=queue_figures(consultation),
+        median=median_time_to_decision(consultation),
+        tallies=decisions_per_moderator(consultation),
+    )
+
+
+@bp.get("/consultations/<slug>/audit")
+@role_required(Role.MODERATOR)
+def audit(slug: str):
+    consultation = _consultation(slug)
+    raw = request.args.get("before", "")
+    if raw and not (raw.isascii() and raw.isdigit() and len(raw) <= 18):
+        abort(404)
+    per_page = current_app.config.get("AUDIT_EVENTS_PER_PAGE", 100)
+    events = events_page(consultation, per_page, int(raw) if raw else None)
+    return render_template(
+        "moderation/audit.html",
+        consultation=consultation,
+        events=events,
+        older=events[-1].id if len(events) == per_page else None,
+    )
+
+
+@bp.get("/consultations/<slug>/audit.csv")
+@role_required(Role.MODERATOR)
+def audit_csv(slug: str):
+    consultation = _consultation(slug)
+    # A byte order mark, so spreadsheets read Arabic, Chinese and Russian names correctly.
+    lines = csv_lines(consultation, current_user.can_safeguard)
+    body = stream_with_context(("\ufeff" + line if n == 0 else line) for n, line in enumerate(lines))
+    filename = secure_filename(f"audit-{consultation.slug}.csv") or "audit.csv"
+    return Response(body, mimetype="text/csv", headers={"Content-Disposition": f'attachment; filename="{filename}"'})

@@ -1,0 +1,1 @@
+"""Read-only JSON API (open data): consultations, approved responses and published summaries."""

@@ -1,0 +1,164 @@
+"""``/api/v1/``: read-only JSON for everyone, no login. Only approved, published texts ever appear."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, jsonify, request, url_for
+from sqlalchemy import select
+from werkzeug.exceptions import HTTPException
+
+from .. import clock
+from ..extensions import db
+from ..models import Consultation, ConsultationStatus
+from ..summaries.regions import region_of
+from ..summaries.services import (
+    LICENCE,
+    LICENCE_URL,
+    latest_published,
+    public_response_page,
+    published_version,
+    summary_json,
+    summary_view,
+    versions,
+)
+
+bp = Blueprint("api", __name__)
+
+PER_PAGE_DEFAULT, PER_PAGE_MAX = 50, 500
+
+
+@bp.errorhandler(HTTPException)
+def json_error(error: HTTPException):
+    return jsonify({"error": {"status": error.code, "message": error.name}}), error.code
+
+
+@bp.after_request
+def no_sniffing(response):
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Access-Control-Allow-Origin"] = "*"  # open data, no credentials
+    return response
+
+
+def _consultation(slug: str) -> Consultation:
+    consultation = db.session.scalar(
+        select(Consultation).where(Consultation.slug == slug, Consultation.status == ConsultationStatus.PUBLISHED)
+    )
+    return consultation or abort(404)
+
+
+def _consultation_json(consultation: Consultation, detail: bool = False) -> dict:
+    summary = latest_published(consultation)
+    data = {
+        "slug": consultation.slug,
+        "title": consultation.title,
+        "phase": consultation.phase(clock.utcnow()).value,
+        "opens_at": consultation.opens_at.isoformat(),
+        "closes_at": consultation.closes_at.isoformat(),
+        "meeting": {"title": consultation.meeting.title, "starts_at": consultation.meeting.starts_at.isoformat()}
+        if consultation.meeting
+        else None,
+        "url": url_for("api.consultation", slug=consultation.slug, _external=True),
+        "responses_url": url_for("api.responses", slug=consultation.slug, _external=True),
+        "summary_url": url_for("api.summary", slug=consultation.slug, _external=True) if summary else None,
+    }
+    if detail:
+        data["description_html"] = consultation.description
+        data["source_language"] = consultation.source_language
+        data["questions"] = [
+            {"position": q.position, "prompt": q.prompt, "max_length": q.max_length} for q in consultation.questions
+        ]
+        data["summary_versions"] = [
+            {"version": s.version, "published_at": s.published_at.isoformat(),
+             "url": url_for("api.summary_version", slug=consultation.slug, number=s.version, _external=True)}
+            for s in versions(consultation) if s.is_published
+        ]  # fmt: skip
+    return data
+
+
+@bp.get("/consultations")
+def consultations():
+    rows = db.session.scalars(
+        select(Consultation)
+        .where(Consultation.status == ConsultationStatus.PUBLISHED)
+        .order_by(Consultation.opens_at.desc(), Consultation.id)
+    )
+    return jsonify({"consultations": [_consultation_json(c) for c in rows]})
+
+
+@bp.get("/consultations/<slug>")
+def consultation(slug: str):
+    return jsonify(_consultation_json(_consultation(slug), detail=True))
+
+
+def _positive(name: str, default: int, maximum: int | None = None) -> int:
+    raw = request.args.get(name, str(default))
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 9 or int(raw) < 1:
+        abort(400)
+    value = int(raw)
+    return min(value, maximum) if maximum else value
+
+
+@bp.get("/consultations/<slug>/responses")
+def responses(slug: str):
+    consultation = _consultation(slug)
+    page = _positive("page", 1)
+    per_page = _positive("per_page", PER_PAGE_DEFAULT, PER_PAGE_MAX)
+    items, total = public_response_page(consultation, page, per_page)
+    pages = max(1, -(-total // per_page))
+    if page > pages:
+        abort(404)
+
+    def link(number: int) -> str:
+        return url_for("api.responses", slug=slug, page=number, per_page=per_page, _external=True)
+
+    return jsonify(
+        {
+            "licence": LICENCE,
+            "licence_url": LICENCE_URL,
+            "page": page,
+            "per_page": per_page,
+            "pages": pages,
+            "total": total,
+            "next": link(page + 1) if page < pages else None,
+            "previous": link(page - 1) if page > 1 else None,
+            "responses": [
+                {
+                    "id": r.id,
+                    "question": r.question_position,
+                    "text": r.text,
+                    "language": r.language,
+                    "age_band": r.age_band,
+                    "region": region_of(r.country) if r.country else None,
+                    "submitted_at": r.created_at.isoformat(),
+                    "published_at": r.decided_at.isoformat() if r.decided_at else None,
+                }
+                for r in items
+            ],
+        }
+    )
+
+
+def _summary_payload(slug: str, summary) -> dict:
+    data = summary_json(summary)
+    view = summary_view(summary)
+    texts = {quote.id: quote.text for question in view.questions for theme in question.themes for quote in theme.quotes}
+    for question in data["questions"]:
+        for theme in question["themes"]:
+            theme["quotes"] = [{"id": q, "text": texts[q]} for q in theme["quotes"] if q in texts]
+    data["url"] = url_for("summaries.public_version", slug=slug, number=summary.version, _external=True)
+    data["documents"] = {
+        fmt: url_for("summaries.document", slug=slug, number=summary.version, file_format=fmt, _external=True)
+        for fmt in ("docx", "pdf", "md")
+    }
+    return data
+
+
+@bp.get("/consultations/<slug>/summary")
+def summary(slug: str):
+    found = latest_published(_consultation(slug)) or abort(404)
+    return jsonify(_summary_payload(slug, found))
+
+
+@bp.get("/consultations/<slug>/summaries/<int:number>")
+def summary_version(slug: str, number: int):
+    found = published_version(_consultation(slug), number) or abort(404)
+    return jsonify(_summary_payload(slug, found))

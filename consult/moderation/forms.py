@@ -1,0 +1,178 @@
+"""Moderators' forms (filter the queue, decide, bulk-approve) and the readers' report form."""
+
+from __future__ import annotations
+
+import re
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, RadioField, SelectField, SelectMultipleField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
+
+from ..config import LANGUAGES
+from ..i18n import language_name
+from ..models import Consultation, Submission
+from ..text import clean_plain_text
+from . import labels
+from .models import RejectReason
+from .services import PublishedVersion, text_hash
+
+NOTE_MAX = 2000
+_HASH = Regexp(r"^[0-9a-f]{64}$", message=_l("This form is out of date. Please reload the page."))
+
+
+class QueueFilterForm(FlaskForm):
+    """The queue's filters, read from the query string (a GET form: nothing to protect)."""
+
+    class Meta:
+        csrf = False
+
+    question = SelectField(_l("Question"), validators=[Optional()], default="")
+    language = SelectField(_l("Language"), validators=[Optional()], default="")
+    flag = SelectField(_l("Flag"), validators=[Optional()], default="")
+
+    def __init__(self, consultation: Consultation, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        every = ("", _l("All"))
+        self.question.choices = [every] + [
+            (str(q.id), _l("Question %(n)d", n=q.position)) for q in consultation.questions
+        ]
+        self.language.choices = [every] + [(code, language_name(code)) for code in LANGUAGES]
+        self.flag.choices = [every, *labels.FLAGS.items()]
+
+    def query_args(self) -> dict[str, str]:
+        """The chosen filters, to carry along in links and redirects."""
+        return {name: self[name].data for name in ("question", "language", "flag") if self[name].data}
+
+
+class _DecisionForm(FlaskForm):
+    # The hash of the text the moderator read: a decision on words edited since is refused.
+    seen = HiddenField(validators=[DataRequired(), _HASH])
+    # "next": go on to the next item of the queue after deciding; otherwise back to the queue.
+    then = HiddenField()
+
+    def prepare(self, submission: Submission) -> _DecisionForm:
+        self.seen.data = text_hash(submission.body)
+        self.then.data = "next"
+        return self
+
+
+# Choices are given in __init__: WTForms 3.3 deprecates tuples given to the field's constructor.
+
+
+# For a response taken down after reports: publish again what a moderator published before (it may
+# hold a redaction the screening did not suggest, which "as written" would undo).
+PREVIOUS = "previous"
+
+
+class ApproveForm(_DecisionForm):
+    version = RadioField(_l("What to publish"), validators=[DataRequired(_l("Choose what to publish."))])
+    published_text = TextAreaField(
+        _l("Text to publish"),
+        description=_l("Edit this only to take out personal information; then choose “My edited text below”."),
+        filters=[clean_plain_text],
+    )
+
+    def __init__(self, *args, submission: Submission, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.submission = submission
+        choices = [(PublishedVersion.AS_WRITTEN.value, _l("The answer as written"))]
+        if self._previous():
+            choices.append((PREVIOUS, _l("The text as it was published before the reports")))
+        if submission.suggested_text:
+            choices.append((PublishedVersion.SUGGESTED.value, _l("The answer with the suggested redaction")))
+        choices.append((PublishedVersion.EDITED.value, _l("My edited text below")))
+        self.version.choices = choices
+
+    def _previous(self) -> str | None:
+        submission = self.submission
+        if submission.hidden_at and submission.published_text and submission.published_text != submission.body:
+            return submission.published_text
+        return None
+
+    def prepare(self, submission: Submission) -> ApproveForm:
+        super().prepare(submission)
+        if self._previous():
+            self.version.data = PREVIOUS
+        elif submission.suggested_text:
+            self.version.data = PublishedVersion.SUGGESTED.value
+        else:
+            self.version.data = PublishedVersion.AS_WRITTEN.value
+        self.published_text.data = self.starting_text()
+        return self
+
+    def starting_text(self) -> str:
+        return self._previous() or self.submission.suggested_text or self.submission.body
+
+    def validate_published_text(self, field) -> None:
+        if self.version.data == PublishedVersion.EDITED:
+            if not field.data:
+                raise ValidationError(_l("Write the text to publish, or choose another option."))
+            if len(field.data) > max(self.submission.question.max_length, len(self.starting_text())):
+                raise ValidationError(_l("The text to publish is longer than the answer may be."))
+        elif field.data and field.data != clean_plain_text(self.starting_text()):
+            # Edits with another option chosen would be silently lost: say so rather than guess.
+            raise ValidationError(_l("You changed the text: choose “My edited text below” to publish your edits."))
+
+    def text_to_publish(self) -> str | None:
+        """None publishes the answer as written."""
+        if self.version.data == PREVIOUS:
+            return self._previous()
+        if self.version.data == PublishedVersion.SUGGESTED:
+            return self.submission.suggested_text
+        if self.version.data == PublishedVersion.EDITED:
+            return self.published_text.data
+        return None
+
+
+class RejectForm(_DecisionForm):
+    reason = SelectField(_l("Reason"), validators=[DataRequired(_l("Choose a reason."))])
+    note = TextAreaField(
+        _l("Note for moderators"),
+        description=_l("Never shown to the participant."),
+        filters=[clean_plain_text],
+        validators=[Length(max=NOTE_MAX)],
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.reason.choices = [("", _l("Choose a reason")), *labels.REJECT_REASONS.items()]
+
+    def validate_note(self, field) -> None:
+        if self.reason.data == RejectReason.OTHER and not field.data:
+            raise ValidationError(_l("Say why in a note when the reason is “Other”."))
+
+
+class EscalateForm(_DecisionForm):
+    note = TextAreaField(
+        _l("Note for the safeguarding team"),
+        description=_l("What worried you, in a few words. The team reads the answer itself."),
+        filters=[clean_plain_text],
+        validators=[Length(max=NOTE_MAX)],
+    )
+
+
+_BULK_ITEM = re.compile(r"^(\d{1,18}):([0-9a-f]{64})$")
+
+
+class BulkApproveForm(FlaskForm):
+    # Each value is "<id>:<hash of the text shown>", so nothing edited since the page loaded is approved.
+    items = SelectMultipleField(_l("Responses to approve"), validate_choice=False)
+
+    def validate_items(self, field) -> None:
+        if not field.data:
+            raise ValidationError(_l("Select at least one response to approve."))
+        if not all(_BULK_ITEM.match(value) for value in field.data):
+            raise ValidationError(_l("This form is out of date. Please reload the page."))
+
+    def seen(self) -> dict[int, str]:
+        pairs = (_BULK_ITEM.match(value).groups() for value in self.items.data)
+        return {int(ident): digest for ident, digest in pairs}
+
+
+class ReportForm(FlaskForm):
+    reason = SelectField(_l("What is wrong with this answer?"), validators=[DataRequired()])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.reason.choices = list(labels.REPORT_REASONS.items())

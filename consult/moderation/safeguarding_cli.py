@@ -1,0 +1,38 @@
+"""``flask users safeguarding NAME --grant|--revoke``: who may read safeguarding escalations."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask
+
+from ..auth.services import find_user
+from ..extensions import db
+from .safeguarding import NotEligible, set_safeguarding_permission
+
+
+@click.command("safeguarding")
+@click.argument("name")
+@click.option("--grant/--revoke", "grant", default=None, help="Give or take away the permission.")
+def safeguarding_command(name: str, grant: bool | None) -> None:
+    """Let moderator or admin NAME read and act on safeguarding escalations, or stop them."""
+    if grant is None:
+        raise click.UsageError("say --grant or --revoke")
+    user = find_user(name)
+    if user is None:
+        raise click.ClickException(f"no account called {name!r}")
+    try:
+        set_safeguarding_permission(user, grant)
+    except NotEligible as error:
+        raise click.ClickException(
+            f"{user.pseudonym!r} is a {user.role.value}; only moderators and admins can handle safeguarding"
+        ) from error
+    db.session.commit()
+    if grant:
+        click.echo(f"{user.pseudonym!r} can now read and act on safeguarding escalations.")
+    else:
+        click.echo(f"{user.pseudonym!r} can no longer see safeguarding escalations.")
+
+
+def register(app: Flask) -> None:
+    # Joins the "users" group that consult.cli registers first.
+    app.cli.commands["users"].add_command(safeguarding_command)

@@ -1,0 +1,1 @@
+"""Summaries of approved responses: statistics, themes, versions, documents, open data and the archive."""

