@@ -99,7 +99,10 @@ def _empty_tables(app) -> None:
                 connection.execute(text("ALTER TABLE moderation_events ENABLE TRIGGER USER"))
             else:
                 guards = connection.execute(
-                    text("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'moderation_events'")
+                    text(
+                        "SELECT name, sql FROM sqlite_master "
+                        "WHERE type = 'trigger' AND tbl_name = 'moderation_events'"
+                    )
                 ).all()
                 for name, _sql in guards:
                     connection.execute(text(f"DROP TRIGGER {name}"))
