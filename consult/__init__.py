@@ -31,7 +31,7 @@ def create_app(config: dict | None = None) -> Flask:
 def register_extensions(app: Flask) -> None:
     from . import i18n
     from .auth.services import load_user
-    from .extensions import babel, csrf, db, login_manager, migrate
+    from .extensions import babel, csrf, db, limiter, login_manager, migrate
     from .moderation import models as moderation_models  # noqa: F401 - registers its tables
     from .summaries import models as summaries_models  # noqa: F401 - registers its tables
 
@@ -40,12 +40,35 @@ def register_extensions(app: Flask) -> None:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_DIR / "migrations"), render_as_batch=True)
     csrf.init_app(app)
+    limiter.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = i18n.LOGIN_MESSAGE
     login_manager.session_protection = "strong"
     login_manager.user_loader(load_user)
+    login_manager.unauthorized_handler(_ask_to_log_in)
+
+
+def _ask_to_log_in():
+    """Anonymous or timed-out visitors log in, and come back to the page they were on."""
+    from urllib.parse import urlsplit
+
+    from flask import flash, request
+    from flask_login.utils import login_url
+
+    from .errors import signed_out
+    from .i18n import LOGIN_MESSAGE
+    from .navigation import is_local_path
+
+    if request.method == "GET":
+        target = request.full_path
+    else:  # the page the form was on, never the POST-only address itself
+        referrer = urlsplit(request.referrer or "")
+        same_site = referrer.netloc == request.host
+        target = referrer.path + (f"?{referrer.query}" if referrer.query else "") if same_site else ""
+    flash(LOGIN_MESSAGE, "info")
+    return signed_out(login_url("auth.login", next_url=target if is_local_path(target) else None))
 
 
 def _prepare_sqlite_file(uri: str) -> None:
@@ -70,8 +93,10 @@ def _configure_sqlite(dbapi_connection, connection_record) -> None:
 
 def register_security(app: Flask) -> None:
     from . import security
+    from .auth import sessions
 
     security.register(app)
+    sessions.register(app)
 
 
 def register_blueprints(app: Flask) -> None:

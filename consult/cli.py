@@ -32,7 +32,7 @@ def create_user_command(name: str, role: str, password_stdin: bool, age_band: st
     from wtforms.validators import ValidationError
 
     from .auth.forms import PASSWORD_MAX, PASSWORD_MIN, PSEUDONYM_MAX, PSEUDONYM_MIN, validate_pseudonym_characters
-    from .auth.services import AGE_BAND_LABELS, create_user, pseudonym_taken
+    from .auth.services import AGE_BAND_LABELS, create_user, password_weakness, pseudonym_taken
     from .text import clean_single_line
 
     name = clean_single_line(name)
@@ -55,6 +55,9 @@ def create_user_command(name: str, role: str, password_stdin: bool, age_band: st
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     if not PASSWORD_MIN <= len(password) <= PASSWORD_MAX:
         raise click.ClickException(f"the password must be {PASSWORD_MIN} to {PASSWORD_MAX} characters long")
+    weakness = password_weakness(password, name)
+    if weakness is not None:
+        raise click.ClickException(str(weakness))
     user = create_user(name, password, Role(role), age_band=age_band, country=country)
     db.session.commit()
     click.echo(f"Created {user.role.value} {user.pseudonym!r} (id {user.id}).")

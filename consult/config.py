@@ -30,11 +30,26 @@ class Defaults:
     REMEMBER_COOKIE_DURATION = 0
     WTF_CSRF_TIME_LIMIT = 6 * 3600  # a one-day consultation can be answered slowly
     MAX_CONTENT_LENGTH = 256 * 1024
+    SESSION_IDLE_MINUTES = 120
+    SESSION_ABSOLUTE_HOURS = 24
+    STAFF_SESSION_IDLE_MINUTES = 30
+    STAFF_SESSION_ABSOLUTE_HOURS = 8
 
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = "UTC"
     BABEL_TRANSLATION_DIRECTORIES = str(PROJECT_DIR / "translations")
     LANGUAGES = LANGUAGES
+
+    # Flask-Limiter: memory:// serves one process; set CONSULT_RATELIMIT_STORAGE_URI=redis://… when
+    # several workers or machines serve, so they count together.
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    RATELIMIT_KEY_PREFIX = "consult"
+    # A whole class may sign up from one school's address, so per-address limits stay generous.
+    LOGIN_LIMIT_PER_ADDRESS = "30 per minute; 300 per hour"
+    LOGIN_LIMIT_PER_ACCOUNT = "10 per minute; 50 per hour"
+    SIGNUP_LIMIT_PER_ADDRESS = "30 per minute; 300 per hour"
+    ANSWER_LIMIT_PER_USER = "10 per minute; 60 per hour"
 
     MIN_AGE = 13
     PRIVACY_NOTICE_VERSION = "2026-11"

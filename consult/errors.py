@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template, request
+from flask import Flask, redirect, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -22,6 +22,11 @@ CSRF_MESSAGE_WITH_TEXT = _l(
     "For your safety, forms stop working after a while. Your text is below: copy it, reload the page and send it again."
 )
 
+SIGNED_OUT_TITLE = _l("Please log in again")
+SIGNED_OUT_MESSAGE = _l(
+    "You were logged out, so this was not sent. Your text is below: copy it, log in and send it again."
+)
+
 # Fields whose contents are shown back on an error page, so nothing a participant wrote is lost.
 _KEPT_FIELDS = ("body", "prompt", "description")
 
@@ -36,6 +41,16 @@ def render_error(code: int, title, message, kept: list[str] | None = None):
     return render_template("errors/error.html", code=code, title=title, message=message, kept=kept or []), code
 
 
+def signed_out(login_url: str):
+    """A signed-out POST that carried someone's words: give them back rather than redirecting."""
+    kept = _typed_text()
+    if not kept:
+        return redirect(login_url)
+    response = render_template("errors/error.html", code=401, title=SIGNED_OUT_TITLE, message=SIGNED_OUT_MESSAGE,
+                               kept=kept, login_url=login_url)  # fmt: skip
+    return response, 401
+
+
 def register(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error):
@@ -46,7 +61,8 @@ def register(app: Flask) -> None:
     def http_error(error: HTTPException):
         code = error.code or 500
         title, message = MESSAGES.get(code, (error.name, error.description))
-        response = render_error(code, title, message)
+        # Slowed down mid-answer: the words come back so they can be sent a little later.
+        response = render_error(code, title, message, kept=_typed_text() if code == 429 else None)
         if code == 405 and hasattr(error, "valid_methods") and error.valid_methods:
             return response[0], code, {"Allow": ", ".join(error.valid_methods)}
         return response

@@ -1,12 +1,15 @@
 """Extensions, created unbound; ``create_app`` binds them."""
 
 from flask_babel import Babel
+from flask_limiter import Limiter
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
+
+from .ratelimits import client_address_key
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -26,3 +29,4 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
+limiter = Limiter(key_func=client_address_key)

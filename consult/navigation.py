@@ -7,7 +7,7 @@ import unicodedata
 from flask import request, url_for
 
 
-def _is_local_path(target: str) -> bool:
+def is_local_path(target: str) -> bool:
     """A path on this site, as a browser reads it.
 
     Browsers drop tabs and newlines from a URL and read a backslash as a slash, so
@@ -21,4 +21,4 @@ def _is_local_path(target: str) -> bool:
 
 def safe_next(default_endpoint: str = "consultations.home", **values) -> str:
     target = request.values.get("next", "")
-    return target if _is_local_path(target) else url_for(default_endpoint, **values)
+    return target if is_local_path(target) else url_for(default_endpoint, **values)

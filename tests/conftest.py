@@ -65,6 +65,13 @@ def test_config(database_url: str, tmp_dir: Path | None = None) -> dict:
         "ARGON2_MEMORY_COST": 8,
         "ARGON2_PARALLELISM": 1,
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # Loops of hundreds of sign-ups from one test client; the limits have tests of their own.
+        "RATELIMIT_ENABLED": False,
+        # Tests travel in time; the session timeouts have tests of their own with the real limits.
+        "SESSION_IDLE_MINUTES": 10**7,
+        "SESSION_ABSOLUTE_HOURS": 10**6,
+        "STAFF_SESSION_IDLE_MINUTES": 10**7,
+        "STAFF_SESSION_ABSOLUTE_HOURS": 10**6,
     }
 
 

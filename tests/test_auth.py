@@ -296,8 +296,10 @@ def test_logging_out_takes_a_confirmation_and_ends_the_session(client, make_user
     answer = client.post(
         f"/consultations/{consultation.slug}/questions/1/responses", data={"body": "after logout", "language": "en"}
     )
-    assert answer.status_code == 302
-    assert "/login" in answer.headers["Location"]
+    # Logged out: the answer is not taken, and the words come back with a way to log in.
+    assert answer.status_code == 401
+    assert "after logout" in answer.get_data(as_text=True)
+    assert 'href="/login' in answer.get_data(as_text=True)
 
 
 def test_nothing_from_before_login_survives_it(client, make_user):
@@ -393,3 +395,89 @@ def test_staff_pages_open_only_for_their_roles(client, login, make_user, role, m
         assert response.status_code == expected, page
         if expected == 403:
             assert "This page is not for you" in response.get_data(as_text=True)
+
+
+def test_a_very_common_password_is_refused_with_a_kind_reason(client, db):
+    from consult.models import User
+
+    for common in ("password", "iloveyou", "PASSWORD1", "qwertyuiop"):
+        response = client.post(
+            "/signup",
+            data={"pseudonym": "Careful Owl 12", "password": common, "age": "15", "country": "KE",
+                  "language": "en", "consent": "y"},
+        )  # fmt: skip
+        assert response.status_code == 422, common
+        assert "one of the most common" in response.get_data(as_text=True)
+    assert db.session.query(User).count() == 0
+
+
+def test_the_password_cannot_be_the_pseudonym(client):
+    response = client.post(
+        "/signup",
+        data={"pseudonym": "Swift Heron 88", "password": "swift heron 88", "age": "17", "country": "FR",
+              "language": "fr", "consent": "y"},
+    )  # fmt: skip
+    assert response.status_code == 422
+    assert "cannot be the same as your pseudonym" in response.get_data(as_text=True)
+
+
+def test_an_uncommon_passphrase_is_accepted_without_composition_rules(client):
+    response = client.post(
+        "/signup",
+        data={"pseudonym": "Quiet Lynx 40", "password": "purple tea kettle", "age": "19", "country": "BR",
+              "language": "es", "consent": "y"},
+    )  # fmt: skip
+    assert response.status_code == 302
+
+
+@pytest.fixture
+def real_session_limits(app):
+    from consult.config import Defaults
+
+    for key in ("SESSION_IDLE_MINUTES", "SESSION_ABSOLUTE_HOURS", "STAFF_SESSION_IDLE_MINUTES",
+                "STAFF_SESSION_ABSOLUTE_HOURS"):  # fmt: skip
+        app.config[key] = getattr(Defaults, key)
+
+
+def test_a_quiet_session_ends_by_itself_sooner_for_staff(client, login, make_user, frozen_clock, real_session_limits):
+    from consult.models import Role
+
+    moderator = make_user(Role.MODERATOR)
+    login(moderator)
+    frozen_clock.advance(minutes=29)
+    assert client.get("/moderation/").status_code == 200
+    frozen_clock.advance(minutes=29)  # active every half hour: still in
+    assert client.get("/moderation/").status_code == 200
+    frozen_clock.advance(minutes=31)
+    response = client.get("/moderation/")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_a_participant_session_ends_after_a_day_even_when_active(
+    client, login, make_user, frozen_clock, real_session_limits
+):
+    participant = make_user()
+    login(participant)
+    for _hour in range(23):
+        frozen_clock.advance(hours=1)
+        assert f"Signed in as {participant.pseudonym}" in client.get("/").get_data(as_text=True)
+    frozen_clock.advance(hours=1, seconds=1)
+    page = client.get("/").get_data(as_text=True)
+    assert f"Signed in as {participant.pseudonym}" not in page
+    assert "logged out after a while" in page
+
+
+def test_an_answer_sent_after_the_session_ended_is_given_back(
+    client, login, make_user, make_consultation, frozen_clock, real_session_limits
+):
+    consultation = make_consultation(open=True)
+    login(make_user())
+    frozen_clock.advance(hours=3)
+    response = client.post(
+        f"/consultations/{consultation.slug}/questions/1/responses",
+        data={"body": "I typed this slowly and my session ended", "language": "en"},
+    )
+    assert response.status_code == 401
+    page = response.get_data(as_text=True)
+    assert "I typed this slowly and my session ended" in page
+    assert "/login" in page

@@ -215,9 +215,12 @@ def test_nobody_else_can_see_edit_or_withdraw_my_answer(
 
 def test_anonymous_visitor_is_asked_to_log_in_before_answering(client, db, make_consultation):
     consultation = make_consultation(open=True)
-    response = _post_answer(client, consultation)
-    assert response.status_code == 302
-    assert "/login" in response.headers["Location"]
+    assert client.get(f"/consultations/{consultation.slug}").status_code == 200
+    response = _post_answer(client, consultation, "Words typed before signing in")
+    assert response.status_code == 401
+    page = response.get_data(as_text=True)
+    assert "Words typed before signing in" in page
+    assert 'href="/login' in page
     assert _count(db) == 0
 
 

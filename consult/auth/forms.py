@@ -12,7 +12,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from ..config import LANGUAGES
 from ..models import User
 from ..text import clean_single_line, pseudonym_key
-from .services import pseudonym_taken
+from .services import password_weakness, pseudonym_taken
 
 PSEUDONYM_MIN, PSEUDONYM_MAX = 3, 40
 # Compatibility forms can grow a lot: "\ufdfa" alone becomes 18 characters.
@@ -90,6 +90,11 @@ class SignupForm(FlaskForm):
         validate_pseudonym_characters(field.data)
         if pseudonym_taken(field.data):
             raise ValidationError(PSEUDONYM_TAKEN)
+
+    def validate_password(self, field) -> None:
+        weakness = password_weakness(field.data or "", self.pseudonym.data)
+        if weakness is not None:
+            raise ValidationError(weakness)
 
 
 class LoginForm(FlaskForm):

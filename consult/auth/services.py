@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import secrets
 import unicodedata
+from functools import cache
+from importlib.resources import files
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -55,6 +57,25 @@ def _hasher() -> PasswordHasher:
 def _normalised(password: str) -> str:
     # Keyboards compose accents differently; the same password must work from any device (NIST SP 800-63B).
     return unicodedata.normalize("NFKC", password)
+
+
+@cache
+def _common_passwords() -> frozenset[str]:
+    lines = files("consult").joinpath("data/common-passwords.txt").read_text(encoding="utf-8").splitlines()
+    return frozenset(line.casefold() for line in lines if line and not line.startswith("#"))
+
+
+def password_weakness(password: str, pseudonym: str | None = None):
+    """Why a password would be easy to guess, in the user's language; None when it is fine.
+
+    No composition rules (NIST SP 800-63B): only the most common passwords and the pseudonym itself.
+    """
+    folded = "".join(_normalised(password).casefold().split())
+    if folded in _common_passwords():
+        return _l("This password is one of the most common ones, so it is easy to guess. Please choose another.")
+    if pseudonym and folded == "".join(pseudonym_key(pseudonym).split()):
+        return _l("Your password cannot be the same as your pseudonym.")
+    return None
 
 
 def hash_password(password: str) -> str:

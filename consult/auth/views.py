@@ -7,11 +7,13 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy.exc import IntegrityError
 
-from ..extensions import db
+from ..extensions import db, limiter
 from ..i18n import LANGUAGE_COOKIE, country_choices, current_language, language_name
 from ..navigation import safe_next
+from ..ratelimits import account_key
 from .forms import PSEUDONYM_TAKEN, LanguageForm, LoginForm, SignupForm
 from .services import authenticate, register_participant, suggest_pseudonym
+from .sessions import mark_session_start
 
 bp = Blueprint("auth", __name__)
 
@@ -20,9 +22,15 @@ def _start_session(user) -> None:
     # A fresh session at every login: nothing from before the login carries over.
     session.clear()
     login_user(user, remember=False)
+    mark_session_start()
+
+
+def _configured(key: str):
+    return lambda: current_app.config[key]
 
 
 @bp.route("/signup", methods=["GET", "POST"])
+@limiter.limit(_configured("SIGNUP_LIMIT_PER_ADDRESS"), methods=["POST"])
 def signup():
     if current_user.is_authenticated:
         return redirect(safe_next())
@@ -60,6 +68,8 @@ def _language_choices():
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_configured("LOGIN_LIMIT_PER_ADDRESS"), methods=["POST"])
+@limiter.limit(_configured("LOGIN_LIMIT_PER_ACCOUNT"), methods=["POST"], key_func=account_key)
 def login():
     if current_user.is_authenticated:
         return redirect(safe_next())

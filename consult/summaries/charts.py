@@ -19,6 +19,7 @@ from .stats import AGE_BAND_CODES
 
 COLOURS = ("#1b6ca8", "#f29e4c", "#2a9d8f", "#8e5ea2", "#e76f51", "#6c757d")
 WITHHELD_COLOUR = "#c8c8c8"
+LEGEND_ROWS = -(-(len(AGE_BAND_CODES) + 1) // 3)  # the age bands and "withheld", three to a row
 
 
 def age_band_name(code: str) -> str:
@@ -67,7 +68,7 @@ def chart_svg(statistics: dict, width: int = 640) -> str:
     bars = chart_bars(statistics)
     label_width, row, top = 150, 28, 10
     legend_top = top + row * len(bars) + 10
-    height = legend_top + 22 * ((len(AGE_BAND_CODES) + 2) // 3) + 10
+    height = legend_top + 22 * LEGEND_ROWS + 10
     plot = width - label_width - 60
     biggest = _scale(bars)
     out = [
@@ -115,7 +116,7 @@ def chart_png(statistics: dict, width: int = 1280) -> bytes:
     bars = chart_bars(statistics)
     label_width, row, top = int(150 * scale), int(28 * scale), int(10 * scale)
     legend_top = top + row * len(bars) + int(10 * scale)
-    height = legend_top + int(22 * scale) * ((len(AGE_BAND_CODES) + 2) // 3) + int(10 * scale)
+    height = legend_top + int(22 * scale) * LEGEND_ROWS + int(10 * scale)
     plot = width - label_width - int(60 * scale)
     biggest = _scale(bars)
     image = Image.new("RGB", (width, height), "white")

@@ -93,7 +93,7 @@ def export_command(slug: str, file_format: str, output: Path, number: int | None
     """Write SLUG's input document (docx, pdf, md) or open data (csv, json) to OUTPUT."""
     from ..config import LANGUAGES
     from .exports import render_data, render_document
-    from .services import latest_published, summary_view, version
+    from .services import document_fingerprint, keep_document, kept_document, latest_published, summary_view, version
 
     if language not in LANGUAGES:
         raise click.BadParameter(f"one of {', '.join(LANGUAGES)}", param_hint="--language")
@@ -108,7 +108,14 @@ def export_command(slug: str, file_format: str, output: Path, number: int | None
                 f"{slug} has no {'version ' + str(number) if number else 'published summary'}; "
                 "run `flask summarise` and publish a version first (or give --version)"
             )
-        content = render_document(summary_view(summary, with_annex=True), file_format, language)
+        view = summary_view(summary, with_annex=True)
+        fingerprint = document_fingerprint(view)
+        content = kept_document(summary, file_format, language, fingerprint)
+        if content is None:
+            content = render_document(view, file_format, language)
+            if summary.is_published:  # the archive then serves this very file
+                keep_document(summary, file_format, language, fingerprint, content)
+                db.session.commit()
     output.write_bytes(content)
     click.echo(f"{output}: {len(content):,} bytes ({time.perf_counter() - started:.1f} s).")
 

@@ -310,6 +310,19 @@ def _xml_safe(text: str) -> str:
     return _NOT_XML.sub("", text)
 
 
+_RIGHT_TO_LEFT = re.compile("[\u0590-\u08ff]")
+
+
+def _paragraph(document, text: str, style: str | None = None):
+    """A paragraph, right-to-left when its text is Arabic (or Hebrew) so Word lays it out properly."""
+    from docx.oxml import OxmlElement
+
+    paragraph = document.add_paragraph(_xml_safe(text), style=style)
+    if _RIGHT_TO_LEFT.search(text):
+        paragraph._p.get_or_add_pPr().append(OxmlElement("w:bidi"))
+    return paragraph
+
+
 def render_docx(view: SummaryView) -> bytes:
     from docx import Document
     from docx.shared import Inches, Pt
@@ -331,13 +344,13 @@ def render_docx(view: SummaryView) -> bytes:
         cells = header.add_row().cells
         cells[0].text, cells[1].text = label, _xml_safe(value)
     document.add_heading(_("Abstract"), level=1)
-    document.add_paragraph(_xml_safe(context["abstract"]))
+    _paragraph(document, context["abstract"])
     document.add_heading(_("Method"), level=1)
     for paragraph in context["method"]:
         document.add_paragraph(_xml_safe(paragraph))
     document.add_heading(_("Key messages"), level=1)
     for message in context["key_messages"]:
-        document.add_paragraph(_xml_safe(message), style="List Bullet")
+        _paragraph(document, message, style="List Bullet")
 
     document.add_heading(_("Themes"), level=1)
     for question in view.questions:
@@ -357,7 +370,7 @@ def render_docx(view: SummaryView) -> bytes:
                 )
             )
             for quote in theme.quotes:
-                document.add_paragraph(_xml_safe(f"“{quote.text}” (R{quote.id})"), style="Quote")
+                _paragraph(document, f"“{quote.text}” (R{quote.id})", style="Quote")
 
     document.add_heading(_("Statistics"), level=1)
     document.add_paragraph(suppression_note())
@@ -380,7 +393,7 @@ def render_docx(view: SummaryView) -> bytes:
     for position, prompt, responses in _by_question(view):
         document.add_heading(_xml_safe(f"{_('Question %(n)d', n=position)}: {prompt}"), level=2)
         for response in responses:
-            document.add_paragraph(_xml_safe(f"R{response.id} ({response.language}): {response.text}"))
+            _paragraph(document, f"R{response.id} ({response.language}): {response.text}")
 
     document.add_heading(_("Licence and attribution"), level=1)
     document.add_paragraph(context["licence_note"])

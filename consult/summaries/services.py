@@ -318,13 +318,14 @@ class SummaryEdits:
     themes: dict[str, ThemeEdit] = field(default_factory=dict)
 
 
-def _merge_keywords(first: list[str], second: list[str]) -> list[str]:
+def _merge_keywords(first: list[str], second: list[str], limit: int = 8) -> list[str]:
+    """Both themes' keywords, alternating, best first, without repeats."""
     merged: list[str] = []
-    for pair in zip(first + [None] * len(second), second + [None] * len(first), strict=False):
-        for word in pair:
-            if word is not None and word not in merged:
-                merged.append(word)
-    return merged[: len(max(first, second, key=len)) or 8]
+    for n in range(max(len(first), len(second))):
+        for words in (first, second):
+            if n < len(words) and words[n] not in merged:
+                merged.append(words[n])
+    return merged[:limit]
 
 
 def apply_edits(content: dict, edits: SummaryEdits) -> dict:

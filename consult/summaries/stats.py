@@ -245,6 +245,7 @@ def suppress(
         pinned = recoverable(published, constraints, threshold)
         if not pinned:
             return published
+        before = len(hidden)
         for key in sorted(pinned, key=repr):
             # Withhold one more count in the sum that pins this one down best.
             lines = [[*parts, total] for total, parts in constraints if key == total or key in parts]
@@ -254,6 +255,12 @@ def suppress(
                 if extra is not None:
                     hidden.add(extra)
                     break
+        if len(hidden) == before:
+            # Every sum around the pinned counts is withheld already: withhold the smallest count left.
+            visible = [key for key in values if key not in hidden and values[key]]
+            if not visible:
+                return published
+            hidden.add(min(visible, key=lambda key: (values[key], repr(key))))
 
 
 def _label(values: dict[Key, int], hidden: set[Key], threshold: int) -> dict[Key, Published]:

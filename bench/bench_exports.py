@@ -1,0 +1,80 @@
+"""Export time of the input document (DOCX, PDF, Markdown) and open data with a 10,000-response annex.
+
+    .venv/bin/python bench/bench_exports.py [--responses 10000] [--workdir DIR] [--keep DIR]
+
+Uses the database bench_summaries.py builds for the same size (real Pol.is statements, recombined;
+built and vectorised here if missing), generates and publishes a summary, then renders each format
+twice and prints the better time, the size and the pages of the PDF. Figures, not a timed test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench_summaries import _config, build, vectorise
+
+PAGE = re.compile(rb"/Type\s*/Page\b")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--responses", type=int, default=10_000)
+    parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "consult-bench-summaries")
+    parser.add_argument("--keep", type=Path, default=None, help="Write the documents into this folder.")
+    args = parser.parse_args()
+    args.workdir.mkdir(parents=True, exist_ok=True)
+    path = args.workdir / f"summaries-{args.responses}.db"
+    build(path, args.responses)
+    done, seconds = vectorise(path)
+    if done:
+        print(f"vectorised {done} responses once ({seconds:.1f} s)")
+
+    from consult import create_app
+    from consult.extensions import db
+    from consult.models import Role, User
+    from consult.summaries.exports import render_data, render_document
+    from consult.summaries.services import consultation_by_slug, generate_summary, publish_summary, summary_view
+
+    app = create_app(_config(f"sqlite:///{path}"))
+    with app.app_context(), app.test_request_context():
+        consultation = consultation_by_slug("bench")
+        secretariat = db.session.query(User).filter_by(pseudonym="Bench Secretariat").first()
+        if secretariat is None:
+            secretariat = User(pseudonym="Bench Secretariat", pseudonym_key="bench secretariat",
+                               role=Role.SECRETARIAT)  # fmt: skip
+            db.session.add(secretariat)
+        summary = publish_summary(generate_summary(consultation, secretariat), secretariat)
+        db.session.commit()
+        started = time.perf_counter()
+        view = summary_view(summary, with_annex=True)
+        print(f"summary version {summary.version}: {len(view.annex):,} responses in the annex "
+              f"(read in {time.perf_counter() - started:.2f} s)")  # fmt: skip
+        print(f"{'format':<8} {'time':>8} {'size':>12}")
+        for file_format in ("docx", "pdf", "md", "csv", "json"):
+            best, content = float("inf"), b""
+            for _ in range(2):
+                started = time.perf_counter()
+                if file_format in ("csv", "json"):
+                    content = render_data(consultation, file_format)
+                else:
+                    content = render_document(view, file_format)
+                best = min(best, time.perf_counter() - started)
+            extra = ""
+            if file_format == "pdf":
+                extra = f"  {len(PAGE.findall(content))} pages"
+            print(f"{file_format:<8} {best:>6.2f} s {len(content):>12,}{extra}", flush=True)
+            if args.keep:
+                args.keep.mkdir(parents=True, exist_ok=True)
+                (args.keep / f"bench-summary.{file_format}").write_bytes(content)
+
+
+if __name__ == "__main__":
+    main()

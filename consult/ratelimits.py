@@ -1,0 +1,39 @@
+"""Who a rate limit counts: client addresses only as keyed hashes whose key changes every day.
+
+The address itself is never stored: the limiter's counters (in memory, or in Redis when several
+workers or machines serve) hold an HMAC of it, keyed with the secret key and today's date.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+
+from flask import current_app, request
+
+from . import clock
+
+
+def _keyed(kind: str, value: str) -> str:
+    day = clock.utcnow().strftime("%Y-%m-%d")
+    key = f"{current_app.config['SECRET_KEY']}|{day}".encode()
+    return f"{kind}:" + hmac.new(key, value.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def client_address_key() -> str:
+    return _keyed("addr", request.remote_addr or "unknown")
+
+
+def account_key() -> str:
+    """The account a login is aimed at, so guessing one account's password is slow from anywhere."""
+    from .text import clean_single_line, pseudonym_key
+
+    return _keyed("acct", pseudonym_key(clean_single_line(request.form.get("username", ""))))
+
+
+def signed_in_user_key() -> str:
+    from flask_login import current_user
+
+    if current_user.is_authenticated:
+        return _keyed("user", str(current_user.id))
+    return client_address_key()

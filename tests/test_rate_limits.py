@@ -1,0 +1,76 @@
+"""Guessing passwords and flooding sign-ups is slowed down, with a kind, translated 429."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import test_config as config_for
+
+from consult import create_app
+
+
+@pytest.fixture
+def limited_app(db, database_url, tmp_path):
+    # Created after the test's own view of the database: one Limiter serves the process, and the
+    # app initialised last decides whether it is on.
+    config = config_for(database_url, tmp_path) | {
+        "RATELIMIT_ENABLED": True,
+        "LOGIN_LIMIT_PER_ADDRESS": "6 per minute",
+        "LOGIN_LIMIT_PER_ACCOUNT": "3 per minute",
+        "SIGNUP_LIMIT_PER_ADDRESS": "2 per minute",
+    }
+    return create_app(config)
+
+
+def _login(client, name, address="203.0.113.7"):
+    return client.post("/login", data={"username": name, "password": "wrong password 1"},
+                       environ_base={"REMOTE_ADDR": address})  # fmt: skip
+
+
+def test_guessing_one_accounts_password_is_slowed_from_any_address(limited_app, make_user):
+    user = make_user()
+    client = limited_app.test_client()
+    statuses = [_login(client, user.pseudonym, f"198.51.100.{n}").status_code for n in range(4)]
+    assert statuses == [422, 422, 422, 429]
+    page = _login(client, user.pseudonym.upper(), "198.51.100.99")  # same account, another spelling
+    assert page.status_code == 429
+    assert "Please slow down" in page.get_data(as_text=True)
+    # Others can still log in meanwhile.
+    other = make_user()
+    ok = client.post("/login", data={"username": other.pseudonym, "password": other.password},
+                     environ_base={"REMOTE_ADDR": "198.51.100.5"})  # fmt: skip
+    assert ok.status_code == 302
+
+
+def test_one_address_trying_many_accounts_is_slowed(limited_app):
+    client = limited_app.test_client()
+    statuses = [_login(client, f"Someone {n}").status_code for n in range(7)]
+    assert statuses[:6] == [422] * 6
+    assert statuses[6] == 429
+    assert _login(client, "Someone 1", "192.0.2.44").status_code == 422  # another address is not blocked
+
+
+def test_sign_up_flood_from_one_address_gets_a_translated_429(limited_app, db):
+    from consult.models import User
+
+    for n in range(3):  # three browsers behind one address
+        client = limited_app.test_client()
+        client.set_cookie("consult_lang", "fr")
+        response = client.post(
+            "/signup",
+            data={"pseudonym": f"Flood {n}", "password": "a long passphrase", "age": "15", "country": "FR",
+                  "language": "fr", "consent": "y"},
+            environ_base={"REMOTE_ADDR": "203.0.113.9"},
+        )  # fmt: skip
+    assert response.status_code == 429
+    page = response.get_data(as_text=True)
+    assert 'lang="fr"' in page
+    assert "Please slow down" not in page  # said in French
+    assert db.session.query(User).count() == 2
+
+
+def test_limiter_keys_never_contain_the_client_address(limited_app):
+    from consult.ratelimits import client_address_key
+
+    with limited_app.test_request_context("/", environ_base={"REMOTE_ADDR": "203.0.113.77"}):
+        key = client_address_key()
+    assert "203.0.113.77" not in key and key.startswith("addr:")
