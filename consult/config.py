@@ -59,6 +59,8 @@ class Defaults:
     RESPONSES_PER_PAGE = 50
     PENDING_PER_PAGE = 50
     MODERATION_CLAIM_MINUTES = 5
+    # Helplines shown to the safeguarding team, by country (JSON like consult/moderation/helplines.json).
+    HELPLINES_FILE: str | None = None
     REPORT_THRESHOLD = 3  # readers' reports that take a published response down for review
 
     # OWASP Password Storage Cheat Sheet, first Argon2id option.

@@ -12,6 +12,7 @@ from . import clock
 from .auth.services import create_user, find_user
 from .extensions import db
 from .models import Consultation, ConsultationStatus, Meeting, Question, Role, Submission, SubmissionStatus
+from .moderation.services import screen_submission
 
 OPEN_SLUG = "cwg-cop-youth-consultation"
 CLOSED_SLUG = "youth-voices-on-online-safety-2026"
@@ -49,6 +50,14 @@ STAFF = (
     ("Demo Admin", Role.ADMIN),
 )
 PARTICIPANT = "Demo Participant"
+SAFEGUARDING_TEAM = ("Demo Moderator", "Demo Admin")
+# Waiting answers for the open consultation, so the moderation queue has work, screening flags included.
+OPEN_PENDING = (
+    (0, "en", "16-17", "GH", "I feel safe when my accounts are private and only my friends can message me."),
+    (0, "es", "13-15", "CL", "Me siento inseguro cuando desconocidos me escriben. Mi insta es @sofi_2011, escríbeme."),
+    (1, "fr", "18-24", "BE", "Obliger les plateformes à vérifier l'âge sans collecter nos pièces d'identité."),
+    (2, "en", "13-15", "NZ", "someone i met online says he will share my photos unless i send more. i dont know what to do"),
+)
 
 
 @dataclass
@@ -70,6 +79,8 @@ def seed_demo() -> SeedResult:
     result = SeedResult([], [])
     for pseudonym, role in STAFF:
         _account(pseudonym, role, result.logins)
+    for pseudonym in SAFEGUARDING_TEAM:
+        find_user(pseudonym).can_safeguard = True
     _account(PARTICIPANT, Role.PARTICIPANT, result.logins, age_band="16-17", country="CH", consent_version="demo")
 
     if db.session.scalar(select(Consultation.id).where(Consultation.slug == OPEN_SLUG)) is None:
@@ -91,6 +102,20 @@ def seed_demo() -> SeedResult:
         )
         consultation.questions = [Question(position=i, prompt=p) for i, p in enumerate(OPEN_QUESTIONS, start=1)]
         db.session.add(consultation)
+        db.session.flush()
+        for number, (index, language, band, country, text) in enumerate(OPEN_PENDING, start=len(CLOSED_RESPONSES) + 1):
+            submission = Submission(
+                question=consultation.questions[index],
+                author=_demo_author(number, band, country, language),
+                body=text,
+                language=language,
+                age_band=band,
+                country=country,
+                created_at=now + timedelta(minutes=number),
+            )
+            db.session.add(submission)
+            db.session.flush()
+            screen_submission(submission)
         result.created.append(OPEN_SLUG)
 
     if db.session.scalar(select(Consultation.id).where(Consultation.slug == CLOSED_SLUG)) is None:

@@ -172,7 +172,9 @@ def test_demo_has_an_open_and_a_closed_consultation_for_cwg_cop(client, db, runn
     approved = [s for s in answers if s.status is SubmissionStatus.APPROVED]
     assert len({s.language for s in approved}) >= 3
     assert all(s.language in ("ar", "zh", "en", "fr", "ru", "es") for s in approved)
-    assert all(s.question.consultation_id == closed.id for s in answers)
+    waiting_in_open = [s for s in answers if s.question.consultation_id != closed.id]
+    assert waiting_in_open and all(s.status is SubmissionStatus.PENDING for s in waiting_in_open)
+    assert any(s.flag_safeguarding for s in waiting_in_open) and any(s.flag_pii for s in waiting_in_open)
     assert all(s.author.password_hash is None and not s.author.active for s in answers)
     page = client.get(f"/consultations/{closed.slug}").get_data(as_text=True)
     assert "Closed" in page
