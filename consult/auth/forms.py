@@ -107,3 +107,13 @@ class LoginForm(FlaskForm):
 
 class LanguageForm(FlaskForm):
     lang = SelectField(choices=list(LANGUAGES))
+
+
+class DeleteAccountForm(FlaskForm):
+    password = PasswordField(
+        _l("Your password"), validators=[DataRequired(_l("Enter your password to confirm it is you."))]
+    )
+    confirm = BooleanField(
+        _l("I understand that my account and my unpublished answers will be deleted for good."),
+        validators=[DataRequired(_l("Tick the box to confirm."))],
+    )

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, make_response, redirect, render_template, request, session
+import json
+
+from flask import Blueprint, current_app, flash, make_response, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy.exc import IntegrityError
@@ -11,8 +13,10 @@ from ..extensions import db, limiter
 from ..i18n import LANGUAGE_COOKIE, country_choices, current_language, language_name
 from ..navigation import safe_next
 from ..ratelimits import account_key
-from .forms import PSEUDONYM_TAKEN, LanguageForm, LoginForm, SignupForm
-from .services import authenticate, register_participant, suggest_pseudonym
+from .account import delete_account, export_account
+from .forms import PSEUDONYM_TAKEN, DeleteAccountForm, LanguageForm, LoginForm, SignupForm
+from .roles import participant_required
+from .services import authenticate, register_participant, suggest_pseudonym, verify_password
 from .sessions import mark_session_start
 
 bp = Blueprint("auth", __name__)
@@ -113,3 +117,34 @@ def choose_language():
 @bp.get("/privacy")
 def privacy():
     return render_template("auth/privacy.html", version=current_app.config["PRIVACY_NOTICE_VERSION"])
+
+
+@bp.get("/account")
+@participant_required
+def account():
+    return render_template("auth/account.html", form=DeleteAccountForm())
+
+
+@bp.get("/account/data.json")
+@participant_required
+def download_data():
+    response = make_response(json.dumps(export_account(current_user), ensure_ascii=False, indent=2))
+    response.mimetype = "application/json"
+    response.headers["Content-Disposition"] = 'attachment; filename="my-consult-data.json"'
+    return response
+
+
+@bp.post("/account/delete")
+@participant_required
+def delete_own_account():
+    form = DeleteAccountForm()
+    if form.validate_on_submit():
+        if verify_password(current_user, form.password.data):
+            delete_account(current_user._get_current_object())
+            db.session.commit()
+            logout_user()
+            session.clear()
+            flash(_("Your account has been deleted. Thank you for taking part."), "info")
+            return redirect(url_for("consultations.home"), 303)
+        form.password.errors.append(_("That password is not right."))
+    return render_template("auth/account.html", form=form), 422

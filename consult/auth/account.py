@@ -1,0 +1,66 @@
+"""A participant's own data: see it, download it, delete it."""
+
+from __future__ import annotations
+
+from sqlalchemy import delete, select, update
+
+from .. import clock
+from ..extensions import db
+from ..models import Question, Submission, SubmissionStatus, User
+
+# Published answers stay, without a name, so the summaries already given to member states stay
+# true; escalated ones stay, without a name, with the safeguarding team. Everything else goes.
+KEPT_ANONYMOUSLY = (SubmissionStatus.APPROVED, SubmissionStatus.ESCALATED)
+
+
+def export_account(user: User) -> dict:
+    """Everything consult holds about this participant, in one JSON-ready document."""
+    rows = db.session.execute(
+        select(Submission, Question).join(Question).where(Submission.author_id == user.id).order_by(Submission.id)
+    ).all()
+    return {
+        "exported_at": clock.utcnow().isoformat(),
+        "account": {
+            "pseudonym": user.pseudonym,
+            "role": user.role.value,
+            "age_band": user.age_band,
+            "country": user.country,
+            "language": user.locale,
+            "privacy_notice_version": user.consent_version,
+            "consented_at": user.consented_at.isoformat() if user.consented_at else None,
+            "created_at": user.created_at.isoformat(),
+        },
+        "answers": [
+            {
+                "consultation": question.consultation.slug,
+                "question": question.prompt,
+                "answer": submission.body,
+                "published_as": submission.published_text
+                if submission.status is SubmissionStatus.APPROVED
+                else None,
+                "language": submission.language,
+                # Escalation is for the safeguarding team; to the participant it is still waiting.
+                "status": "pending" if submission.status is SubmissionStatus.ESCALATED else submission.status.value,
+                "written_at": submission.created_at.isoformat(),
+                "changed_at": submission.updated_at.isoformat() if submission.updated_at else None,
+            }
+            for submission, question in rows
+        ],
+    }
+
+
+def delete_account(user: User) -> None:
+    """Erase the account: unpublished answers are deleted, published ones lose their author."""
+    db.session.execute(
+        delete(Submission)
+        .where(Submission.author_id == user.id, Submission.status.not_in(KEPT_ANONYMOUSLY))
+        .execution_options(synchronize_session=False)
+    )
+    db.session.execute(
+        update(Submission)
+        .where(Submission.author_id == user.id)
+        .values(author_id=None)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.delete(user)
+    db.session.flush()

@@ -1,0 +1,79 @@
+"""A participant can download everything kept about them, and delete their account."""
+
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import select
+
+from consult.models import Role, Submission, SubmissionStatus, User
+
+
+def test_participant_downloads_all_their_data_as_json(client, login, make_user, make_consultation, make_submission):
+    consultation = make_consultation(open=True)
+    me = make_user(country="PE")
+    make_submission(consultation.questions[0], me, "My first answer")
+    make_submission(consultation.questions[1], me, "My published answer", SubmissionStatus.APPROVED)
+    make_submission(consultation.questions[0], make_user(), "Someone else's words")
+    login(me)
+
+    response = client.get("/account/data.json")
+    assert response.status_code == 200
+    assert "attachment" in response.headers["Content-Disposition"]
+    assert response.headers["Cache-Control"] == "no-store"
+    data = json.loads(response.get_data(as_text=True))
+    assert data["account"]["pseudonym"] == me.pseudonym
+    assert data["account"]["country"] == "PE"
+    assert sorted(a["answer"] for a in data["answers"]) == ["My first answer", "My published answer"]
+    assert "Someone else's words" not in response.get_data(as_text=True)
+    assert "password" not in response.get_data(as_text=True)
+
+
+def test_an_escalated_answer_still_looks_waiting_in_the_download(client, login, make_user, make_consultation,
+                                                                  make_submission):  # fmt: skip
+    consultation = make_consultation(open=True)
+    me = make_user()
+    make_submission(consultation.questions[0], me, "I am scared at home", SubmissionStatus.ESCALATED)
+    login(me)
+    data = json.loads(client.get("/account/data.json").get_data(as_text=True))
+    assert [a["status"] for a in data["answers"]] == ["pending"]
+
+
+def test_deleting_an_account_removes_unpublished_answers_and_anonymises_published_ones(
+    client, db, login, make_user, make_consultation, make_submission
+):
+    consultation = make_consultation(open=True)
+    me = make_user()
+    make_submission(consultation.questions[0], me, "Still waiting")
+    make_submission(consultation.questions[0], me, "Turned down", SubmissionStatus.REJECTED)
+    published = make_submission(consultation.questions[1], me, "Already public", SubmissionStatus.APPROVED)
+    me_id, my_name = me.id, me.pseudonym
+    login(me)
+
+    page = client.get("/account").get_data(as_text=True)
+    assert "former participant" in page
+    response = client.post("/account/delete", data={"password": me.password, "confirm": "y"})
+    assert response.status_code == 303
+
+    assert db.session.get(User, me_id) is None
+    remaining = db.session.scalars(select(Submission)).all()
+    assert [s.id for s in remaining] == [published.id]
+    assert remaining[0].author_id is None
+    public = client.get(f"/consultations/{consultation.slug}").get_data(as_text=True)
+    assert "Already public" in public and my_name not in public and "Former participant" in public
+    assert client.get("/account").status_code == 302  # logged out
+
+
+def test_deleting_needs_the_password_and_the_confirmation(client, db, login, make_user):
+    me = make_user()
+    login(me)
+    assert client.post("/account/delete", data={"password": "not my password", "confirm": "y"}).status_code == 422
+    assert client.post("/account/delete", data={"password": me.password}).status_code == 422
+    assert db.session.get(User, me.id) is not None
+
+
+def test_the_account_page_is_for_participants(client, login, make_user):
+    assert client.get("/account").status_code == 302
+    login(make_user(Role.MODERATOR))
+    assert client.get("/account").status_code == 403
+    assert client.post("/account/delete", data={"password": "x", "confirm": "y"}).status_code == 403
