@@ -12,6 +12,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
+from .audit_log import security_event
 from .config import LANGUAGES, PROJECT_DIR
 from .extensions import db
 from .models import Role
@@ -60,6 +61,7 @@ def create_user_command(name: str, role: str, password_stdin: bool, age_band: st
         raise click.ClickException(str(weakness))
     user = create_user(name, password, Role(role), age_band=age_band, country=country)
     db.session.commit()
+    security_event("account_created", user=user, via="cli")
     click.echo(f"Created {user.role.value} {user.pseudonym!r} (id {user.id}).")
 
 

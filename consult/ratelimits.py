@@ -37,3 +37,9 @@ def signed_in_user_key() -> str:
     if current_user.is_authenticated:
         return _keyed("user", str(current_user.id))
     return client_address_key()
+
+
+def log_breach(limit) -> None:
+    from .audit_log import security_event
+
+    security_event("rate_limited", endpoint=request.endpoint, limit=str(limit.limit))

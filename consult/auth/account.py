@@ -35,9 +35,7 @@ def export_account(user: User) -> dict:
                 "consultation": question.consultation.slug,
                 "question": question.prompt,
                 "answer": submission.body,
-                "published_as": submission.published_text
-                if submission.status is SubmissionStatus.APPROVED
-                else None,
+                "published_as": submission.published_text if submission.status is SubmissionStatus.APPROVED else None,
                 "language": submission.language,
                 # Escalation is for the safeguarding team; to the participant it is still waiting.
                 "status": "pending" if submission.status is SubmissionStatus.ESCALATED else submission.status.value,

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy.exc import IntegrityError
 
+from ..audit_log import security_event
 from ..extensions import db, limiter
 from ..i18n import LANGUAGE_COOKIE, country_choices, current_language, language_name
 from ..navigation import safe_next
@@ -59,6 +60,7 @@ def signup():
             form.pseudonym.errors.append(PSEUDONYM_TAKEN)
         else:
             _start_session(user)
+            security_event("signup", user=user)
             flash(_("Welcome, %(name)s! You can now answer open consultations.", name=user.pseudonym), "success")
             response = redirect(safe_next())
             response.set_cookie(LANGUAGE_COOKIE, user.locale, max_age=365 * 24 * 3600, samesite="Lax")
@@ -83,8 +85,10 @@ def login():
         user = authenticate(form.username.data, form.password.data)
         if user is not None:
             _start_session(user)
+            security_event("login", user=user)
             return redirect(safe_next())
         form.password.errors.append(_("That pseudonym and password do not match. Please try again."))
+        security_event("login_failed")
     if request.method == "POST":
         status = 422
     return render_template("auth/login.html", form=form), status
@@ -95,6 +99,7 @@ def logout():
     if request.method == "GET":
         # Logging out changes state, so it takes a POST with a CSRF token.
         return render_template("auth/logout.html")
+    security_event("logout")
     logout_user()
     session.clear()
     flash(_("You have logged out. See you soon!"), "info")
@@ -128,6 +133,7 @@ def account():
 @bp.get("/account/data.json")
 @participant_required
 def download_data():
+    security_event("data_export", scope="own account")
     response = make_response(json.dumps(export_account(current_user), ensure_ascii=False, indent=2))
     response.mimetype = "application/json"
     response.headers["Content-Disposition"] = 'attachment; filename="my-consult-data.json"'
@@ -140,6 +146,7 @@ def delete_own_account():
     form = DeleteAccountForm()
     if form.validate_on_submit():
         if verify_password(current_user, form.password.data):
+            security_event("account_deleted")
             delete_account(current_user._get_current_object())
             db.session.commit()
             logout_user()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 from flask import Flask
 
+from ..audit_log import security_event
 from ..auth.services import find_user
 from ..extensions import db
 from .safeguarding import NotEligible, set_safeguarding_permission
@@ -27,6 +28,7 @@ def safeguarding_command(name: str, grant: bool | None) -> None:
             f"{user.pseudonym!r} is a {user.role.value}; only moderators and admins can handle safeguarding"
         ) from error
     db.session.commit()
+    security_event("permission_change", user=user, permission="safeguarding", granted=grant, via="cli")
     if grant:
         click.echo(f"{user.pseudonym!r} can now read and act on safeguarding escalations.")
     else:
