@@ -50,6 +50,7 @@ class Defaults:
     LOGIN_LIMIT_PER_ACCOUNT = "10 per minute; 50 per hour"
     SIGNUP_LIMIT_PER_ADDRESS = "30 per minute; 300 per hour"
     ANSWER_LIMIT_PER_USER = "10 per minute; 60 per hour"
+    REPORT_LIMIT_PER_ADDRESS = "30 per hour"
 
     MIN_AGE = 13
     PRIVACY_NOTICE_VERSION = "2026-11"
@@ -61,6 +62,8 @@ class Defaults:
     MODERATION_CLAIM_MINUTES = 5
     # Helplines shown to the safeguarding team, by country (JSON like consult/moderation/helplines.json).
     HELPLINES_FILE: str | None = None
+    REPORTS_PER_HOUR = 10  # per reader
+    AUDIT_EVENTS_PER_PAGE = 100
     REPORT_THRESHOLD = 3  # readers' reports that take a published response down for review
 
     # OWASP Password Storage Cheat Sheet, first Argon2id option.

@@ -6,6 +6,7 @@ import pytest
 from conftest import test_config as config_for
 
 from consult import create_app
+from consult.extensions import db as _db
 
 
 @pytest.fixture
@@ -18,7 +19,10 @@ def limited_app(db, database_url, tmp_path):
         "LOGIN_LIMIT_PER_ACCOUNT": "3 per minute",
         "SIGNUP_LIMIT_PER_ADDRESS": "2 per minute",
     }
-    return create_app(config)
+    app = create_app(config)
+    yield app
+    with app.app_context():
+        _db.engine.dispose()
 
 
 def _login(client, name, address="203.0.113.7"):
@@ -74,3 +78,20 @@ def test_limiter_keys_never_contain_the_client_address(limited_app):
     with limited_app.test_request_context("/", environ_base={"REMOTE_ADDR": "203.0.113.77"}):
         key = client_address_key()
     assert "203.0.113.77" not in key and key.startswith("addr:")
+
+
+def test_sending_answers_too_fast_is_slowed_and_the_text_given_back(db, database_url, tmp_path, make_user,
+                                                                    make_consultation):  # fmt: skip
+    config = config_for(database_url, tmp_path) | {"RATELIMIT_ENABLED": True, "ANSWER_LIMIT_PER_USER": "2 per minute"}
+    app = create_app(config)
+    consultation = make_consultation(open=True)
+    user = make_user()
+    client = app.test_client()
+    client.post("/login", data={"username": user.pseudonym, "password": user.password})
+    url = f"/consultations/{consultation.slug}/questions/1/responses"
+    statuses = [client.post(url, data={"body": f"answer {n}", "language": "en"}).status_code for n in range(3)]
+    assert statuses == [303, 303, 429]
+    third = client.post(url, data={"body": "my third thought, kept", "language": "en"})
+    assert "my third thought, kept" in third.get_data(as_text=True)
+    with app.app_context():
+        _db.engine.dispose()

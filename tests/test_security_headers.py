@@ -4,6 +4,7 @@ import pytest
 from conftest import test_config as config_for
 
 from consult import create_app
+from consult.extensions import db as _db
 from consult.models import Role
 
 
@@ -43,7 +44,10 @@ def production_app(database_url, monkeypatch, tmp_path):
     monkeypatch.setenv("CONSULT_SECRET_KEY", "a-real-secret-from-the-environment")
     config = config_for(database_url, tmp_path) | {"ENV": "production"}
     config.pop("SECRET_KEY")
-    return create_app(config)
+    app = create_app(config)
+    yield app
+    with app.app_context():
+        _db.engine.dispose()
 
 
 def test_production_uses_hsts_and_a_host_only_secure_session_cookie(production_app, make_user):

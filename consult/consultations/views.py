@@ -10,7 +10,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from ..auth.roles import participant_required
-from ..extensions import db
+from ..extensions import db, limiter
 from ..i18n import current_language
 from ..models import Consultation, Question, Role, Submission, SubmissionStatus
 from ..moderation.forms import ReportForm
@@ -23,6 +23,7 @@ from ..moderation.reports import (
     report_submission,
     reporter_key,
 )
+from ..ratelimits import signed_in_user_key
 from .forms import ResponseForm
 from .services import (
     ParticipationRefused,
@@ -90,6 +91,7 @@ def detail(slug: str):
 
 @bp.post("/consultations/<slug>/questions/<int:position>/responses")
 @participant_required
+@limiter.limit(lambda: current_app.config["ANSWER_LIMIT_PER_USER"], key_func=signed_in_user_key)
 def respond(slug: str, position: int):
     consultation = published_consultation(slug) or abort(404)
     question = next((q for q in consultation.questions if q.position == position), None) or abort(404)
@@ -167,6 +169,7 @@ def _reporter_key() -> str:
 
 
 @bp.post("/consultations/<slug>/responses/<int:submission_id>/report")
+@limiter.limit(lambda: current_app.config["REPORT_LIMIT_PER_ADDRESS"])
 def report(slug: str, submission_id: int):
     """Any reader, signed in or not, may report a published answer once."""
     consultation = published_consultation(slug) or abort(404)

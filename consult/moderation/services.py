@@ -10,14 +10,17 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 
 from .. import clock
+from ..config import LANGUAGES
 from ..extensions import db
 from ..models import FLAGS, Consultation, Priority, Question, Submission, SubmissionStatus, User
 from ..text import clean_plain_text
 from .models import ModerationAction, ModerationEvent, RejectReason
-from .screening import screen
+from .screening import redact, screen
 
 DECIDABLE = (SubmissionStatus.PENDING,)
 
@@ -92,10 +95,21 @@ def screen_submission(submission: Submission) -> None:
     submission.pii_spans = [
         {"kind": span.kind, "start": span.start, "end": span.end, "text": span.text} for span in result.pii
     ] or None
-    submission.suggested_text = result.redacted if result.pii else None
+    submission.suggested_text = (
+        redact(submission.body, result.pii, redaction_marker(submission.language)) if result.pii else None
+    )
     submission.priority = priority_of(submission)
     db.session.flush()
     record_event(submission, ModerationAction.SCREENED, note=" ".join(sorted(flags)) or None, after=submission.body)
+
+
+REDACTION_MARKER_TEXT = _l("[personal information removed]")
+
+
+def redaction_marker(language: str) -> str:
+    """The marker in the language the answer is written in, so a published answer reads as one text."""
+    with force_locale(language if language in LANGUAGES else "en"):
+        return str(REDACTION_MARKER_TEXT)
 
 
 def priority_of(submission: Submission) -> Priority:
