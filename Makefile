@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test lint format translations clean
+.PHONY: run test lint format translations static-checks clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,8 +26,13 @@ run: $(VENV)/.installed translations
 	@cat instance/demo-logins.txt 2>/dev/null || echo "  (none recorded)"
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
-test: $(VENV)/.installed translations
+test: $(VENV)/.installed translations static-checks
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# ruff for correctness, bandit for security findings (each one fixed or justified inline with nosec).
+static-checks: $(VENV)/.installed
+	$(BIN)/ruff check --quiet .
+	$(BIN)/bandit --quiet --recursive consult
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .

@@ -92,11 +92,12 @@ def _configure_sqlite(dbapi_connection, connection_record) -> None:
 
 
 def register_security(app: Flask) -> None:
-    from . import security
+    from . import access, security
     from .auth import sessions
 
     security.register(app)
-    sessions.register(app)
+    sessions.register(app)  # before the access check, so an expired session counts as signed out
+    access.register(app)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -75,7 +75,7 @@ class Defaults:
     DEMO_LOGINS_FILE = str(INSTANCE_DIR / "demo-logins.txt")
 
 
-DEVELOPMENT_SECRET = "dev-only-not-secret"  # noqa: S105 - refused outside development
+DEVELOPMENT_SECRET = "dev-only-not-secret"  # noqa: S105  # nosec B105 - refused outside development
 
 
 def load_config(app, overrides: dict | None) -> None:

@@ -111,7 +111,7 @@ def sanitise_description(value: str | None) -> str:
 
 def description_markup(value: str | None) -> Markup:
     """Stored descriptions are sanitised on write; sanitise again on read to be safe."""
-    return Markup(sanitise_description(value))  # noqa: S704 - bleach allowlist above
+    return Markup(sanitise_description(value))  # noqa: S704  # nosec B704 - bleach allowlist above
 
 
 def pseudonym_key(pseudonym: str) -> str:
