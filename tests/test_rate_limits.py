@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from conftest import test_config as config_for
 
@@ -9,12 +11,30 @@ from consult import create_app
 from consult.extensions import db as _db
 
 
+REDIS_URL = os.environ.get("CONSULT_TEST_REDIS_URL")
+STORAGES = ["memory", "redis"] if REDIS_URL else ["memory"]
+if os.environ.get("CI") == "true" and not REDIS_URL:
+    raise pytest.UsageError("CI=true but CONSULT_TEST_REDIS_URL is unset: the Redis limiter run may not be skipped.")
+
+
+@pytest.fixture(params=STORAGES)
+def storage_uri(request):
+    """Counters in this process, or in Redis as when several workers or machines serve."""
+    if request.param == "memory":
+        return "memory://"
+    import redis
+
+    redis.Redis.from_url(REDIS_URL).flushdb()
+    return REDIS_URL
+
+
 @pytest.fixture
-def limited_app(db, database_url, tmp_path):
+def limited_app(db, database_url, tmp_path, storage_uri):
     # Created after the test's own view of the database: one Limiter serves the process, and the
     # app initialised last decides whether it is on.
     config = config_for(database_url, tmp_path) | {
         "RATELIMIT_ENABLED": True,
+        "RATELIMIT_STORAGE_URI": storage_uri,
         "LOGIN_LIMIT_PER_ADDRESS": "6 per minute",
         "LOGIN_LIMIT_PER_ACCOUNT": "3 per minute",
         "SIGNUP_LIMIT_PER_ADDRESS": "2 per minute",

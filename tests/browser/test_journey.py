@@ -11,6 +11,8 @@ import re
 import zipfile
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from .conftest import choose_language, log_in, screenshot
 
 SLUG = "journey-online-safety"
@@ -22,13 +24,25 @@ def _utc_field(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M")
 
 
-def test_consultation_from_creation_to_published_summary(browser, live_app, tmp_path):
-    def new_page():
+@pytest.fixture
+def new_page(browser, live_app):
+    """A page in a fresh browser context: one per person, so their cookies never mix."""
+    contexts = []
+
+    def open_page():
         context = browser.new_context(base_url=live_app.base_url, accept_downloads=True)
-        return context, context.new_page()
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+def test_consultation_from_creation_to_published_summary(live_app, new_page, tmp_path):
 
     # The secretariat creates a one-day consultation with one question, opening now, and publishes it.
-    staff_context, staff = new_page()
+    staff = new_page()
     log_in(staff, live_app, "secretariat")
     staff.goto("/secretariat/consultations/new")
     now = datetime.now(UTC)
@@ -48,7 +62,7 @@ def test_consultation_from_creation_to_published_summary(browser, live_app, tmp_
     assert staff.locator(".flash-success").count() == 1
 
     # A new participant switches to Arabic first, then signs up and answers from the consultation page.
-    participant_context, participant = new_page()
+    participant = new_page()
     participant.goto("/")
     choose_language(participant, "ar")
     assert participant.get_attribute("html", "dir") == "rtl"
@@ -56,7 +70,7 @@ def test_consultation_from_creation_to_published_summary(browser, live_app, tmp_
     screenshot(participant, "ar-home")
     participant.goto(f"/consultations/{SLUG}")
     screenshot(participant, "ar-consultation")
-    participant.click(f"main a[href^='/signup']")
+    participant.click("main a[href^='/signup']")
     participant.wait_for_url(re.compile(r"/signup"))
     participant.fill("#pseudonym", "Noor-journey")
     participant.fill("#password", "quiet river lantern 42")
@@ -76,7 +90,7 @@ def test_consultation_from_creation_to_published_summary(browser, live_app, tmp_
     assert ANSWER in mine.inner_text()
 
     # A moderator (reading in Arabic too) finds it in the queue and approves it as written.
-    moderator_context, moderator = new_page()
+    moderator = new_page()
     log_in(moderator, live_app, "moderator")
     choose_language(moderator, "ar")
     moderator.goto(f"/moderation/consultations/{SLUG}")
@@ -92,7 +106,7 @@ def test_consultation_from_creation_to_published_summary(browser, live_app, tmp_
     moderator.wait_for_load_state()
 
     # Anyone, without an account, now reads the approved answer on the public page.
-    reader_context, reader = new_page()
+    reader = new_page()
     reader.goto(f"/consultations/{SLUG}")
     published = reader.locator("main article.card.response")
     assert published.count() == 1
@@ -123,6 +137,3 @@ def test_consultation_from_creation_to_published_summary(browser, live_app, tmp_
     with zipfile.ZipFile(saved) as docx:
         assert "word/document.xml" in docx.namelist()
         assert QUESTION in docx.read("word/document.xml").decode("utf-8")
-
-    for context in (staff_context, participant_context, moderator_context, reader_context):
-        context.close()
