@@ -19,6 +19,7 @@ from .models import Role
 
 class Access(enum.Enum):
     PUBLIC = "public"  # anyone, signed in or not
+    SIGNED_IN = "signed-in"  # anyone signed in, staff included
     PARTICIPANT = "participant"  # signed-in participants only; staff carry no age band or country
     MODERATOR = "moderator"  # moderators and admins
     SAFEGUARDING = "safeguarding"  # moderators and admins with the safeguarding permission
@@ -34,6 +35,7 @@ ACCESS: dict[str, Access] = {
     "auth.logout": Access.PUBLIC,
     "auth.choose_language": Access.PUBLIC,
     "auth.privacy": Access.PUBLIC,
+    "auth.change_own_password": Access.SIGNED_IN,
     "auth.account": Access.PARTICIPANT,
     "auth.download_data": Access.PARTICIPANT,
     "auth.delete_own_account": Access.PARTICIPANT,
@@ -93,7 +95,7 @@ def may_use(user, access: Access) -> bool:
     """Whether a signed-in ``user`` passes the rule."""
     from .moderation.safeguarding import may_safeguard
 
-    if access is Access.PUBLIC:
+    if access in (Access.PUBLIC, Access.SIGNED_IN):
         return True
     if access is Access.PARTICIPANT:
         return user.role is Role.PARTICIPANT

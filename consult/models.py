@@ -117,6 +117,12 @@ class User(UserMixin, db.Model):
     def is_active(self) -> bool:  # Flask-Login refuses inactive accounts
         return self.active
 
+    def get_id(self) -> str:
+        # The session names the password too, so changing it ends every other session.
+        from .auth.services import session_id
+
+        return session_id(self)
+
     @property
     def is_staff(self) -> bool:
         return self.role is not Role.PARTICIPANT

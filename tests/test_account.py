@@ -77,3 +77,32 @@ def test_the_account_page_is_for_participants(client, login, make_user):
     login(make_user(Role.MODERATOR))
     assert client.get("/account").status_code == 403
     assert client.post("/account/delete", data={"password": "x", "confirm": "y"}).status_code == 403
+
+
+def test_changing_the_password_ends_every_other_session(app, client, login, make_user):
+    me = make_user()
+    login(me)
+    other_device = app.test_client()
+    other_device.post("/login", data={"username": me.pseudonym, "password": me.password})
+    assert me.pseudonym in other_device.get("/").get_data(as_text=True)
+
+    response = client.post("/account/password",
+                           data={"current_password": me.password, "new_password": "a brand new passphrase"})  # fmt: skip
+    assert response.status_code == 303
+    assert me.pseudonym in client.get("/").get_data(as_text=True)  # this browser stays in
+    assert me.pseudonym not in other_device.get("/").get_data(as_text=True)  # the other one is out
+    assert other_device.post("/login", data={"username": me.pseudonym, "password": me.password}).status_code == 422
+    relog = other_device.post("/login", data={"username": me.pseudonym, "password": "a brand new passphrase"})
+    assert relog.status_code == 302
+
+
+def test_changing_the_password_needs_the_current_one_and_a_strong_new_one(client, login, make_user):
+    from consult.models import Role
+
+    staff = make_user(Role.SECRETARIAT)
+    login(staff)
+    wrong = client.post("/account/password", data={"current_password": "nope nope", "new_password": "fine passphrase"})
+    assert wrong.status_code == 422
+    common = client.post("/account/password", data={"current_password": staff.password, "new_password": "password1"})
+    assert common.status_code == 422
+    assert "one of the most common" in common.get_data(as_text=True)

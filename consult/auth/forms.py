@@ -117,3 +117,26 @@ class DeleteAccountForm(FlaskForm):
         _l("I understand that my account and my unpublished answers will be deleted for good."),
         validators=[DataRequired(_l("Tick the box to confirm."))],
     )
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(
+        _l("Current password"), validators=[DataRequired(_l("Enter your current password."))]
+    )
+    new_password = PasswordField(
+        _l("New password"),
+        validators=[
+            DataRequired(_l("Choose a password.")),
+            Length(PASSWORD_MIN, PASSWORD_MAX, _l("Your password must be %(min)d to %(max)d characters long.")),
+        ],
+        description=_l("At least 8 characters. A few words you will remember work well."),
+    )
+
+    def __init__(self, *args, pseudonym: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self._pseudonym = pseudonym
+
+    def validate_new_password(self, field) -> None:
+        weakness = password_weakness(field.data or "", self._pseudonym)
+        if weakness is not None:
+            raise ValidationError(weakness)

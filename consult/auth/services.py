@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import secrets
 import unicodedata
 from functools import cache
@@ -120,11 +122,29 @@ def suggest_pseudonym() -> str:
     return f"{rng.choice(_ADJECTIVES)} {rng.choice(_ANIMALS)} {rng.randint(1000, 999999)}"
 
 
-def load_user(user_id: str) -> User | None:
-    try:
-        return db.session.get(User, int(user_id))
-    except (TypeError, ValueError):
+def _password_fingerprint(user: User) -> str:
+    key = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(key, (user.password_hash or "").encode(), hashlib.sha256).hexdigest()[:16]
+
+
+def session_id(user: User) -> str:
+    """What the session cookie holds: the account and a fingerprint of its current password."""
+    return f"{user.id}.{_password_fingerprint(user)}"
+
+
+def load_user(session_user_id: str) -> User | None:
+    ident, _, fingerprint = str(session_user_id).partition(".")
+    if not (ident.isascii() and ident.isdigit()):
         return None
+    user = db.session.get(User, int(ident))
+    if user is None or not hmac.compare_digest(fingerprint, _password_fingerprint(user)):
+        return None  # the password changed since this session began
+    return user
+
+
+def change_password(user: User, new_password: str) -> None:
+    user.password_hash = hash_password(new_password)
+    db.session.flush()
 
 
 def authenticate(pseudonym: str, password: str) -> User | None:

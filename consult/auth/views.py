@@ -6,7 +6,7 @@ import json
 
 from flask import Blueprint, current_app, flash, make_response, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy.exc import IntegrityError
 
 from ..audit_log import security_event
@@ -15,9 +15,9 @@ from ..i18n import LANGUAGE_COOKIE, country_choices, current_language, language_
 from ..navigation import safe_next
 from ..ratelimits import account_key
 from .account import delete_account, export_account
-from .forms import PSEUDONYM_TAKEN, DeleteAccountForm, LanguageForm, LoginForm, SignupForm
+from .forms import PSEUDONYM_TAKEN, ChangePasswordForm, DeleteAccountForm, LanguageForm, LoginForm, SignupForm
 from .roles import participant_required
-from .services import authenticate, register_participant, suggest_pseudonym, verify_password
+from .services import authenticate, change_password, register_participant, suggest_pseudonym, verify_password
 from .sessions import mark_session_start
 
 bp = Blueprint("auth", __name__)
@@ -128,6 +128,25 @@ def privacy():
 @participant_required
 def account():
     return render_template("auth/account.html", form=DeleteAccountForm())
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_own_password():
+    """Every signed-in person, staff included, can change their password; other sessions end."""
+    form = ChangePasswordForm(pseudonym=current_user.pseudonym)
+    if form.validate_on_submit():
+        if verify_password(current_user, form.current_password.data):
+            user = current_user._get_current_object()
+            change_password(user, form.new_password.data)
+            db.session.commit()
+            security_event("password_changed")
+            _start_session(user)  # this browser stays signed in, with a new session
+            flash(_("Your password was changed. Any other device was logged out."), "success")
+            return redirect(url_for("consultations.home"), 303)
+        form.current_password.errors.append(_("That password is not right."))
+    status = 422 if request.method == "POST" else 200
+    return render_template("auth/password.html", form=form), status
 
 
 @bp.get("/account/data.json")
