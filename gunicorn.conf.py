@@ -1,0 +1,17 @@
+"""gunicorn settings, read automatically from the checkout: `gunicorn wsgi:app`."""
+
+import os
+
+bind = os.environ.get("CONSULT_BIND", "0.0.0.0:8000")
+workers = int(os.environ.get("CONSULT_WORKERS", "2"))
+timeout = 60
+# Addresses are never logged: the access log keeps the request line, status and timing only.
+accesslog = "-"
+access_log_format = '"%(r)s" %(s)s %(b)s %(M)sms'
+
+
+def post_worker_init(worker):
+    # Compile the screening patterns before the first answer arrives (about a second otherwise).
+    from consult.moderation.screening import screen
+
+    screen("warm up")
