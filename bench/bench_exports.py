@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import argparse
 import re
+import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -21,7 +23,17 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench_summaries import _config, build, vectorise
 
-PAGE = re.compile(rb"/Type\s*/Page\b")
+PAGES = re.compile(r"^Pages:\s+(\d+)", re.MULTILINE)
+
+
+def _pdf_pages(content: bytes) -> str:
+    """The page count, from poppler's pdfinfo when it is installed."""
+    pdfinfo = shutil.which("pdfinfo")
+    if not pdfinfo:
+        return "?"
+    info = subprocess.run([pdfinfo, "-"], input=content, capture_output=True, check=False).stdout.decode()
+    match = PAGES.search(info)
+    return match.group(1) if match else "?"
 
 
 def main() -> None:
@@ -69,7 +81,7 @@ def main() -> None:
                 best = min(best, time.perf_counter() - started)
             extra = ""
             if file_format == "pdf":
-                extra = f"  {len(PAGE.findall(content))} pages"
+                extra = f"  {_pdf_pages(content)} pages"
             print(f"{file_format:<8} {best:>6.2f} s {len(content):>12,}{extra}", flush=True)
             if args.keep:
                 args.keep.mkdir(parents=True, exist_ok=True)

@@ -1,33 +1,39 @@
 """Load and durability of the real server: gunicorn (2 workers), driven over loopback.
 
-    .venv/bin/python bench/bench_load.py [--seconds 8] [--threads 8] [--users 16]
+    .venv/bin/python bench/bench_load.py [--seconds 5] [--rounds 3] [--threads 8] [--users 16]
 
 For SQLite (a temporary WAL file), and for PostgreSQL too when CONSULT_BENCH_DATABASE_URL is set
 (that database is EMPTIED first: give it one of its own), this script migrates with
 ``flask db upgrade``, seeds with ``flask seed-demo``, creates participant accounts, serves consult
-with gunicorn and measures, side by side with a hello-world Flask app served the same way
-(bench/hello_app.py): requests per second and p50/p99 latency of
+with gunicorn as in production (CONSULT_ENV=production, the checkout's gunicorn.conf.py; rate limits
+off and the per-question answer limit raised for the run) and measures, side by side with a
+hello-world Flask app served the same way (bench/hello_app.py), requests per second and p50/p99
+latency of
 
 - the public consultation page for anonymous readers (a full GET, and a revalidation with
   If-None-Match that the ETag answers with 304),
-- response posting by signed-in participants (form POST with CSRF token, answered by 303),
+- answer posting by signed-in participants (form POST with CSRF token, answered by 303),
 
-each as a ratio of hello-world. Then durability: participants keep posting answers, each tagged
-with a unique id, while one worker is killed with SIGKILL and later the whole server (master and
-workers); the server is restarted and every acknowledged (2xx/3xx) answer must be in the database
-exactly once. The driver is this process (threads with http.client, a new connection per request as
-gunicorn's sync workers close it); it shares the machine's cores with the server, so the ratios
-matter more than the absolute figures. Figures, not a timed test: nothing fails on a slow machine,
-but the exit status is 1 when an acknowledged answer is lost or duplicated.
+each as a ratio of hello-world. The load comes from wrk when it is installed (apt-get install wrk),
+else from this process's threads; each figure alternates hello-world and consult runs (--rounds), so
+that both meet the same machine even when other work comes and goes on it.
+
+Then durability: participants keep posting answers, each tagged with a unique id, while one worker
+is killed with SIGKILL and later the whole server (master and workers); the server is restarted and
+every acknowledged (2xx/3xx) answer must be in the database exactly once. A failed attempt is never
+repeated with the same id (a repeat is a new answer). Figures, not a timed test: nothing fails on a
+slow machine, but the exit status is 1 when an acknowledged answer is lost or duplicated.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import http.client
 import os
 import re
 import secrets
+import shutil
 import signal
 import socket
 import statistics
@@ -38,18 +44,20 @@ import threading
 import time
 import uuid
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import quote_plus, urlencode
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 BIN = Path(sys.executable).parent
 HOST = "127.0.0.1"
-PASSWORD = "bench password 42"  # noqa: S105  # nosec B105 - throwaway accounts in a temporary database
+PASSWORD = "bench password 42"  # nosec B105 - throwaway accounts in a temporary database
 OPEN_SLUG = "cwg-cop-youth-consultation"
-TAG = re.compile(r"\[bench ([0-9a-f]{32})\]")
+TAG = re.compile(r"\[durability ([0-9a-f]{32})\]")  # the throughput runs write [bench …] instead
+ANSWER = "Schools should teach us how to stay safe online, and parents should learn it too."
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"')
 
 
@@ -79,25 +87,21 @@ def request(port: int, method: str, path: str, headers: dict | None = None, form
 
 @dataclass
 class Run:
-    latencies: list[float] = field(default_factory=list)
+    requests: int = 0
+    seconds: float = 0.0
+    p50_ms: float = float("nan")
+    p99_ms: float = float("nan")
     statuses: Counter = field(default_factory=Counter)
     errors: int = 0
-    seconds: float = 0.0
 
     @property
     def rps(self) -> float:
-        return len(self.latencies) / self.seconds if self.seconds else 0.0
-
-    def percentile(self, p: float) -> float:
-        if not self.latencies:
-            return float("nan")
-        ordered = sorted(self.latencies)
-        return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))] * 1000
+        return self.requests / self.seconds if self.seconds else 0.0
 
 
 def drive(send, threads: int, seconds: float) -> Run:
     """Call send(thread_number) -> status from each thread until the time is up."""
-    run, lock = Run(), threading.Lock()
+    run, lock, latencies_of_all = Run(), threading.Lock(), []
     deadline = time.perf_counter() + seconds
 
     def loop(number: int) -> None:
@@ -113,7 +117,7 @@ def drive(send, threads: int, seconds: float) -> Run:
             latencies.append(time.perf_counter() - start)
             statuses[status] += 1
         with lock:
-            run.latencies += latencies
+            latencies_of_all.extend(latencies)
             run.statuses.update(statuses)
             run.errors += errors
 
@@ -124,7 +128,68 @@ def drive(send, threads: int, seconds: float) -> Run:
     for worker in workers:
         worker.join()
     run.seconds = time.perf_counter() - began
+    ordered = sorted(latencies_of_all)
+    if ordered:
+        run.requests = len(ordered)
+        run.p50_ms = ordered[len(ordered) // 2] * 1000
+        run.p99_ms = ordered[min(len(ordered) - 1, int(0.99 * len(ordered)))] * 1000
     return run
+
+
+WRK = shutil.which("wrk")
+WRK_DONE = """
+function done(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format("WRK %d %d %d %d %d %d\\n", summary.requests, summary.duration,
+    latency:percentile(50), latency:percentile(99), e.status, e.connect + e.read + e.write + e.timeout))
+end
+"""
+
+
+def lua_string(value: str) -> str:
+    return f"[==[{value}]==]"
+
+
+def wrk(port: int, path: str, script: str, threads: int, seconds: float, workdir: Path) -> Run:
+    """wrk drives far more requests per core than Python can, so the server, not the client, is measured."""
+    lua = workdir / "wrk.lua"
+    lua.write_text(script + WRK_DONE)
+    command = [WRK, "--threads", "2", "--connections", str(threads), "--duration", f"{seconds:g}s",
+               "--timeout", "10s", "--script", str(lua), f"http://{HOST}:{port}{path}"]  # fmt: skip
+    output = subprocess.run(command, check=True, capture_output=True, text=True).stdout  # nosec B603
+    requests, duration_us, p50, p99, bad_status, socket_errors = map(int, output.split("WRK ")[1].split()[:6])
+    return Run(requests, duration_us / 1e6, p50 / 1000, p99 / 1000,
+               Counter({"2xx/3xx": requests - bad_status, "4xx/5xx": bad_status}), socket_errors)  # fmt: skip
+
+
+def wrk_get(headers: dict | None = None) -> str:
+    return "".join(f"wrk.headers[ {lua_string(k)} ] = {lua_string(v)}\n" for k, v in (headers or {}).items())
+
+
+def wrk_post(participants: list[Participant], positions: list[int]) -> str:
+    """Each request: the next participant, the next question, a [bench <thread><counter>] mark in the body."""
+    forms = [(p.cookie["Cookie"], urlencode({"language": "en", "csrf_token": p.csrf})) for p in participants]
+    people = ",\n".join(f"{{cookie={lua_string(cookie)}, form={lua_string(form)}}}" for cookie, form in forms)
+    paths = ", ".join(lua_string(f"/consultations/{OPEN_SLUG}/questions/{n}/responses") for n in positions)
+    prefix, suffix = quote_plus("[bench "), quote_plus(f"] {ANSWER}")
+    return f"""
+local people = {{{people}}}
+local paths = {{{paths}}}
+local counter = 0
+local threads = {{}}
+function setup(thread)
+  table.insert(threads, thread)
+  thread:set("serial", #threads)
+end
+function request()
+  counter = counter + 1
+  local who = people[(counter + serial * 7) % #people + 1]
+  local tag = string.format("%08x%024x", serial, counter)
+  local body = who.form .. "&body={prefix}" .. tag .. "{suffix}"
+  return wrk.format("POST", paths[counter % #paths + 1],
+    {{["Cookie"] = who.cookie, ["Content-Type"] = "application/x-www-form-urlencoded"}}, body)
+end
+"""
 
 
 def _cookies(reply: Reply, jar: dict) -> dict:
@@ -176,7 +241,7 @@ def question_positions(port: int) -> list[int]:
 
 
 def post_answer(port: int, who: Participant, position: int, tag: str) -> int:
-    body = f"[bench {tag}] Schools should teach us how to stay safe online, and parents should learn it too."
+    body = f"[durability {tag}] {ANSWER}"
     reply = request(port, "POST", f"/consultations/{OPEN_SLUG}/questions/{position}/responses", who.cookie,
                     {"body": body, "language": "en", "csrf_token": who.csrf})  # fmt: skip
     return reply.status
@@ -198,10 +263,12 @@ class Server:
         self.process: subprocess.Popen | None = None
 
     def start(self) -> None:
+        # From the checkout, gunicorn reads its gunicorn.conf.py as in production; bench/ has none.
         command = [str(BIN / "gunicorn"), "--workers", "2", "--bind", f"{HOST}:{self.port}",
-                   "--chdir", str(self.chdir), "--graceful-timeout", "2", self.app]  # fmt: skip
+                   "--graceful-timeout", "2", self.app]  # fmt: skip
         with open(self.log, "ab") as log:
-            self.process = subprocess.Popen(command, env=self.env, stdout=log, stderr=log, start_new_session=True)  # noqa: S603  # nosec B603
+            self.process = subprocess.Popen(command, env=self.env, cwd=self.chdir, stdout=log, stderr=log,
+                                            start_new_session=True)  # fmt: skip  # nosec B603
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             try:
@@ -229,10 +296,8 @@ class Server:
         workers = self.workers()
         os.killpg(self.process.pid, signal.SIGKILL)
         for pid in workers:
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
         self.process.wait()
 
     def stop(self) -> None:
@@ -275,7 +340,7 @@ def empty_postgres(url: str) -> None:
 
 def prepare(url: str, env: dict, users: int) -> list[str]:
     for command in (["db", "upgrade"], ["seed-demo"]):
-        subprocess.run([str(BIN / "flask"), *command], env=env, cwd=ROOT, check=True, capture_output=True)  # noqa: S603  # nosec B603
+        subprocess.run([str(BIN / "flask"), *command], env=env, cwd=ROOT, check=True, capture_output=True)  # nosec B603
 
     from consult import create_app
     from consult.auth.services import create_user
@@ -300,7 +365,7 @@ def stored_tags(url: str) -> Counter:
 
     engine = create_engine(normalise_database_url(url))
     with engine.connect() as connection:
-        bodies = connection.execute(text("SELECT body FROM submissions WHERE body LIKE '[bench %'")).scalars()
+        bodies = connection.execute(text("SELECT body FROM submissions WHERE body LIKE '[durability %'")).scalars()
         tags = Counter(m.group(1) for body in bodies if (m := TAG.search(body)))
     engine.dispose()
     return tags
@@ -313,7 +378,7 @@ def line(label: str, run: Run, baseline: Run | None, target: float | None = None
     ratio = f"{run.rps / baseline.rps:6.2f}" if baseline and baseline.rps else "     -"
     goal = f"(target >= {target})" if target else ""
     statuses = " ".join(f"{code}:{n}" for code, n in sorted(run.statuses.items()))
-    return (f"  {label:<34} {run.rps:8.0f} {ratio} {run.percentile(50):8.1f} {run.percentile(99):8.1f}"
+    return (f"  {label:<34} {run.rps:8.0f} {ratio} {run.p50_ms:8.1f} {run.p99_ms:8.1f}"
             f"   {statuses} errors:{run.errors} {goal}")  # fmt: skip
 
 
@@ -321,26 +386,56 @@ def header() -> str:
     return f"  {'':<34} {'req/s':>8} {'ratio':>6} {'p50 ms':>8} {'p99 ms':>8}   answers"
 
 
-def throughput(server: Server, names: list[str], hello: Run, args) -> dict[str, Run]:
+def measure_get(port: int, path: str, args, workdir: Path, headers: dict | None = None) -> Run:
+    if WRK:
+        return wrk(port, path, wrk_get(headers), args.threads, args.seconds, workdir)
+    return drive(lambda n: request(port, "GET", path, headers).status, args.threads, args.seconds)
+
+
+def combined(runs: list[Run]) -> Run:
+    """Several rounds as one: requests over time, and the median of the rounds' percentiles."""
+    total = Run(sum(r.requests for r in runs), sum(r.seconds for r in runs),
+                statistics.median(r.p50_ms for r in runs), statistics.median(r.p99_ms for r in runs),
+                sum((r.statuses for r in runs), Counter()), sum(r.errors for r in runs))  # fmt: skip
+    return total
+
+
+def paired(scenario: Callable[[], Run], hello: Callable[[], Run], rounds: int) -> tuple[Run, Run]:
+    """Alternate hello-world and the scenario, so that both see the same machine (other work on it
+    comes and goes): the ratio compares runs seconds apart, not minutes."""
+    pairs = [(hello(), scenario()) for _ in range(rounds)]
+    return combined([p[1] for p in pairs]), combined([p[0] for p in pairs])
+
+
+def throughput(server: Server, hello_port: int, names: list[str], args, workdir: Path) -> dict:
     port = server.port
     path = f"/consultations/{OPEN_SLUG}"
     first = request(port, "GET", path)
     etag = dict((k.lower(), v) for k, v in first.headers).get("etag")
-    results = {"page": drive(lambda n: request(port, "GET", path).status, args.threads, args.seconds)}
+
+    def hello() -> Run:
+        return measure_get(hello_port, "/", args, workdir)
+
+    results = {"page": paired(lambda: measure_get(port, path, args, workdir), hello, args.rounds)}
     if etag:
-        results["revalidate"] = drive(
-            lambda n: request(port, "GET", path, {"If-None-Match": etag}).status, args.threads, args.seconds
+        results["revalidate"] = paired(
+            lambda: measure_get(port, path, args, workdir, {"If-None-Match": etag}), hello, args.rounds
         )
     participants = [sign_in(port, name) for name in names]
     positions = question_positions(port)
+    if WRK:
+        script = wrk_post(participants, positions)
+        results["post"] = paired(
+            lambda: wrk(port, "/", script, args.threads, args.seconds, workdir), hello, args.rounds
+        )
+    else:
 
-    def post(n: int) -> int:
-        who = participants[n % len(participants)]
-        return post_answer(port, who, positions[n % len(positions)], uuid.uuid4().hex)
+        def post(n: int) -> int:
+            who = participants[n % len(participants)]
+            return post_answer(port, who, positions[n % len(positions)], uuid.uuid4().hex)
 
-    results["post"] = drive(post, args.threads, args.seconds)
-    results["participants"] = participants  # type: ignore[assignment]
-    results["positions"] = positions  # type: ignore[assignment]
+        results["post"] = paired(lambda: drive(post, args.threads, args.seconds), hello, args.rounds)
+    results["participants"], results["positions"] = participants, positions
     return results
 
 
@@ -392,19 +487,22 @@ def durability(server: Server, url: str, participants: list[Participant], positi
     return not lost and not duplicated
 
 
-def bench(name: str, url: str, hello: Run, args, workdir: Path) -> bool:
+def bench(name: str, url: str, hello_port: int, args, workdir: Path) -> bool:
     env = app_env(url, workdir)
     names = prepare(url, env, args.users)
     server = Server(f"consult on {name}", "wsgi:app", env, ROOT, workdir / f"gunicorn-{name}.log")
     server.start()
     try:
-        results = throughput(server, names, hello, args)
-        print(f"\nconsult on {name}, gunicorn --workers 2")
+        results = throughput(server, hello_port, names, args, workdir)
+        print(f"\nconsult on {name}, gunicorn --workers 2 (each row paired with hello-world runs in turn)")
         print(header())
-        print(line("public page, anonymous GET", results["page"], hello, 0.5))
-        if "revalidate" in results:
-            print(line("public page, If-None-Match -> 304", results["revalidate"], hello, 0.5))
-        print(line("posting an answer (303)", results["post"], hello, 0.3))
+        rows = [("page", "public page, anonymous GET", 0.5), ("revalidate", "public page, If-None-Match -> 304", 0.5),
+                ("post", "posting an answer (303)", 0.3)]  # fmt: skip
+        for key, label, target in rows:
+            if key in results:
+                run, hello = results[key]
+                print(line("  hello-world GET / (its pair)", hello, None))
+                print(line(label, run, hello, target))
         print(f"durability on {name}: posting with {args.threads} threads")
         return durability(server, url, results["participants"], results["positions"], args)
     finally:
@@ -413,33 +511,32 @@ def bench(name: str, url: str, hello: Run, args, workdir: Path) -> bool:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--seconds", type=float, default=8, help="length of each throughput run")
-    parser.add_argument("--threads", type=int, default=8, help="concurrent client threads")
+    parser.add_argument("--seconds", type=float, default=5, help="length of each throughput run")
+    parser.add_argument("--rounds", type=int, default=3, help="hello-world/consult pairs per figure")
+    parser.add_argument("--threads", type=int, default=8, help="concurrent connections (client threads)")
     parser.add_argument("--users", type=int, default=16, help="participant accounts that post")
     args = parser.parse_args()
 
-    print(f"bench_load: {os.cpu_count()} cores, {args.threads} client threads, {args.seconds:g} s per run, "
-          f"driver and servers on {HOST}")  # fmt: skip
+    client = f"wrk, 2 threads, {args.threads} connections" if WRK else f"Python, {args.threads} threads"
+    print(f"bench_load: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}; throughput driven by "
+          f"{client}, {args.rounds} x {args.seconds:g} s per figure; durability by Python, {args.threads} threads;"
+          f" all on {HOST}")  # fmt: skip
     with tempfile.TemporaryDirectory(prefix="consult-bench-load-") as tmp:
         workdir = Path(tmp)
         hello_server = Server("hello", "hello_app:app", dict(os.environ), ROOT / "bench", workdir / "hello.log")
         hello_server.start()
         try:
-            hello = drive(lambda n: request(hello_server.port, "GET", "/").status, args.threads, args.seconds)
+            ok = bench("SQLite (WAL)", f"sqlite:///{workdir / 'consult.db'}", hello_server.port, args, workdir)
+            postgres = os.environ.get("CONSULT_BENCH_DATABASE_URL")
+            if postgres:
+                empty_postgres(postgres)
+                ok = bench("PostgreSQL", postgres, hello_server.port, args, workdir) and ok
+            else:
+                print("\n(set CONSULT_BENCH_DATABASE_URL to a database of its own to measure PostgreSQL too)")
         finally:
             hello_server.stop()
-        print("\nhello-world Flask app, gunicorn --workers 2")
-        print(header())
-        print(line("GET /", hello, None))
-
-        ok = bench("SQLite (WAL)", f"sqlite:///{workdir / 'consult.db'}", hello, args, workdir)
-        postgres = os.environ.get("CONSULT_BENCH_DATABASE_URL")
-        if postgres:
-            empty_postgres(postgres)
-            ok = bench("PostgreSQL", postgres, hello, args, workdir) and ok
-        else:
-            print("\n(set CONSULT_BENCH_DATABASE_URL to a database of its own to measure PostgreSQL too)")
-    print("\nevery acknowledged answer stored exactly once" if ok else "\nFAILED: acknowledged answers lost or duplicated")
+    verdict = "every acknowledged answer stored exactly once" if ok else "FAILED: acknowledged answers lost/duplicated"
+    print(f"\n{verdict}")
     return 0 if ok else 1
 
 

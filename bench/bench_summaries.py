@@ -7,13 +7,15 @@ Democracy Project), sampled and recombined (a statement, sometimes followed by a
 Each size gets its own SQLite file in the work folder (kept, so a second run skips the one-off work):
 1. import: the responses are inserted as approved answers to one question of a closed consultation;
 2. vectorise (one-off, reported separately): `vectorise()` computes and stores every vector;
-3. summarise: in a fresh process, `generate_summary()` on stored vectors; wall time and peak RSS.
+3. summarise: in a fresh process, `generate_summary()` on stored vectors; wall time, and the peak
+   resident memory of that whole process (Linux VmHWM).
 Figures, not a timed test.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import json
 import os
@@ -129,6 +131,23 @@ def vectorise(path: Path) -> tuple[int, float]:
         return done, time.perf_counter() - started
 
 
+def _reset_peak_memory() -> None:
+    """Start the peak-memory count afresh (Linux), so the process's start-up does not count twice."""
+    with contextlib.suppress(OSError):
+        Path("/proc/self/clear_refs").write_text("5")
+
+
+def _peak_memory_mb() -> float:
+    """The process's peak resident memory since the last reset, in MB (the whole process, not a delta)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def summarise(path: Path) -> dict:
     """Run in a fresh process: the summary's own time and peak memory."""
     from consult import create_app
@@ -138,6 +157,7 @@ def summarise(path: Path) -> dict:
     app = create_app(_config(f"sqlite:///{path}"))
     with app.app_context():
         consultation = consultation_by_slug("bench")
+        _reset_peak_memory()
         started = time.perf_counter()
         summary = generate_summary(consultation, None)
         db.session.commit()
@@ -145,20 +165,36 @@ def summarise(path: Path) -> dict:
         themes = summary.content["questions"][0]["themes"]
         return {
             "seconds": elapsed,
-            "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            "peak_rss_mb": _peak_memory_mb(),
             "themes": len(themes),
             "responses": summary.parameters["responses_used"],
             "largest": [t["label"] for t in themes[:3]],
         }
 
 
+def _step(step: str, path: Path, n: int) -> dict:
+    result = subprocess.run(
+        [sys.executable, __file__, "--step", step, "--db", str(path), "--n", str(n)],
+        check=True, capture_output=True, text=True,
+    )  # fmt: skip
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10_000, 100_000])
     parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "consult-bench-summaries")
-    parser.add_argument("--step", choices=["summarise"], help=argparse.SUPPRESS)
+    parser.add_argument("--step", choices=["prepare", "summarise"], help=argparse.SUPPRESS)
     parser.add_argument("--db", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--n", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.step == "prepare":
+        started = time.perf_counter()
+        build(args.db, args.n)
+        built = time.perf_counter() - started
+        done, seconds = vectorise(args.db)
+        print(json.dumps({"built": built, "vectorised": done, "vector_seconds": seconds}))
+        return
     if args.step == "summarise":
         print(json.dumps(summarise(args.db)))
         return
@@ -168,16 +204,11 @@ def main() -> None:
     print(f"{'responses':>10} {'vectorise (one-off)':>22} {'summary':>9} {'peak RSS':>9}  themes")
     for n in args.sizes:
         path = args.workdir / f"summaries-{n}.db"
-        started = time.perf_counter()
-        build(path, n)
-        built = time.perf_counter() - started
-        done, vector_seconds = vectorise(path)
+        # Each step in a process of its own: the encoder loaded to vectorise must not count for the summary.
+        prepared = _step("prepare", path, n)
+        built, done, vector_seconds = prepared["built"], prepared["vectorised"], prepared["vector_seconds"]
         vectorised = f"{done} in {vector_seconds:.1f} s" if done else "stored already"
-        result = subprocess.run(
-            [sys.executable, __file__, "--step", "summarise", "--db", str(path)],
-            check=True, capture_output=True, text=True,
-        )  # fmt: skip
-        figures = json.loads(result.stdout.strip().splitlines()[-1])
+        figures = _step("summarise", path, n)
         print(
             f"{n:>10,} {vectorised:>22} {figures['seconds']:>7.2f} s {figures['peak_rss_mb']:>6.0f} MB  "
             f"{figures['themes']} (largest: {'; '.join(figures['largest'])}) [import {built:.1f} s]",

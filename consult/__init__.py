@@ -127,9 +127,14 @@ def register_errorhandlers(app: Flask) -> None:
 def register_template_helpers(app: Flask) -> None:
     from . import i18n
     from .auth.services import AGE_BAND_LABELS
+    from .consultations import content
     from .text import description_markup
 
     i18n.register_template_helpers(app)
+    # A consultation's own words in the reader's language (see consult.consultations.content).
+    app.jinja_env.globals["consultation_content"] = content.consultation_content
+    app.jinja_env.globals["consultation_titles"] = content.consultation_titles
+    app.jinja_env.globals["language_name_in"] = content.language_name_in
     app.jinja_env.filters["description"] = description_markup
     app.jinja_env.globals["age_band_label"] = lambda code: AGE_BAND_LABELS.get(code, code)
 

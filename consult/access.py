@@ -64,6 +64,7 @@ ACCESS: dict[str, Access] = {
     "secretariat.dashboard": Access.SECRETARIAT,
     "secretariat.edit_meeting": Access.SECRETARIAT,
     "secretariat.edit_consultation": Access.SECRETARIAT,
+    "secretariat.edit_translation": Access.SECRETARIAT,
     "secretariat.publish": Access.SECRETARIAT,
     # summaries, archive and open data
     "summaries.archive": Access.PUBLIC,

@@ -110,6 +110,25 @@ def seed_demo_command():
         click.echo("The demo data is already there; nothing added.")
 
 
+@click.command("purge")
+@click.option("--dry-run", is_flag=True, help="Count what would be removed; change nothing.")
+def purge_command(dry_run: bool):
+    """Remove what the retention period (RETENTION_DAYS after the meeting) no longer allows."""
+    from . import clock
+    from .retention import purge
+
+    days = current_app.config["RETENTION_DAYS"]
+    counts = purge(clock.utcnow(), days, dry_run=dry_run)
+    if dry_run:
+        db.session.rollback()
+    else:
+        db.session.commit()
+        security_event("retention_purge", via="cli", **dict(counts.items()))
+    click.echo(f"{'Would remove' if dry_run else 'Removed'} (retention {days} days):")
+    for name, number in counts.items():
+        click.echo(f"  {name.replace('_', ' ')}: {number}")
+
+
 def _pybabel(*args: str) -> None:
     # Fixed program and arguments from this module, never user input.
     subprocess.run([sys.executable, "-m", "babel.messages.frontend", *args], check=True, cwd=PROJECT_DIR)  # noqa: S603  # nosec B603
@@ -148,3 +167,4 @@ def register(app: Flask) -> None:
     app.cli.add_command(consultations)
     app.cli.add_command(translate)
     app.cli.command("seed-demo")(seed_demo_command)
+    app.cli.add_command(purge_command)

@@ -53,6 +53,10 @@ class Defaults:
     REPORT_LIMIT_PER_ADDRESS = "30 per hour"
 
     MIN_AGE = 13
+    # `flask purge`: days after a consultation's meeting (or close, without one) that originals of
+    # redacted and rejected answers, safeguarding and decision notes are kept; also how long an
+    # inactive participant account lives.
+    RETENTION_DAYS = 365
     PRIVACY_NOTICE_VERSION = "2026-11"
     MAX_RESPONSES_PER_QUESTION = 3
     DEFAULT_WINDOW_HOURS = 24

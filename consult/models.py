@@ -109,9 +109,7 @@ class User(UserMixin, db.Model):
     # Moderators who may read and act on safeguarding escalations.
     can_safeguard: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
-    submissions: Mapped[list[Submission]] = relationship(
-        back_populates="author", foreign_keys="Submission.author_id"
-    )
+    submissions: Mapped[list[Submission]] = relationship(back_populates="author", foreign_keys="Submission.author_id")
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive accounts
@@ -261,3 +259,39 @@ class Submission(db.Model):
 
     def __repr__(self) -> str:
         return f"<Submission {self.id} {self.status.value} q={self.question_id}>"
+
+
+class ConsultationTranslation(db.Model):
+    """A consultation's title and description in a language other than its source language."""
+
+    __tablename__ = "consultation_translations"
+    __table_args__ = (sa.UniqueConstraint("consultation_id", "language", name="uq_consultation_translations_language"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(sa.ForeignKey("consultations.id", ondelete="CASCADE"), index=True)
+    language: Mapped[str] = mapped_column(sa.String(8))
+    title: Mapped[str] = mapped_column(sa.String(200))
+    # Sanitised HTML, like the source description.
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+
+    consultation: Mapped[Consultation] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<ConsultationTranslation {self.id} {self.language} of consultation {self.consultation_id}>"
+
+
+class QuestionTranslation(db.Model):
+    """A question's prompt in a language other than its consultation's source language."""
+
+    __tablename__ = "question_translations"
+    __table_args__ = (sa.UniqueConstraint("question_id", "language", name="uq_question_translations_language"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    question_id: Mapped[int] = mapped_column(sa.ForeignKey("questions.id", ondelete="CASCADE"), index=True)
+    language: Mapped[str] = mapped_column(sa.String(8))
+    prompt: Mapped[str] = mapped_column(sa.Text)
+
+    question: Mapped[Question] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<QuestionTranslation {self.id} {self.language} of question {self.question_id}>"

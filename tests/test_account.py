@@ -86,8 +86,8 @@ def test_changing_the_password_ends_every_other_session(app, client, login, make
     other_device.post("/login", data={"username": me.pseudonym, "password": me.password})
     assert me.pseudonym in other_device.get("/").get_data(as_text=True)
 
-    response = client.post("/account/password",
-                           data={"current_password": me.password, "new_password": "a brand new passphrase"})  # fmt: skip
+    new = {"current_password": me.password, "new_password": "a brand new passphrase"}
+    response = client.post("/account/password", data=new)
     assert response.status_code == 303
     assert me.pseudonym in client.get("/").get_data(as_text=True)  # this browser stays in
     assert me.pseudonym not in other_device.get("/").get_data(as_text=True)  # the other one is out

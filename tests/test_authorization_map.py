@@ -16,6 +16,7 @@ from summaries_fixtures import add_response
 
 from consult import create_app
 from consult.access import ACCESS, Access
+from consult.extensions import db as _db
 from consult.models import ConsultationStatus, Role, Submission, SubmissionStatus
 from consult.summaries.services import generate_summary, publish_summary
 
@@ -71,7 +72,9 @@ def world(db, make_user, make_meeting, make_consultation, make_submission) -> Wo
 
     summarised = make_consultation(open=False, questions=1)
     for n in range(3):
-        add_response(db, summarised.questions[0], author, f"Safer apps for everyone, idea {n}", SubmissionStatus.APPROVED)
+        add_response(
+            db, summarised.questions[0], author, f"Safer apps for everyone, idea {n}", SubmissionStatus.APPROVED
+        )
     publish_summary(generate_summary(summarised, users["secretariat"]), users["secretariat"])
     db.session.commit()
     return World(users, open_consultation.slug, summarised.slug, draft.id, meeting.id, pending.id, escalated.id,
@@ -96,6 +99,7 @@ def _values(endpoint: str, world: World) -> dict:
         "decision": "reject",  # with empty data the form is refused; nothing is decided
         "file_format": "md" if endpoint == "summaries.document" else "csv",
         "filename": "style.css",
+        "language": "fr",
     }
 
 
@@ -144,8 +148,17 @@ def test_every_route_answers_as_declared(app, client, login, world, identity):
     assert wrong == []
 
 
-def test_a_route_without_a_rule_is_refused_at_runtime(database_url, tmp_path, make_user):
+@pytest.fixture
+def bare_app(database_url, tmp_path):
+    """A fresh app that has served nothing yet, so a test can add a route to it."""
     app = create_app(config_for(database_url, tmp_path))
+    yield app
+    with app.app_context():
+        _db.engine.dispose()
+
+
+def test_a_route_without_a_rule_is_refused_at_runtime(bare_app, make_user):
+    app = bare_app
     app.add_url_rule("/forgotten", "forgotten", lambda: "secret")
     client = app.test_client()
     assert client.get("/forgotten").status_code == 403
@@ -154,9 +167,9 @@ def test_a_route_without_a_rule_is_refused_at_runtime(database_url, tmp_path, ma
     assert client.get("/forgotten").status_code == 403
 
 
-def test_the_declared_rule_holds_even_without_the_view_decorator(database_url, tmp_path, make_user, monkeypatch):
+def test_the_declared_rule_holds_even_without_the_view_decorator(bare_app, make_user, monkeypatch):
     """A staff view whose decorator was forgotten is still closed to participants."""
-    app = create_app(config_for(database_url, tmp_path))
+    app = bare_app
     app.add_url_rule("/moderation/forgotten", "forgotten", lambda: "queue")
     monkeypatch.setitem(ACCESS, "forgotten", Access.MODERATOR)
     client = app.test_client()
@@ -199,4 +212,3 @@ def test_staff_cannot_use_a_participants_pending_answer_as_their_own(client, log
     for identity in ("moderator", "secretariat", "admin"):
         login(world.users[identity])
         assert client.post(f"/responses/{world.pending_id}/withdraw").status_code == 403
-

@@ -10,7 +10,6 @@ from conftest import test_config as config_for
 from consult import create_app
 from consult.extensions import db as _db
 
-
 REDIS_URL = os.environ.get("CONSULT_TEST_REDIS_URL")
 STORAGES = ["memory", "redis"] if REDIS_URL else ["memory"]
 if os.environ.get("CI") == "true" and not REDIS_URL:

@@ -106,14 +106,22 @@ def logout():
     return redirect(safe_next())
 
 
-@bp.post("/language")
+@bp.route("/language", methods=["GET", "POST"])
 def choose_language():
-    form = LanguageForm()
-    if not form.validate_on_submit():
+    """A reader's choice is a display preference kept in a cookie, so a GET link may set it: pages for
+    readers then need no session and no CSRF token, and stay cacheable. Saving the choice on an
+    account changes stored data, so signed-in users send a POST with a CSRF token."""
+    if request.method == "GET":
+        form = LanguageForm(formdata=request.args, meta={"csrf": False})
+        valid = form.validate()
+    else:
+        form = LanguageForm()
+        valid = form.validate_on_submit()
+    if not valid:
         return redirect(safe_next()), 303
     response = make_response(redirect(safe_next(), 303))
     response.set_cookie(LANGUAGE_COOKIE, form.lang.data, max_age=365 * 24 * 3600, samesite="Lax")
-    if current_user.is_authenticated:
+    if request.method == "POST" and current_user.is_authenticated:
         current_user.locale = form.lang.data
         db.session.commit()
     return response

@@ -10,6 +10,7 @@ from wtforms.validators import DataRequired, ValidationError
 from ..config import LANGUAGES
 from ..i18n import language_name
 from ..text import clean_plain_text
+from .language import AUTO
 
 
 class ResponseForm(FlaskForm):
@@ -18,12 +19,14 @@ class ResponseForm(FlaskForm):
         filters=[clean_plain_text],
         validators=[DataRequired(_l("Write your answer before sending it."))],
     )
-    language = SelectField(_l("Language of your answer"))
+    language = SelectField(_l("Language of your answer"), default=AUTO)
 
     def __init__(self, *args, max_length: int, **kwargs):
         super().__init__(*args, **kwargs)
         self.max_length = max_length
-        self.language.choices = [(code, language_name(code)) for code in LANGUAGES]
+        self.language.choices = [(AUTO, _l("Detect automatically"))] + [
+            (code, language_name(code)) for code in LANGUAGES
+        ]
 
     def validate_body(self, field) -> None:
         if len(field.data) > self.max_length:

@@ -21,6 +21,7 @@ from ..models import (
     User,
 )
 from ..moderation.services import screen_submission
+from .language import response_language
 
 
 class ParticipationRefused(Exception):
@@ -135,7 +136,10 @@ def _require_open(consultation: Consultation, now: datetime) -> None:
 
 
 def submit_response(user: User, question: Question, body: str, language: str) -> Submission:
-    """Record a pending response, if the window is open on the server's clock."""
+    """Record a pending response, if the window is open on the server's clock.
+
+    ``language`` is the participant's choice, or "auto" to detect it from ``body``.
+    """
     now = clock.utcnow()
     _require_open(question.consultation, now)
     limit = current_app.config["MAX_RESPONSES_PER_QUESTION"]
@@ -150,7 +154,7 @@ def submit_response(user: User, question: Question, body: str, language: str) ->
         question=question,
         author=user,
         body=body,
-        language=language,
+        language=response_language(language, body, user.locale),
         age_band=user.age_band,
         country=user.country,
         created_at=now,
@@ -174,6 +178,8 @@ def edit_response(submission: Submission, body: str, language: str) -> Submissio
     """Change a pending answer; a moderator's decision made meanwhile wins."""
     now = clock.utcnow()
     _require_editable(submission, now)
+    author = submission.author
+    language = response_language(language, body, author.locale if author else "en")
     changed = db.session.execute(
         update(Submission)
         .where(Submission.id == submission.id, Submission.status == SubmissionStatus.PENDING)

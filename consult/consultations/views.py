@@ -11,7 +11,6 @@ from sqlalchemy import select
 
 from ..auth.roles import participant_required
 from ..extensions import db, limiter
-from ..i18n import current_language
 from ..models import Consultation, Question, Role, Submission, SubmissionStatus
 from ..moderation.forms import ReportForm
 from ..moderation.labels import participant_status
@@ -24,6 +23,7 @@ from ..moderation.reports import (
     reporter_key,
 )
 from ..ratelimits import signed_in_user_key
+from .caching import consultation_validator, listing_validator, public_page
 from .forms import ResponseForm
 from .services import (
     ParticipationRefused,
@@ -41,6 +41,10 @@ bp = Blueprint("consultations", __name__)
 
 @bp.get("/")
 def home():
+    return public_page(listing_validator, _render_home)
+
+
+def _render_home():
     return render_template("consultations/home.html", listing=public_consultations())
 
 
@@ -68,9 +72,7 @@ def _render_consultation(consultation: Consultation, forms: dict[int, ResponseFo
         mine = [(s, participant_status(s)) for s in own_responses(current_user, consultation)]
         for question in consultation.questions:
             if question.id not in forms:
-                form = ResponseForm(formdata=None, max_length=question.max_length)
-                form.language.data = current_language()
-                forms[question.id] = form
+                forms[question.id] = ResponseForm(formdata=None, max_length=question.max_length)
     return render_template(
         "consultations/detail.html",
         consultation=consultation,
@@ -85,8 +87,8 @@ def _render_consultation(consultation: Consultation, forms: dict[int, ResponseFo
 
 @bp.get("/consultations/<slug>")
 def detail(slug: str):
-    consultation = published_consultation(slug) or abort(404)
-    return _render_consultation(consultation)
+    return public_page(lambda: consultation_validator(slug),
+                       lambda: _render_consultation(published_consultation(slug) or abort(404)))  # fmt: skip
 
 
 @bp.post("/consultations/<slug>/questions/<int:position>/responses")

@@ -74,3 +74,20 @@ class ConsultationForm(FlaskForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.source_language.choices = [(code, language_name(code)) for code in LANGUAGES]
+
+
+class TranslatedPromptEntry(Form):
+    question_id = HiddenField()
+    prompt = TextAreaField(_l("Question"), validators=[Optional(), Length(max=2000)])
+
+
+class TranslationForm(FlaskForm):
+    """A consultation's title, description and question prompts in one of its other languages."""
+
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    description = TextAreaField(
+        _l("Description"),
+        validators=[Optional(), Length(max=20000)],
+        description=_l("Paragraphs, lists, bold, italics and https links are kept; other markup is removed."),
+    )
+    prompts = FieldList(FormField(TranslatedPromptEntry))

@@ -10,8 +10,18 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, func, select
 
+from ..config import LANGUAGES
 from ..extensions import db
-from ..models import Consultation, ConsultationStatus, Meeting, Question, Submission, SubmissionStatus
+from ..models import (
+    Consultation,
+    ConsultationStatus,
+    ConsultationTranslation,
+    Meeting,
+    Question,
+    QuestionTranslation,
+    Submission,
+    SubmissionStatus,
+)
 from ..text import clean_plain_text, clean_single_line, sanitise_description
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -133,6 +143,60 @@ def _save_questions(consultation: Consultation, drafts: list[QuestionDraft]) -> 
         question.max_length = draft.max_length
     db.session.flush()
     db.session.refresh(consultation, ["questions"])
+
+
+def consultation_translation(consultation: Consultation, language: str) -> ConsultationTranslation | None:
+    return db.session.scalar(
+        select(ConsultationTranslation).where(
+            ConsultationTranslation.consultation_id == consultation.id, ConsultationTranslation.language == language
+        )
+    )
+
+
+def question_translations(consultation: Consultation, language: str) -> dict[int, QuestionTranslation]:
+    """The prompts already translated into ``language``, by question id."""
+    rows = db.session.scalars(
+        select(QuestionTranslation)
+        .join(Question)
+        .where(Question.consultation_id == consultation.id, QuestionTranslation.language == language)
+    )
+    return {row.question_id: row for row in rows}
+
+
+def save_translation(
+    consultation: Consultation, language: str, *, title: str, description: str, prompts: dict[int, str]
+) -> ConsultationTranslation:
+    """Write the consultation's title, description and prompts in ``language``, one of the other five.
+
+    ``prompts`` maps question ids to their translated prompt; an empty prompt removes its translation,
+    so readers see the source prompt again. Ids of other consultations' questions are ignored.
+    """
+    if language not in LANGUAGES or language == consultation.source_language:
+        raise InvalidInput(_l("Choose one of the other languages to translate into."))
+    title = clean_single_line(title)
+    if not title:
+        raise InvalidInput(_l("Give the translated title."), "title")
+    translation = consultation_translation(consultation, language)
+    if translation is None:
+        translation = ConsultationTranslation(consultation=consultation, language=language)
+        db.session.add(translation)
+    translation.title = title
+    translation.description = sanitise_description(description)
+
+    existing = question_translations(consultation, language)
+    for question in consultation.questions:
+        prompt = clean_plain_text(prompts.get(question.id, ""))
+        current = existing.get(question.id)
+        if not prompt:
+            if current is not None:
+                db.session.delete(current)
+            continue
+        if current is None:
+            current = QuestionTranslation(question=question, language=language)
+            db.session.add(current)
+        current.prompt = prompt
+    db.session.flush()
+    return translation
 
 
 def publish_consultation(consultation: Consultation) -> None:

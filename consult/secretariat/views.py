@@ -7,16 +7,21 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..auth.roles import role_required
+from ..config import LANGUAGES
+from ..consultations.content import missing_translations
 from ..extensions import db
 from ..models import Consultation, Meeting, Role
-from .forms import EXTRA_QUESTION_ROWS, ConsultationForm, MeetingForm, as_utc
+from .forms import EXTRA_QUESTION_ROWS, ConsultationForm, MeetingForm, TranslationForm, as_utc
 from .services import (
     InvalidInput,
     QuestionDraft,
+    consultation_translation,
     publish_consultation,
+    question_translations,
     response_counts,
     save_consultation,
     save_meeting,
+    save_translation,
 )
 
 bp = Blueprint("secretariat", __name__)
@@ -28,7 +33,11 @@ def dashboard():
     meetings = db.session.scalars(select(Meeting).order_by(Meeting.starts_at.desc())).all()
     consultations = db.session.scalars(select(Consultation).order_by(Consultation.opens_at.desc())).all()
     return render_template(
-        "secretariat/dashboard.html", meetings=meetings, consultations=consultations, counts=response_counts()
+        "secretariat/dashboard.html",
+        meetings=meetings,
+        consultations=consultations,
+        counts=response_counts(),
+        missing=missing_translations(consultations),
     )
 
 
@@ -66,16 +75,22 @@ def _fill_questions(form: ConsultationForm, consultation: Consultation | None) -
         form.questions.append_entry()
 
 
+def _posted_id(value) -> int | None:
+    """A row's hidden id as posted; anything but plain digits is no id."""
+    value = str(value or "")
+    # isascii: str.isdigit() also accepts characters such as "²" that int() refuses.
+    return int(value) if value.isascii() and value.isdigit() else None
+
+
 def _question_drafts(form: ConsultationForm) -> list[QuestionDraft]:
     drafts = []
     for entry in form.questions.entries:
         prompt = (entry.form.prompt.data or "").strip()
         if not prompt:
             continue
-        raw_id = entry.form.id.data
         drafts.append(
             QuestionDraft(
-                id=int(raw_id) if raw_id and str(raw_id).isascii() and str(raw_id).isdigit() else None,
+                id=_posted_id(entry.form.id.data),
                 prompt=prompt,
                 max_length=entry.form.max_length.data or 1000,
             )
@@ -116,7 +131,56 @@ def edit_consultation(consultation_id: int | None):
             flash(_("Consultation saved."), "success")
             return redirect(url_for(".edit_consultation", consultation_id=consultation.id), 303)
     status = 422 if request.method == "POST" else 200
-    return render_template("secretariat/consultation_form.html", form=form, consultation=consultation), status
+    return render_template(
+        "secretariat/consultation_form.html",
+        form=form,
+        consultation=consultation,
+        other_languages=[code for code in LANGUAGES if consultation and code != consultation.source_language],
+        missing=missing_translations([consultation]).get(consultation.id, []) if consultation else [],
+    ), status
+
+
+@bp.route("/consultations/<int:consultation_id>/translations/<language>", methods=["GET", "POST"])
+@role_required(Role.SECRETARIAT)
+def edit_translation(consultation_id: int, language: str):
+    consultation = db.session.get(Consultation, consultation_id) or abort(404)
+    if language not in LANGUAGES or language == consultation.source_language:
+        abort(404)
+    translation = consultation_translation(consultation, language)
+    form = TranslationForm(obj=translation)
+    if request.method == "GET":
+        translated = question_translations(consultation, language)
+        for question in consultation.questions:
+            prompt = translated[question.id].prompt if question.id in translated else ""
+            form.prompts.append_entry({"question_id": question.id, "prompt": prompt})
+    elif form.validate_on_submit():
+        prompts = {_posted_id(entry.form.question_id.data): entry.form.prompt.data or "" for entry in form.prompts}
+        try:
+            save_translation(
+                consultation,
+                language,
+                title=form.title.data,
+                description=form.description.data or "",
+                prompts=prompts,
+            )
+        except InvalidInput as invalid:
+            db.session.rollback()
+            _show_error(form, invalid)
+        else:
+            db.session.commit()
+            flash(_("Translation saved."), "success")
+            return redirect(url_for(".edit_consultation", consultation_id=consultation.id), 303)
+    questions = {question.id: question for question in consultation.questions}
+    rows = []
+    for entry in form.prompts:
+        question = questions.get(_posted_id(entry.form.question_id.data))
+        if question is not None:
+            entry.form.prompt.label.text = _("Question %(n)d", n=question.position)
+            rows.append((entry, question))
+    status = 422 if request.method == "POST" else 200
+    return render_template(
+        "secretariat/translation_form.html", form=form, consultation=consultation, language=language, rows=rows
+    ), status
 
 
 @bp.post("/consultations/<int:consultation_id>/publish")

@@ -493,10 +493,6 @@ class SummaryView:
     attribution: str | None
     annex: list[PublicResponse] | None = None
 
-    @property
-    def responses_used(self) -> int:
-        return sum(q.responses for q in self.questions)
-
 
 def summary_view(summary: Summary, with_annex: bool = False, with_candidates: bool = False) -> SummaryView:
     """The version with every quote's published text, read again now: only responses still public appear."""

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
 
 from ..auth.roles import role_required
 from ..config import LANGUAGES
@@ -115,7 +116,7 @@ def document(slug: str, number: int, file_format: str):
         try:
             keep_document(summary, file_format, language, fingerprint, content)
             db.session.commit()
-        except Exception:  # another request kept the same rendering first; this one is as good
+        except IntegrityError:  # another request kept the same rendering first; this one is as good
             db.session.rollback()
     filename = f"{slug}-summary-v{number}.{file_format}"
     return current_app.response_class(

@@ -114,13 +114,13 @@ def log_in(page, live_app, role: str) -> None:
     page.goto("/login")
     page.fill("input[name=username]", name)
     page.fill("input[name=password]", password)
-    page.click("main button[type=submit]")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click("main button[type=submit]")
 
 
 def choose_language(page, code: str) -> None:
-    page.click(f"form.languages button[value={code}]")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click(f"form.languages button[value={code}]")
 
 
 def screenshot(page, name: str) -> Path:

@@ -57,5 +57,5 @@ def test_a_main_page_weighs_under_150_kilobytes_and_asks_no_other_site(browser, 
     assert not elsewhere, f"{name} asks other sites: {elsewhere}"
     total = sum(weights.values())
     print(f"page weight {name} ({path}): {total / 1024:.1f} KB {dict(weights)}")
-    assert weights["document"] > 0, f"{name} loaded no document"
+    assert weights["document"] and weights["stylesheet"], f"{name} was not measured whole: {dict(weights)}"
     assert total < MOST_BYTES, f"{name} weighs {total / 1024:.1f} KB: {dict(weights)}"

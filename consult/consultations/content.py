@@ -1,0 +1,151 @@
+"""A consultation's own words in the reader's language: its translation when there is one, else the source.
+
+The secretariat writes a consultation in one of the six languages (its source language) and may add
+a translation for each of the other five. Readers see the translation for their language when it
+exists, and the source text otherwise, marked with its language so that screen readers and fonts
+follow it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from babel import Locale
+from markupsafe import Markup
+from sqlalchemy import select
+
+from ..config import LANGUAGES
+from ..extensions import db
+from ..i18n import current_language, is_rtl
+from ..models import Consultation, ConsultationTranslation, Question, QuestionTranslation
+
+
+@dataclass(frozen=True)
+class LocalText:
+    """A text and the language it is written in."""
+
+    text: str
+    language: str
+
+    def attributes(self, page_language: str | None = None) -> Markup:
+        """``lang`` (and ``dir`` when the direction differs from the page's) for the element holding the text."""
+        page_language = page_language or current_language()
+        if self.language == page_language:
+            return Markup("")
+        direction = "rtl" if is_rtl(self.language) else "ltr"
+        if is_rtl(self.language) == is_rtl(page_language):
+            return Markup(' lang="{}"').format(self.language)
+        return Markup(' lang="{}" dir="{}"').format(self.language, direction)
+
+
+@dataclass(frozen=True)
+class ConsultationContent:
+    """What a reader in ``language`` sees of a consultation: title, description and prompts by question id."""
+
+    language: str
+    title: LocalText
+    description: LocalText
+    prompts: dict[int, LocalText] = field(default_factory=dict)
+
+    @property
+    def fallback_language(self) -> str | None:
+        """The source language, when any part is shown in it rather than in the reader's language."""
+        texts = [self.title, self.description, *self.prompts.values()]
+        return next((t.language for t in texts if t.language != self.language), None)
+
+    def prompt(self, question: Question) -> LocalText:
+        return self.prompts.get(question.id) or LocalText(question.prompt, question.consultation.source_language)
+
+
+def language_name_in(code: str, reader_language: str | None = None) -> str:
+    """A language's name as the reader calls it ("anglais" for a French reader)."""
+    reader = Locale.parse(reader_language or current_language())
+    return Locale.parse(code).get_display_name(reader) or code
+
+
+def consultation_content(consultation: Consultation, language: str | None = None) -> ConsultationContent:
+    """The consultation in ``language`` (the reader's by default), in two queries whatever its size."""
+    language = language or current_language()
+    source = consultation.source_language
+    title = LocalText(consultation.title, source)
+    description = LocalText(consultation.description, source)
+    prompts = {question.id: LocalText(question.prompt, source) for question in consultation.questions}
+    if language == source:
+        return ConsultationContent(language, title, description, prompts)
+    translation = db.session.scalar(
+        select(ConsultationTranslation).where(
+            ConsultationTranslation.consultation_id == consultation.id, ConsultationTranslation.language == language
+        )
+    )
+    if translation is not None:
+        title = LocalText(translation.title, language)
+        if translation.description:
+            description = LocalText(translation.description, language)
+    rows = db.session.execute(
+        select(QuestionTranslation.question_id, QuestionTranslation.prompt)
+        .join(Question)
+        .where(Question.consultation_id == consultation.id, QuestionTranslation.language == language)
+    )
+    for question_id, prompt in rows:
+        if prompt:
+            prompts[question_id] = LocalText(prompt, language)
+    return ConsultationContent(language, title, description, prompts)
+
+
+def consultation_titles(consultations: Sequence[Consultation], language: str | None = None) -> dict[int, LocalText]:
+    """Each consultation's title in ``language`` where translated, else in its source language; one query."""
+    language = language or current_language()
+    titles = {c.id: LocalText(c.title, c.source_language) for c in consultations}
+    wanted = [c.id for c in consultations if c.source_language != language]
+    if wanted:
+        rows = db.session.execute(
+            select(ConsultationTranslation.consultation_id, ConsultationTranslation.title).where(
+                ConsultationTranslation.consultation_id.in_(wanted), ConsultationTranslation.language == language
+            )
+        )
+        for consultation_id, title in rows:
+            titles[consultation_id] = LocalText(title, language)
+    return titles
+
+
+def missing_translations(consultations: Sequence[Consultation]) -> dict[int, list[str]]:
+    """For each consultation, the languages (besides its source) whose translation is absent or incomplete.
+
+    A translation is complete when it has a title and a prompt for every question.
+    """
+    ids = [c.id for c in consultations]
+    if not ids:
+        return {}
+    translated = {
+        (consultation_id, language)
+        for consultation_id, language in db.session.execute(
+            select(ConsultationTranslation.consultation_id, ConsultationTranslation.language).where(
+                ConsultationTranslation.consultation_id.in_(ids)
+            )
+        )
+    }
+    question_counts: dict[int, int] = {}
+    for consultation_id in db.session.scalars(
+        select(Question.consultation_id).where(Question.consultation_id.in_(ids))
+    ):
+        question_counts[consultation_id] = question_counts.get(consultation_id, 0) + 1
+    prompt_counts: dict[tuple[int, str], int] = {}
+    for consultation_id, language in db.session.execute(
+        select(Question.consultation_id, QuestionTranslation.language)
+        .join(Question)
+        .where(Question.consultation_id.in_(ids), QuestionTranslation.prompt != "")
+    ):
+        prompt_counts[consultation_id, language] = prompt_counts.get((consultation_id, language), 0) + 1
+    return {
+        c.id: [
+            language
+            for language in LANGUAGES
+            if language != c.source_language
+            and not (
+                (c.id, language) in translated
+                and prompt_counts.get((c.id, language), 0) >= question_counts.get(c.id, 0)
+            )
+        ]
+        for c in consultations
+    }

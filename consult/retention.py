@@ -1,0 +1,122 @@
+"""Retention: what consult forgets once a consultation's meeting is long past.
+
+After ``RETENTION_DAYS`` from the meeting (a meeting holds one date, ``starts_at``; a
+consultation without a meeting counts from its close), ``purge`` removes the words nobody
+may need any more: the originals of redacted answers (the published text stays, untouched),
+the text of rejected answers, safeguarding notes, moderators' decision notes and screening
+results. Participants' accounts with no sign of life for ``RETENTION_DAYS`` (no account
+creation nor answer in that time; there is no last-login record) are erased as a participant
+erasing their own account would be. The moderation audit trail is append-only and stays.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, func, null, or_, select, update
+
+from .auth.account import delete_account
+from .extensions import db
+from .models import Consultation, Question, Role, Submission, SubmissionStatus, User
+from .moderation.models import SafeguardingNote
+
+# What a rejected answer's text becomes: nothing of what was written.
+PURGED_TEXT = ""
+
+
+@dataclass
+class PurgeCounts:
+    consultations: int = 0
+    redacted_originals: int = 0
+    rejected_texts: int = 0
+    screening_results: int = 0
+    safeguarding_notes: int = 0
+    decision_notes: int = 0
+    accounts: int = 0
+
+    def items(self) -> list[tuple[str, int]]:
+        return [(field.name, getattr(self, field.name)) for field in fields(self)]
+
+
+def retention_starts_at(consultation: Consultation) -> datetime:
+    """The moment the retention period starts: the meeting's date, or the close without a meeting."""
+    return consultation.meeting.starts_at if consultation.meeting else consultation.closes_at
+
+
+def expired_consultations(now: datetime, retention_days: int) -> list[Consultation]:
+    cutoff = now - timedelta(days=retention_days)
+    # A few consultations a year: deciding in Python keeps the rule in one readable place.
+    return [c for c in db.session.scalars(select(Consultation)) if retention_starts_at(c) < cutoff]
+
+
+def inactive_participants(now: datetime, retention_days: int):
+    """A select of participants who neither signed up nor wrote or changed an answer recently."""
+    cutoff = now - timedelta(days=retention_days)
+    last_answer = (
+        select(Submission.author_id, func.max(func.coalesce(Submission.updated_at, Submission.created_at)).label("at"))
+        .where(Submission.author_id.is_not(None))
+        .group_by(Submission.author_id)
+        .subquery()
+    )
+    return (
+        select(User)
+        .outerjoin(last_answer, last_answer.c.author_id == User.id)
+        .where(User.role == Role.PARTICIPANT, User.created_at < cutoff)
+        .where(or_(last_answer.c.at.is_(None), last_answer.c.at < cutoff))
+        .order_by(User.id)
+    )
+
+
+def purge(now: datetime, retention_days: int, *, dry_run: bool = False) -> PurgeCounts:
+    """Forget what the retention period allows; with ``dry_run``, only count. Flushes, never commits."""
+    counts = PurgeCounts()
+    consultations = expired_consultations(now, retention_days)
+    counts.consultations = len(consultations)
+    in_expired = Submission.question_id.in_(
+        select(Question.id).where(Question.consultation_id.in_([c.id for c in consultations]))
+    )
+    redacted = [
+        in_expired,
+        Submission.status != SubmissionStatus.REJECTED,
+        Submission.published_text.is_not(None),
+        Submission.body != Submission.published_text,
+    ]
+    rejected = [
+        in_expired,
+        Submission.status == SubmissionStatus.REJECTED,
+        or_(Submission.body != PURGED_TEXT, Submission.published_text.is_not(None)),
+    ]
+    # Screening keeps the personal information it found (pii_spans) exactly when it suggests a text.
+    screened = [in_expired, Submission.suggested_text.is_not(None)]
+    noted = [in_expired, Submission.decision_note.is_not(None)]
+    notes = [SafeguardingNote.submission_id.in_(select(Submission.id).where(in_expired))]
+
+    def count(model, criteria) -> int:
+        return db.session.scalar(select(func.count()).select_from(model).where(*criteria))
+
+    counts.redacted_originals = count(Submission, redacted)
+    counts.rejected_texts = count(Submission, rejected)
+    counts.screening_results = count(Submission, screened)
+    counts.decision_notes = count(Submission, noted)
+    counts.safeguarding_notes = count(SafeguardingNote, notes)
+    accounts = list(db.session.scalars(inactive_participants(now, retention_days)))
+    counts.accounts = len(accounts)
+    if dry_run:
+        return counts
+
+    def change(criteria, **values) -> None:
+        db.session.execute(
+            update(Submission).where(*criteria).values(**values).execution_options(synchronize_session=False)
+        )
+
+    change(redacted, body=Submission.published_text)
+    change(rejected, body=PURGED_TEXT, published_text=None)
+    change(screened, suggested_text=None, pii_spans=null())  # SQL NULL, not JSON null
+    change(noted, decision_note=None)
+    db.session.execute(delete(SafeguardingNote).where(*notes).execution_options(synchronize_session=False))
+    for user in accounts:
+        delete_account(user)
+    db.session.flush()
+    db.session.expire_all()
+    return counts
