@@ -79,12 +79,18 @@ def test_published_versions_keep_their_addresses_and_documents(client, db, seede
     assert client.get(f"/archive/{slug}/v99").status_code == 404
 
 
-def test_the_consultation_page_links_its_published_summary(client, db, seeded: Seeded):
+def test_the_consultation_page_links_its_published_summary(client, db, login, make_user, seeded: Seeded):
     slug = seeded.consultation.slug
     assert "Read the summary" not in client.get(f"/consultations/{slug}").text
     summary = _publish(db, seeded)
+    # Anonymous readers may be served the page cache for up to PUBLIC_CACHE_SECONDS (a summary is not
+    # among what it watches); a signed-in reader always gets the page afresh.
+    login(make_user())
     page = client.get(f"/consultations/{slug}").text
     assert f'href="/archive/{slug}/v{summary.version}"' in page
+    assert "Summaries and documents (secretariat)" not in page
+    login(seeded.secretariat)
+    assert f'href="/summaries/{slug}/"' in client.get(f"/consultations/{slug}").text
 
 
 def test_a_consultation_taken_back_to_draft_leaves_the_archive(client, db, seeded: Seeded):

@@ -40,4 +40,5 @@ def register(app: Flask) -> None:
             session.clear()
             flash(_("For your safety you were logged out after a while. Please log in again."), "info")
             return
-        session[SEEN] = now
+        if now - seen > 60:  # a minute's precision is plenty, and spares re-signing the cookie on every request
+            session[SEEN] = now
