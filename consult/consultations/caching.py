@@ -37,6 +37,7 @@ from .. import clock
 from ..extensions import db
 from ..i18n import current_language
 from ..models import Consultation, ConsultationStatus, Question, Submission, SubmissionStatus
+from ..summaries.models import Summary
 
 # Stored, but revalidated on every use: an answer taken down disappears at once.
 PUBLIC = "public, no-cache"
@@ -72,10 +73,14 @@ def _token_field() -> str:
 
 
 # Built once, so each request only binds the slug: no ORM objects, no query compiled per request.
+# A newly published summary changes the page too: it links the summary.
+_LATEST_SUMMARY = (
+    select(func.max(Summary.published_at)).where(Summary.consultation_id == Consultation.id).scalar_subquery()
+)
 _CONSULTATION_STATE = (
     select(Consultation.id, Consultation.opens_at, Consultation.closes_at, Consultation.title,
            Consultation.description, func.count(Submission.id), func.max(Submission.id),
-           func.max(Submission.decided_at), func.max(Submission.updated_at))
+           func.max(Submission.decided_at), func.max(Submission.updated_at), _LATEST_SUMMARY)
     .outerjoin(Question, Question.consultation_id == Consultation.id)
     .outerjoin(Submission, and_(Submission.question_id == Question.id,
                                 Submission.status == SubmissionStatus.APPROVED))
