@@ -145,7 +145,8 @@ def translate_extract():
 def translate_update():
     """Extract, then merge new strings into every catalog."""
     translate_extract.callback()
-    _pybabel("update", "-i", "translations/messages.pot", "-d", "translations", "--no-fuzzy-matching")
+    _pybabel("update", "-i", "translations/messages.pot", "-d", "translations",
+             "--no-fuzzy-matching", "--ignore-obsolete")  # fmt: skip
 
 
 @translate.command("init")

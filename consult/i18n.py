@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from functools import cache
 
-from babel import Locale
+from babel import Locale, numbers
 from flask import Flask, current_app, has_request_context, request
 from flask_babel import format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
@@ -65,6 +65,11 @@ def country_name(code: str | None) -> str:
     return Locale.parse(current_language()).territories.get(code, code)
 
 
+def percent(value: float) -> str:
+    """A share out of 100, written the reader's way: 12.5 %, 12,5 %, ١٢٫٥٪…"""
+    return numbers.format_percent(round(value, 1) / 100, locale=get_locale(), decimal_quantization=False)
+
+
 def format_utc(value: datetime) -> str:
     """A moment shown in UTC, whatever the configured display zone."""
     return format_datetime(value, "medium", rebase=False) + " UTC"
@@ -82,6 +87,7 @@ def register_template_helpers(app: Flask) -> None:
 
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.filters["utc"] = format_utc
+    app.jinja_env.filters["percent"] = percent
     app.jinja_env.filters["country"] = country_name
     app.jinja_env.filters["language_name"] = language_name
     app.jinja_env.globals["is_rtl"] = is_rtl

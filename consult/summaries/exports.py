@@ -20,6 +20,7 @@ from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 
 from ..auth.services import AGE_BAND_LABELS
+from ..i18n import percent
 from ..models import Consultation
 from .charts import age_band_name, chart_png, chart_svg, text_alternative
 from .regions import REGIONS, region_label, region_of
@@ -54,7 +55,7 @@ def fmt(value) -> str:
 
 def _pct(part, total) -> str:
     value = share(part, total)
-    return "" if value is None else f"{value:.1f} %"
+    return "" if value is None else percent(value)
 
 
 def language_label(code: str) -> str:
@@ -190,10 +191,10 @@ def key_messages(view: SummaryView) -> list[str]:
         for theme in question.themes[:3]:
             messages.append(
                 _(
-                    "Question %(n)d: %(label)s (%(share).1f %% of its published responses).",
+                    "Question %(n)d: %(label)s (%(share)s of its published responses).",
                     n=question.position,
                     label=theme.label,
-                    share=theme.share,
+                    share=percent(theme.share),
                 )
             )
     return messages
@@ -261,9 +262,9 @@ def render_markdown(view: SummaryView) -> str:
                 "",
                 md_escape(
                     _(
-                        "%(size)d responses (%(share).1f %%). Keywords: %(keywords)s.",
+                        "%(size)d responses (%(share)s). Keywords: %(keywords)s.",
                         size=theme.size,
-                        share=theme.share,
+                        share=percent(theme.share),
                         keywords=", ".join(theme.keywords),
                     )
                 ),
@@ -384,9 +385,9 @@ def render_docx(view: SummaryView) -> bytes:
             document.add_paragraph(
                 _xml_safe(
                     _(
-                        "%(size)d responses (%(share).1f %%). Keywords: %(keywords)s.",
+                        "%(size)d responses (%(share)s). Keywords: %(keywords)s.",
                         size=theme.size,
-                        share=theme.share,
+                        share=percent(theme.share),
                         keywords=", ".join(theme.keywords),
                     )
                 )
