@@ -247,3 +247,26 @@ def test_flask_summaries_vectorise_computes_each_vector_once(runner, seeded: See
     assert first.exit_code == 0 and f"{len(seeded.approved)} vectors computed" in first.output
     again = runner.invoke(args=["summaries", "vectorise"])
     assert again.exit_code == 0 and "0 vectors computed" in again.output
+
+
+@pytest.mark.parametrize(
+    ("language", "headings"),
+    [
+        ("fr", ("Résumé", "Méthode")),
+        ("es", ("Método",)),
+        ("ru", ("Резюме",)),
+        ("ar", ("المنهجية",)),
+        ("zh", ("方法",)),
+    ],
+)
+def test_the_input_document_speaks_each_un_language(app, db, seeded: Seeded, published, language, headings):
+    view = summary_view(published, with_annex=True)
+    with app.test_request_context():
+        english = render_document(view, "md").decode()
+        markdown = render_document(view, "md", language=language).decode()
+        docx = _docx_text(render_document(view, "docx", language=language))
+    assert "## Method" in english
+    assert "## Method" not in markdown and "Method" not in docx.split()
+    for heading in headings:
+        assert heading in markdown, (language, heading)
+        assert heading in docx, (language, heading)

@@ -97,10 +97,21 @@ def chart_svg(statistics: dict, width: int = 640) -> str:
     return "".join(out)
 
 
+# Fonts that hold the labels' script (Debian's fonts-noto-cjk and fonts-dejavu-core). DejaVu Sans has
+# Arabic as well as Latin digits and punctuation, and Pillow's raqm layout shapes and orders it.
+_SCRIPT_FONTS = {
+    "zh": ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", "NotoSansCJK-Regular.ttc"),
+}
+
+
 def _font(size: int):
+    from flask_babel import get_locale
     from PIL import ImageFont
 
-    for name in ("DejaVuSans.ttf", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "NotoSans-Regular.ttf"):
+    language = str(get_locale() or "en").split("_")[0]
+    candidates = (*_SCRIPT_FONTS.get(language, ()), "DejaVuSans.ttf",
+                  "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "NotoSans-Regular.ttf")  # fmt: skip
+    for name in candidates:
         try:
             return ImageFont.truetype(name, size)
         except OSError:
