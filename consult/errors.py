@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, redirect, render_template, request
+from flask import Flask, current_app, redirect, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -32,7 +32,8 @@ _KEPT_FIELDS = ("body", "prompt", "description")
 
 
 def _typed_text() -> list[str]:
-    if request.method != "POST" or (request.content_length and request.content_length > 256 * 1024):
+    too_large = (request.content_length or 0) > current_app.config["MAX_CONTENT_LENGTH"]
+    if request.method != "POST" or too_large:
         return []
     return [value for key, value in request.form.items(multi=True) if key.endswith(_KEPT_FIELDS) and value.strip()]
 

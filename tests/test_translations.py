@@ -49,8 +49,9 @@ def test_catalog_translates_every_message_without_fuzzy_entries(language):
     catalog = _catalog(language)
     entries = {message.id: message for message in catalog if message.id}
     absent = [str(i) for i in _ids(_template()) if i not in entries]
-    untranslated = [str(i) for i, m in entries.items() if not all(m.string) if isinstance(m.string, tuple)]
-    untranslated += [str(i) for i, m in entries.items() if isinstance(m.string, str) and not m.string]
+    # A plural entry holds one string per form; every form must be filled.
+    forms = {i: m.string if isinstance(m.string, tuple) else (m.string,) for i, m in entries.items()}
+    untranslated = [str(i) for i, strings in forms.items() if not all(strings)]
     fuzzy = [str(i) for i, m in entries.items() if m.fuzzy]
     assert not absent, f"{language}: {len(absent)} messages missing, e.g. {absent[:3]}"
     assert not untranslated, f"{language}: {len(untranslated)} untranslated, e.g. {untranslated[:3]}"
