@@ -34,6 +34,9 @@ class Defaults:
     SESSION_ABSOLUTE_HOURS = 24
     STAFF_SESSION_IDLE_MINUTES = 30
     STAFF_SESSION_ABSOLUTE_HOURS = 8
+    # Sensitive staff actions (consult/auth/fresh.py) ask for the password again once it was last typed
+    # longer ago than this (OWASP ASVS 5.0 L2, re-authentication).
+    STAFF_FRESH_LOGIN_MINUTES = 15
 
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = "UTC"
@@ -51,6 +54,10 @@ class Defaults:
     SIGNUP_LIMIT_PER_ADDRESS = "30 per minute; 300 per hour"
     ANSWER_LIMIT_PER_USER = "10 per minute; 60 per hour"
     REPORT_LIMIT_PER_ADDRESS = "30 per hour"
+    # Endorsing and taking an endorsement back count together. A whole class endorses from one
+    # school's address, so that limit is the generous one.
+    ENDORSE_LIMIT_PER_USER = "20 per minute; 60 per hour"
+    ENDORSE_LIMIT_PER_ADDRESS = "120 per minute; 600 per hour"
 
     MIN_AGE = 13
     # `flask purge`: days after a consultation's meeting (or close, without one) that originals of

@@ -26,9 +26,14 @@ def client_address_key() -> str:
 
 def account_key() -> str:
     """The account a login is aimed at, so guessing one account's password is slow from anywhere."""
+    return account_key_for(request.form.get("username", ""))
+
+
+def account_key_for(pseudonym: str) -> str:
+    """The login limit's key for the account called ``pseudonym`` (re-authentication counts there too)."""
     from .text import clean_single_line, pseudonym_key
 
-    return _keyed("acct", pseudonym_key(clean_single_line(request.form.get("username", ""))))
+    return _keyed("acct", pseudonym_key(clean_single_line(pseudonym)))
 
 
 def signed_in_user_key() -> str:

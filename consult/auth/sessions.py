@@ -13,11 +13,23 @@ from flask_login import current_user, logout_user
 from .. import clock
 
 STARTED, SEEN = "_started", "_seen"
+# When the password was last typed, at login or to confirm a sensitive action (consult/auth/fresh.py).
+# Not "_fresh": Flask-Login keeps that key for its remember-cookie logins.
+AUTHENTICATED_AT = "_authenticated_at"
 
 
 def mark_session_start() -> None:
     now = clock.utcnow().timestamp()
-    session[STARTED] = session[SEEN] = now
+    session[STARTED] = session[SEEN] = session[AUTHENTICATED_AT] = now
+
+
+def mark_password_entered() -> None:
+    session[AUTHENTICATED_AT] = clock.utcnow().timestamp()
+
+
+def seconds_since_password() -> float:
+    """How long ago the password was last typed; a session from before this was recorded is old."""
+    return clock.utcnow().timestamp() - session.get(AUTHENTICATED_AT, 0.0)
 
 
 def _limits(staff: bool) -> tuple[float, float]:

@@ -16,6 +16,7 @@ from ..navigation import safe_next
 from ..ratelimits import account_key
 from .account import delete_account, export_account
 from .forms import PSEUDONYM_TAKEN, ChangePasswordForm, DeleteAccountForm, LanguageForm, LoginForm, SignupForm
+from .fresh import LOGIN_LIMIT_SCOPE, REAUTH_FIELD, confirm_and_return
 from .roles import participant_required
 from .services import authenticate, change_password, register_participant, suggest_pseudonym, verify_password
 from .sessions import mark_session_start
@@ -73,11 +74,22 @@ def _language_choices():
     return [(code, language_name(code)) for code in current_app.config["LANGUAGES"]]
 
 
+def _signed_in() -> bool:
+    # A signed-in POST here confirms the password (consult/auth/fresh.py), which counts itself in the same
+    # buckets, keyed by the account signed in rather than by whatever pseudonym is posted.
+    return current_user.is_authenticated
+
+
+# Shared, so that confirming the password before a sensitive action counts against the same limits.
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_configured("LOGIN_LIMIT_PER_ADDRESS"), methods=["POST"])
-@limiter.limit(_configured("LOGIN_LIMIT_PER_ACCOUNT"), methods=["POST"], key_func=account_key)
+@limiter.shared_limit(_configured("LOGIN_LIMIT_PER_ADDRESS"), LOGIN_LIMIT_SCOPE, methods=["POST"],
+                      exempt_when=_signed_in)  # fmt: skip
+@limiter.shared_limit(_configured("LOGIN_LIMIT_PER_ACCOUNT"), LOGIN_LIMIT_SCOPE, methods=["POST"],
+                      key_func=account_key, exempt_when=_signed_in)  # fmt: skip
 def login():
     if current_user.is_authenticated:
+        if request.method == "POST" and REAUTH_FIELD in request.form:
+            return confirm_and_return()
         return redirect(safe_next())
     form = LoginForm()
     status = 200

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
+from ..auth.fresh import fresh_login_required
 from ..extensions import db
 from ..models import Submission, SubmissionStatus
 from .forms_safeguarding import ApproveEscalatedForm, RejectEscalatedForm, SafeguardingActionForm
@@ -60,6 +61,7 @@ def _cursor() -> int | None:
 
 @bp.get("/")
 @safeguarding_required
+@fresh_login_required
 def index():
     items, next_after = escalated_page(current_app.config["PENDING_PER_PAGE"], _cursor())
     return render_template(
@@ -108,12 +110,14 @@ def _already_closed(submission_id: int):
 
 @bp.get("/submissions/<int:submission_id>")
 @safeguarding_required
+@fresh_login_required
 def detail(submission_id: int):
     return _render_detail(_escalation(submission_id))
 
 
 @bp.post("/submissions/<int:submission_id>/actions")
 @safeguarding_required
+@fresh_login_required
 def record_action(submission_id: int):
     submission = _escalation(submission_id)
     form = SafeguardingActionForm()
@@ -133,6 +137,7 @@ CLOSING_FORMS = {"approve": ApproveEscalatedForm, "reject": RejectEscalatedForm}
 
 @bp.post("/submissions/<int:submission_id>/<any(approve, reject):decision>")
 @safeguarding_required
+@fresh_login_required
 def close(submission_id: int, decision: str):
     """Publish or reject an escalated response: only ever on this explicit decision of the team."""
     submission = _escalation(submission_id)

@@ -21,6 +21,8 @@ from sqlalchemy import select
 from werkzeug.utils import secure_filename
 
 from .. import clock
+from ..audit_log import security_event
+from ..auth.fresh import fresh_login_required
 from ..auth.roles import role_required
 from ..extensions import db
 from ..models import Consultation, Priority, Role, Submission, SubmissionStatus
@@ -304,10 +306,12 @@ def audit(slug: str):
 
 @bp.get("/consultations/<slug>/audit.csv")
 @role_required(Role.MODERATOR)
+@fresh_login_required  # not the decisions: see consult/auth/fresh.py
 def audit_csv(slug: str):
     consultation = _consultation(slug)
     # A byte order mark, so spreadsheets read Arabic, Chinese and Russian names correctly.
     lines = csv_lines(consultation, current_user.can_safeguard)
     body = stream_with_context(("\ufeff" + line if n == 0 else line) for n, line in enumerate(lines))
     filename = secure_filename(f"audit-{consultation.slug}.csv") or "audit.csv"
+    security_event("export", kind="audit_csv", consultation_id=consultation.id)
     return Response(body, mimetype="text/csv", headers={"Content-Disposition": f'attachment; filename="{filename}"'})

@@ -6,6 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from ..auth.fresh import fresh_login_required
 from ..auth.roles import role_required
 from ..config import LANGUAGES
 from ..consultations.content import missing_translations
@@ -44,6 +45,7 @@ def dashboard():
 @bp.route("/meetings/new", methods=["GET", "POST"], defaults={"meeting_id": None})
 @bp.route("/meetings/<int:meeting_id>/edit", methods=["GET", "POST"])
 @role_required(Role.SECRETARIAT)
+@fresh_login_required
 def edit_meeting(meeting_id: int | None):
     meeting = db.session.get(Meeting, meeting_id) or abort(404) if meeting_id else None
     form = MeetingForm(obj=meeting)
@@ -101,6 +103,7 @@ def _question_drafts(form: ConsultationForm) -> list[QuestionDraft]:
 @bp.route("/consultations/new", methods=["GET", "POST"], defaults={"consultation_id": None})
 @bp.route("/consultations/<int:consultation_id>/edit", methods=["GET", "POST"])
 @role_required(Role.SECRETARIAT)
+@fresh_login_required
 def edit_consultation(consultation_id: int | None):
     consultation = db.session.get(Consultation, consultation_id) or abort(404) if consultation_id else None
     form = ConsultationForm(obj=consultation)
@@ -142,6 +145,7 @@ def edit_consultation(consultation_id: int | None):
 
 @bp.route("/consultations/<int:consultation_id>/translations/<language>", methods=["GET", "POST"])
 @role_required(Role.SECRETARIAT)
+@fresh_login_required
 def edit_translation(consultation_id: int, language: str):
     consultation = db.session.get(Consultation, consultation_id) or abort(404)
     if language not in LANGUAGES or language == consultation.source_language:
@@ -185,6 +189,7 @@ def edit_translation(consultation_id: int, language: str):
 
 @bp.post("/consultations/<int:consultation_id>/publish")
 @role_required(Role.SECRETARIAT)
+@fresh_login_required
 def publish(consultation_id: int):
     consultation = db.session.get(Consultation, consultation_id) or abort(404)
     try:

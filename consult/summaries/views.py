@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
+from ..auth.fresh import fresh_login_required
 from ..auth.roles import role_required
 from ..config import LANGUAGES
 from ..extensions import db
@@ -166,6 +167,7 @@ def manage(slug: str):
 
 @bp.post("/summaries/<slug>/generate")
 @role_required(Role.SECRETARIAT)
+@fresh_login_required
 def generate(slug: str):
     consultation = _staff_consultation(slug)
     form = GenerateForm()
@@ -226,6 +228,7 @@ def _theme_edits(summary: Summary) -> dict[str, ThemeEdit]:
 
 @bp.route("/summaries/<slug>/v<int:number>/edit", methods=["GET", "POST"])
 @role_required(Role.SECRETARIAT)
+@fresh_login_required
 def edit(slug: str, number: int):
     summary = _staff_version(slug, number)
     form = EditForm()
@@ -256,6 +259,7 @@ def edit(slug: str, number: int):
 
 @bp.post("/summaries/<slug>/v<int:number>/publish")
 @role_required(Role.SECRETARIAT)
+@fresh_login_required
 def publish(slug: str, number: int):
     summary = _staff_version(slug, number)
     if not PublishForm().validate_on_submit():
