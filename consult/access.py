@@ -46,6 +46,8 @@ ACCESS: dict[str, Access] = {
     "consultations.respond": Access.PARTICIPANT,
     "consultations.edit": Access.PARTICIPANT,
     "consultations.withdraw": Access.PARTICIPANT,
+    "consultations.endorse": Access.PARTICIPANT,
+    "consultations.withdraw_endorsement": Access.PARTICIPANT,
     # moderation
     "moderation.index": Access.MODERATOR,
     "moderation.queue": Access.MODERATOR,

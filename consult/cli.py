@@ -15,11 +15,48 @@ from flask.cli import AppGroup
 from .audit_log import security_event
 from .config import LANGUAGES, PROJECT_DIR
 from .extensions import db
-from .models import Role
+from .models import Role, User
 
 users = AppGroup("users", help="Manage accounts.")
 consultations = AppGroup("consultations", help="Manage consultations.")
 translate = AppGroup("translate", help="Extract, update and compile the message catalogs.")
+
+
+def _account(name: str) -> User:
+    from .auth.services import find_user
+
+    user = find_user(name)
+    if user is None:
+        raise click.ClickException(f"no account called {name!r}")
+    return user
+
+
+@users.command("role")
+@click.argument("name")
+@click.argument("role", type=click.Choice([r.value for r in Role]))
+def set_role_command(name: str, role: str):
+    """Give the account NAME another ROLE (it applies from the account's next request)."""
+    user = _account(name)
+    before = user.role
+    if before is Role.PARTICIPANT or Role(role) is Role.PARTICIPANT:
+        # A participant carries an age band and country; staff carry none: make a new account instead.
+        raise click.ClickException("participants and staff are separate accounts: create a new one instead")
+    user.role = Role(role)
+    db.session.commit()
+    security_event("role_changed", subject_id=user.id, before=before.value, after=user.role.value, via="cli")
+    click.echo(f"{user.pseudonym!r} is now {user.role.value} (was {before.value}).")
+
+
+@users.command("deactivate")
+@click.argument("name")
+@click.option("--activate", is_flag=True, help="Let the account sign in again.")
+def deactivate_command(name: str, activate: bool):
+    """Stop NAME from signing in; their open sessions end at their next request."""
+    user = _account(name)
+    user.active = activate
+    db.session.commit()
+    security_event("account_activated" if activate else "account_deactivated", subject_id=user.id, via="cli")
+    click.echo(f"{user.pseudonym!r} can {'now' if activate else 'no longer'} sign in.")
 
 
 @users.command("create")

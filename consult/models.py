@@ -88,6 +88,18 @@ class Phase(enum.StrEnum):
     CLOSED = "closed"
 
 
+def phase_of(status: ConsultationStatus, opens_at: datetime, closes_at: datetime, now: datetime | None = None) -> Phase:
+    """Where a consultation stands at ``now`` (the server's clock): the window is half-open."""
+    if status is ConsultationStatus.DRAFT:
+        return Phase.DRAFT
+    now = now or clock.utcnow()
+    if now < opens_at:
+        return Phase.SCHEDULED
+    if now < closes_at:
+        return Phase.OPEN
+    return Phase.CLOSED
+
+
 class User(UserMixin, db.Model):
     __tablename__ = "users"
 
@@ -167,14 +179,7 @@ class Consultation(db.Model):
     )
 
     def phase(self, now: datetime | None = None) -> Phase:
-        if self.status is ConsultationStatus.DRAFT:
-            return Phase.DRAFT
-        now = now or clock.utcnow()
-        if now < self.opens_at:
-            return Phase.SCHEDULED
-        if now < self.closes_at:
-            return Phase.OPEN
-        return Phase.CLOSED
+        return phase_of(self.status, self.opens_at, self.closes_at, now)
 
     def is_open(self, now: datetime | None = None) -> bool:
         return self.phase(now) is Phase.OPEN
@@ -295,3 +300,29 @@ class QuestionTranslation(db.Model):
 
     def __repr__(self) -> str:
         return f"<QuestionTranslation {self.id} {self.language} of question {self.question_id}>"
+
+
+class Endorsement(db.Model):
+    """A participant's endorsement of a published response; one per participant and response.
+
+    The public only ever sees how many; who endorsed what is for that participant's own download.
+    """
+
+    __tablename__ = "endorsements"
+    __table_args__ = (
+        sa.UniqueConstraint("submission_id", "user_id", name="uq_endorsements_user"),
+        # Ids are never used again after a withdrawal (SQLite reuses the highest rowid otherwise), so
+        # the count and the newest id together tell every change apart for the anonymous readers'
+        # ETags (consult/consultations/caching.py).
+        {"sqlite_autoincrement": True},
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(sa.ForeignKey("submissions.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_now)
+
+    submission: Mapped[Submission] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<Endorsement {self.id} submission={self.submission_id} user={self.user_id}>"

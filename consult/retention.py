@@ -4,9 +4,12 @@ After ``RETENTION_DAYS`` from the meeting (a meeting holds one date, ``starts_at
 consultation without a meeting counts from its close), ``purge`` removes the words nobody
 may need any more: the originals of redacted answers (the published text stays, untouched),
 the text of rejected answers, safeguarding notes, moderators' decision notes and screening
-results. Participants' accounts with no sign of life for ``RETENTION_DAYS`` (no account
-creation nor answer in that time; there is no last-login record) are erased as a participant
-erasing their own account would be. The moderation audit trail is append-only and stays.
+results, and the notes moderators wrote on rejections and escalations in the audit trail.
+Participants' accounts with no sign of life for ``RETENTION_DAYS`` (no account
+creation, answer nor endorsement in that time; there is no last-login record) are erased, with
+their endorsements, as a participant erasing their own account would be. The moderation audit
+trail is otherwise append-only and stays: who did what, when and why (the database lets a note be
+set to NULL and nothing else, migration 0006).
 """
 
 from __future__ import annotations
@@ -18,8 +21,8 @@ from sqlalchemy import delete, func, null, or_, select, update
 
 from .auth.account import delete_account
 from .extensions import db
-from .models import Consultation, Question, Role, Submission, SubmissionStatus, User
-from .moderation.models import SafeguardingNote
+from .models import Consultation, Endorsement, Question, Role, Submission, SubmissionStatus, User
+from .moderation.models import ModerationAction, ModerationEvent, SafeguardingNote
 
 # What a rejected answer's text becomes: nothing of what was written.
 PURGED_TEXT = ""
@@ -33,6 +36,7 @@ class PurgeCounts:
     screening_results: int = 0
     safeguarding_notes: int = 0
     decision_notes: int = 0
+    audit_notes: int = 0
     accounts: int = 0
 
     def items(self) -> list[tuple[str, int]]:
@@ -51,7 +55,7 @@ def expired_consultations(now: datetime, retention_days: int) -> list[Consultati
 
 
 def inactive_participants(now: datetime, retention_days: int):
-    """A select of participants who neither signed up nor wrote or changed an answer recently."""
+    """A select of participants who neither signed up, wrote or changed an answer, nor endorsed one recently."""
     cutoff = now - timedelta(days=retention_days)
     last_answer = (
         select(Submission.author_id, func.max(func.coalesce(Submission.updated_at, Submission.created_at)).label("at"))
@@ -59,11 +63,18 @@ def inactive_participants(now: datetime, retention_days: int):
         .group_by(Submission.author_id)
         .subquery()
     )
+    last_endorsement = (
+        select(Endorsement.user_id, func.max(Endorsement.created_at).label("at"))
+        .group_by(Endorsement.user_id)
+        .subquery()
+    )
     return (
         select(User)
         .outerjoin(last_answer, last_answer.c.author_id == User.id)
+        .outerjoin(last_endorsement, last_endorsement.c.user_id == User.id)
         .where(User.role == Role.PARTICIPANT, User.created_at < cutoff)
         .where(or_(last_answer.c.at.is_(None), last_answer.c.at < cutoff))
+        .where(or_(last_endorsement.c.at.is_(None), last_endorsement.c.at < cutoff))
         .order_by(User.id)
     )
 
@@ -91,6 +102,12 @@ def purge(now: datetime, retention_days: int, *, dry_run: bool = False) -> Purge
     screened = [in_expired, Submission.suggested_text.is_not(None)]
     noted = [in_expired, Submission.decision_note.is_not(None)]
     notes = [SafeguardingNote.submission_id.in_(select(Submission.id).where(in_expired))]
+    # Screening's notes only list flags ("pii abuse"); people's notes may describe a child's situation.
+    audit_notes = [
+        ModerationEvent.consultation_id.in_([c.id for c in consultations]),
+        ModerationEvent.action.in_([ModerationAction.REJECTED.value, ModerationAction.ESCALATED.value]),
+        ModerationEvent.note.is_not(None),
+    ]
 
     def count(model, criteria) -> int:
         return db.session.scalar(select(func.count()).select_from(model).where(*criteria))
@@ -100,6 +117,7 @@ def purge(now: datetime, retention_days: int, *, dry_run: bool = False) -> Purge
     counts.screening_results = count(Submission, screened)
     counts.decision_notes = count(Submission, noted)
     counts.safeguarding_notes = count(SafeguardingNote, notes)
+    counts.audit_notes = count(ModerationEvent, audit_notes)
     accounts = list(db.session.scalars(inactive_participants(now, retention_days)))
     counts.accounts = len(accounts)
     if dry_run:
@@ -115,6 +133,9 @@ def purge(now: datetime, retention_days: int, *, dry_run: bool = False) -> Purge
     change(screened, suggested_text=None, pii_spans=null())  # SQL NULL, not JSON null
     change(noted, decision_note=None)
     db.session.execute(delete(SafeguardingNote).where(*notes).execution_options(synchronize_session=False))
+    db.session.execute(
+        update(ModerationEvent).where(*audit_notes).values(note=None).execution_options(synchronize_session=False)
+    )
     for user in accounts:
         delete_account(user)
     db.session.flush()

@@ -6,7 +6,7 @@ nonce: everything comes from this origin, nothing is framed, nothing is sent els
 
 from __future__ import annotations
 
-from flask import Flask, Response
+from flask import Flask, Response, session
 from flask_login import current_user
 
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -47,8 +47,9 @@ def register(app: Flask) -> None:
         headers.setdefault("X-Frame-Options", "DENY")
         if production:
             headers.setdefault("Strict-Transport-Security", HSTS)
-        if getattr(current_user, "is_authenticated", False):
-            # Pages for a signed-in person never sit in a shared or back-button cache.
+        # Pages for a signed-in person never sit in a shared or back-button cache. The session says
+        # so without reading the account again (a commit in the view has expired it).
+        if "_user_id" in session or getattr(current_user, "is_authenticated", False):
             headers["Cache-Control"] = "no-store"
             headers.add_header("Vary", "Cookie")
         return response

@@ -190,6 +190,27 @@ def test_the_database_refuses_to_change_or_delete_an_event(db, make_user, make_c
     assert (kept.id, kept.note, kept.actor_name, kept.after_hash) == before
 
 
+def test_the_database_lets_a_note_be_erased_and_nothing_else(db, make_user, make_consultation, make_submission):
+    """Retention may forget a moderator's words; the event itself (who, what, when) stays."""
+    event = _an_event(db, make_user, make_consultation, make_submission)
+    db.session.execute(text("INSERT INTO moderation_events (consultation_id, submission_id, action, note, created_at) "
+                            "SELECT consultation_id, submission_id, 'rejected', 'about a named pupil', created_at "
+                            "FROM moderation_events"))  # fmt: skip
+    db.session.commit()
+
+    db.session.execute(text("UPDATE moderation_events SET note = NULL WHERE action = 'rejected'"))
+    db.session.commit()
+    assert db.session.scalars(select(ModerationEvent.note).where(ModerationEvent.action == "rejected")).all() == [None]
+
+    for statement in ("UPDATE moderation_events SET note = NULL, action = 'approved' WHERE action = 'rejected'",
+                      "UPDATE moderation_events SET note = 'rewritten' WHERE action = 'rejected'",
+                      f"UPDATE moderation_events SET actor_name = NULL WHERE id = {event.id}"):  # fmt: skip
+        with pytest.raises(DBAPIError, match="append-only"):
+            db.session.execute(text(statement))
+        db.session.rollback()
+    assert sorted(db.session.scalars(select(ModerationEvent.action))) == ["approved", "rejected"]
+
+
 def test_postgresql_refuses_to_truncate_the_trail(db, make_user, make_consultation, make_submission):
     if db.engine.dialect.name != "postgresql":
         # SQLite has no TRUNCATE: its "DELETE FROM" without a WHERE is refused above.

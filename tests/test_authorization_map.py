@@ -87,7 +87,7 @@ def _values(endpoint: str, world: World) -> dict:
     submission_id = world.pending_id
     if endpoint.startswith("safeguarding."):
         submission_id = world.escalated_id
-    elif endpoint == "consultations.report":
+    elif endpoint in ("consultations.report", "consultations.endorse", "consultations.withdraw_endorsement"):
         submission_id = world.approved_id
     return {
         "slug": world.summarised_slug if summaries else world.open_slug,

@@ -270,3 +270,23 @@ def test_the_input_document_speaks_each_un_language(app, db, seeded: Seeded, pub
     for heading in headings:
         assert heading in markdown, (language, heading)
         assert heading in docx, (language, heading)
+
+
+def test_open_data_counts_each_answers_endorsements_and_never_who_endorsed(app, db, seeded: Seeded, make_user):
+    from consult.models import Endorsement
+
+    endorsed, other = seeded.approved[:2]
+    readers = [make_user(pseudonym=f"Endorsing Reader {n}") for n in range(3)]
+    for reader in readers:
+        db.session.add(Endorsement(user_id=reader.id, submission_id=endorsed))
+    db.session.add(Endorsement(user_id=readers[0].id, submission_id=other))
+    db.session.commit()
+
+    rows = list(csv.DictReader(io.StringIO(render_data(seeded.consultation, "csv").decode().split("\n", 1)[1])))
+    counts = {int(row["response_id"]): int(row["endorsements"]) for row in rows}
+    assert (counts[endorsed], counts[other]) == (3, 1)
+    assert sum(counts.values()) == 4
+    data = json.loads(render_data(seeded.consultation, "json"))
+    assert {r["response_id"]: r["endorsements"] for r in data["responses"]} == counts
+    blob = render_data(seeded.consultation, "json").decode()
+    assert not any(reader.pseudonym in blob for reader in readers)

@@ -248,9 +248,9 @@ def _flag(db, submission, **flags) -> Submission:
 
 def _screened(db, author, question, body: str, language: str = "en") -> Submission:
     """A response sent the way a participant sends it, screened at intake."""
-    submission = submit_response(db.session.get(type(author), author.id), question, body, language)
+    submission_id = submit_response(db.session.get(type(author), author.id), question, body, language)
     db.session.commit()
-    return submission
+    return db.session.get(Submission, submission_id)
 
 
 def test_possible_disclosures_come_first_then_flagged_answers_then_the_rest_oldest_first(

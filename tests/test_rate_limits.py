@@ -114,3 +114,48 @@ def test_sending_answers_too_fast_is_slowed_and_the_text_given_back(db, database
     assert "my third thought, kept" in third.get_data(as_text=True)
     with app.app_context():
         _db.engine.dispose()
+
+
+def test_endorsing_too_fast_is_slowed_per_account_and_per_address_with_a_translated_429(
+    db, database_url, tmp_path, storage_uri, make_user, make_consultation, make_submission
+):
+    from consult.models import Endorsement, SubmissionStatus
+
+    config = config_for(database_url, tmp_path) | {
+        "RATELIMIT_ENABLED": True,
+        "RATELIMIT_STORAGE_URI": storage_uri,
+        "ENDORSE_LIMIT_PER_USER": "3 per minute",
+        "ENDORSE_LIMIT_PER_ADDRESS": "5 per minute",
+    }
+    app = create_app(config)
+    consultation = make_consultation(open=True)
+    answers = [make_submission(consultation.questions[0], make_user(), f"idea {n}", SubmissionStatus.APPROVED)
+               for n in range(3)]  # fmt: skip
+
+    def browser(address: str):
+        user = make_user(locale="fr")
+        client = app.test_client()
+        client.environ_base["REMOTE_ADDR"] = address
+        client.post("/login", data={"username": user.pseudonym, "password": user.password})
+        return client
+
+    def url(answer, action="endorse"):
+        return f"/consultations/{consultation.slug}/responses/{answer.id}/{action}"
+
+    # Endorsing and taking back share one allowance, so toggling cannot get round it.
+    fast = browser("203.0.113.20")
+    statuses = [fast.post(url(answers[0])).status_code, fast.post(url(answers[0], "endorse/withdraw")).status_code,
+                fast.post(url(answers[1])).status_code, fast.post(url(answers[2])).status_code]  # fmt: skip
+    assert statuses == [303, 303, 303, 429]
+    page = fast.post(url(answers[2])).get_data(as_text=True)
+    assert 'lang="fr"' in page and "Please slow down" not in page
+    assert browser("198.51.100.20").post(url(answers[2])).status_code == 303  # another reader is not slowed
+
+    # A whole class shares the school's address: that allowance is larger, but it ends too.
+    classmates = [browser("192.0.2.30") for _ in range(3)]
+    statuses = [classmate.post(url(answer)).status_code for classmate in classmates[:2] for answer in answers]
+    assert statuses == [303] * 5 + [429]
+    assert classmates[2].post(url(answers[0])).status_code == 429
+    assert db.session.query(Endorsement).count() == 1 + 1 + 5
+    with app.app_context():
+        _db.engine.dispose()

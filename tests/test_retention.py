@@ -105,6 +105,7 @@ def test_purge_forgets_originals_notes_and_idle_accounts_after_the_meeting(runne
     assert "rejected texts: 1" in result.output
     assert "safeguarding notes: 1" in result.output
     assert "decision notes: 2" in result.output
+    assert "audit notes: 1" in result.output
     assert "accounts: 1" in result.output
 
     redacted = db.session.get(Submission, past.redacted)
@@ -125,11 +126,16 @@ def test_purge_forgets_originals_notes_and_idle_accounts_after_the_meeting(runne
     for user_id in (past.busy, past.newcomer, past.old_staff):
         assert db.session.get(User, user_id) is not None
 
-    # Within the retention period nothing changes; the audit trail is never touched.
+    # Within the retention period nothing changes. The audit trail keeps every event (who, what,
+    # when, why); only the moderator's words on the expired rejection are gone.
     assert db.session.get(Submission, past.recent_redacted).body == "Call me on 0722 000 111"
     assert db.session.get(Submission, past.recent_rejected).body == "Something hurtful"
     assert db.session.get(Submission, past.recent_escalated).decision_note == "possible disclosure"
     assert _count(db, ModerationEvent) == events
+    trail = {row.submission_id: (row.action, row.note) for row in db.session.execute(
+        select(ModerationEvent.submission_id, ModerationEvent.action, ModerationEvent.note))}  # fmt: skip
+    assert trail[past.rejected] == ("rejected", None)
+    assert trail[past.recent_rejected] == ("rejected", "insult aimed at a named pupil")
 
 
 def test_a_dry_run_counts_and_changes_nothing(runner, db, past: Past):
@@ -146,7 +152,7 @@ def test_purging_twice_finds_nothing_more(runner, db, past: Past):
     assert runner.invoke(args=["purge"]).exit_code == 0
     again = runner.invoke(args=["purge"]).output
     for line in ("redacted originals", "rejected texts", "screening results", "safeguarding notes",
-                 "decision notes", "accounts"):  # fmt: skip
+                 "decision notes", "audit notes", "accounts"):  # fmt: skip
         assert f"{line}: 0" in again
 
 

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from werkzeug.exceptions import HTTPException
 
 from .. import clock
+from ..consultations.endorsements import endorsement_counts
 from ..extensions import db
 from ..models import Consultation, ConsultationStatus
 from ..summaries.regions import region_of
@@ -20,6 +21,7 @@ from ..summaries.services import (
     summary_view,
     versions,
 )
+from ..text import sanitise_description
 
 bp = Blueprint("api", __name__)
 
@@ -61,7 +63,8 @@ def _consultation_json(consultation: Consultation, detail: bool = False) -> dict
         "summary_url": url_for("api.summary", slug=consultation.slug, _external=True) if summary else None,
     }
     if detail:
-        data["description_html"] = consultation.description
+        # Sanitised on write, and again here: API clients insert it as HTML, as the pages do.
+        data["description_html"] = sanitise_description(consultation.description)
         data["source_language"] = consultation.source_language
         data["questions"] = [
             {"position": q.position, "prompt": q.prompt, "max_length": q.max_length} for q in consultation.questions
@@ -106,6 +109,7 @@ def responses(slug: str):
     pages = max(1, -(-total // per_page))
     if page > pages:
         abort(404)
+    endorsements = endorsement_counts(r.id for r in items)
 
     def link(number: int) -> str:
         return url_for("api.responses", slug=slug, page=number, per_page=per_page, _external=True)
@@ -130,6 +134,7 @@ def responses(slug: str):
                     "region": region_of(r.country) if r.country else None,
                     "submitted_at": r.created_at.isoformat(),
                     "published_at": r.decided_at.isoformat() if r.decided_at else None,
+                    "endorsements": endorsements.get(r.id, 0),
                 }
                 for r in items
             ],

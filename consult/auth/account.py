@@ -6,7 +6,7 @@ from sqlalchemy import delete, select, update
 
 from .. import clock
 from ..extensions import db
-from ..models import Question, Submission, SubmissionStatus, User
+from ..models import Endorsement, Question, Submission, SubmissionStatus, User
 
 # Published answers stay, without a name, so the summaries already given to member states stay
 # true; escalated ones stay, without a name, with the safeguarding team. Everything else goes.
@@ -44,11 +44,29 @@ def export_account(user: User) -> dict:
             }
             for submission, question in rows
         ],
+        # Someone else's answer only in its published form, and only while it is still published.
+        "endorsements": [
+            {
+                "consultation": endorsement.submission.question.consultation.slug,
+                "question": endorsement.submission.question.prompt,
+                "endorsed_answer": endorsement.submission.published_text
+                if endorsement.submission.status is SubmissionStatus.APPROVED
+                else None,
+                "endorsed_at": endorsement.created_at.isoformat(),
+            }
+            for endorsement in db.session.scalars(
+                select(Endorsement).where(Endorsement.user_id == user.id).order_by(Endorsement.id)
+            )
+        ],
     }
 
 
 def delete_account(user: User) -> None:
-    """Erase the account: unpublished answers are deleted, published ones lose their author."""
+    """Erase the account: unpublished answers are deleted, published ones lose their author, endorsements go."""
+    # The foreign key cascades too; deleting here keeps the rule visible and independent of the backend.
+    db.session.execute(
+        delete(Endorsement).where(Endorsement.user_id == user.id).execution_options(synchronize_session=False)
+    )
     db.session.execute(
         delete(Submission)
         .where(Submission.author_id == user.id, Submission.status.not_in(KEPT_ANONYMOUSLY))

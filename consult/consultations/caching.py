@@ -36,7 +36,7 @@ from sqlalchemy import and_, bindparam, func, select
 from .. import clock
 from ..extensions import db
 from ..i18n import current_language
-from ..models import Consultation, ConsultationStatus, Question, Submission, SubmissionStatus
+from ..models import Consultation, ConsultationStatus, Endorsement, Question, Submission, SubmissionStatus
 from ..summaries.models import Summary
 
 # Stored, but revalidated on every use: an answer taken down disappears at once.
@@ -77,10 +77,28 @@ def _token_field() -> str:
 _LATEST_SUMMARY = (
     select(func.max(Summary.published_at)).where(Summary.consultation_id == Consultation.id).scalar_subquery()
 )
+
+
+def _endorsed(aggregate):
+    """Each published answer shows its endorsements. Their ids are never used again (see the model),
+    so the count and the newest id change with every endorsement given or taken back."""
+    return (
+        select(aggregate)
+        .join(Submission, Submission.id == Endorsement.submission_id)
+        .join(Question, Question.id == Submission.question_id)
+        .where(Question.consultation_id == Consultation.id, Submission.status == SubmissionStatus.APPROVED)
+        .correlate(Consultation)
+        .scalar_subquery()
+    )
+
+
+_ENDORSEMENTS = _endorsed(func.count(Endorsement.id))
+_LATEST_ENDORSEMENT = _endorsed(func.max(Endorsement.id))
 _CONSULTATION_STATE = (
     select(Consultation.id, Consultation.opens_at, Consultation.closes_at, Consultation.title,
            Consultation.description, func.count(Submission.id), func.max(Submission.id),
-           func.max(Submission.decided_at), func.max(Submission.updated_at), _LATEST_SUMMARY)
+           func.max(Submission.decided_at), func.max(Submission.updated_at), _LATEST_SUMMARY,
+           _ENDORSEMENTS, _LATEST_ENDORSEMENT)
     .outerjoin(Question, Question.consultation_id == Consultation.id)
     .outerjoin(Submission, and_(Submission.question_id == Question.id,
                                 Submission.status == SubmissionStatus.APPROVED))

@@ -12,8 +12,15 @@ from ..i18n import language_name
 from ..text import clean_plain_text
 from .language import AUTO
 
+_LANGUAGE_CHOICES = [(code, language_name(code)) for code in LANGUAGES]
+
 
 class ResponseForm(FlaskForm):
+    class Meta:
+        # CSRFProtect checks every POST before any view runs (tests/test_csrf.py); a second token
+        # inside the form would only sign it again on the answer's path.
+        csrf = False
+
     body = TextAreaField(
         _l("Your answer"),
         filters=[clean_plain_text],
@@ -24,9 +31,7 @@ class ResponseForm(FlaskForm):
     def __init__(self, *args, max_length: int, **kwargs):
         super().__init__(*args, **kwargs)
         self.max_length = max_length
-        self.language.choices = [(AUTO, _l("Detect automatically"))] + [
-            (code, language_name(code)) for code in LANGUAGES
-        ]
+        self.language.choices = [(AUTO, _l("Detect automatically")), *_LANGUAGE_CHOICES]
 
     def validate_body(self, field) -> None:
         if len(field.data) > self.max_length:

@@ -24,9 +24,11 @@ from ..moderation.reports import (
 )
 from ..ratelimits import signed_in_user_key
 from .caching import consultation_validator, listing_validator, public_page
+from .endorsements import add_endorsement_routes, endorsements_shown
 from .forms import ResponseForm
 from .services import (
     ParticipationRefused,
+    answer_target,
     approved_responses,
     edit_response,
     own_responses,
@@ -37,6 +39,7 @@ from .services import (
 )
 
 bp = Blueprint("consultations", __name__)
+add_endorsement_routes(bp)
 
 
 @bp.get("/")
@@ -82,6 +85,7 @@ def _render_consultation(consultation: Consultation, forms: dict[int, ResponseFo
         refusal=refusal,
         is_participant=_is_participant(),
         report_form=ReportForm(formdata=None),
+        endorsements=endorsements_shown(page.items, current_user),
     ), status
 
 
@@ -95,20 +99,21 @@ def detail(slug: str):
 @participant_required
 @limiter.limit(lambda: current_app.config["ANSWER_LIMIT_PER_USER"], key_func=signed_in_user_key)
 def respond(slug: str, position: int):
-    consultation = published_consultation(slug) or abort(404)
-    question = next((q for q in consultation.questions if q.position == position), None) or abort(404)
-    form = ResponseForm(max_length=question.max_length)
+    target = answer_target(slug, position) or abort(404)
+    form = ResponseForm(max_length=target.max_length)
     if not form.validate_on_submit():
-        return _render_consultation(consultation, {question.id: form}, status=422)
+        return _render_consultation(published_consultation(slug) or abort(404), {target.question_id: form}, status=422)
     try:
-        submit_response(current_user, question, form.body.data, form.language.data)
+        submit_response(current_user, target, form.body.data, form.language.data)
     except ParticipationRefused as refused:
         db.session.rollback()
         form.body.errors = [refused.message]
-        return _render_consultation(consultation, {question.id: form}, refusal=refused.message,
-                                    status=refused.status_code)  # fmt: skip
+        return _render_consultation(published_consultation(slug) or abort(404), {target.question_id: form},
+                                    refusal=refused.message, status=refused.status_code)  # fmt: skip
+    # Worded before the commit: afterwards the user (whose language it needs) would be read again.
+    thanks = _("Thank you! Your answer was received. A moderator will check it before it is published.")
     db.session.commit()
-    flash(_("Thank you! Your answer was received. A moderator will check it before it is published."), "success")
+    flash(thanks, "success")
     return redirect(url_for(".detail", slug=slug, _anchor="your-responses"), 303)
 
 

@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Consultation
+from ..summaries.exports import neutralise
 from .models import ModerationAction, ModerationEvent
 
 CSV_COLUMNS = (
@@ -29,7 +30,6 @@ CSV_COLUMNS = (
 )
 # Notes on escalations describe a child's situation: only the safeguarding team reads them.
 SAFEGUARDING_ACTIONS = frozenset({ModerationAction.ESCALATED.value, ModerationAction.SAFEGUARDING_ACTION.value})
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 
 def note_visible(event: ModerationEvent, can_safeguard: bool) -> bool:
@@ -66,8 +66,8 @@ def _all_events(consultation: Consultation, batch: int = 1000) -> Iterator[Moder
 
 def spreadsheet_safe(value: object) -> str:
     """A cell a spreadsheet shows as text, never runs as a formula (OWASP CSV injection)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+    # The open data's rule, which also knows full-width "＝" and formulas behind white space.
+    return neutralise("" if value is None else str(value))
 
 
 def csv_lines(consultation: Consultation, can_safeguard: bool) -> Iterator[str]:

@@ -15,6 +15,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 
 from .. import clock
+from ..audit_log import security_event
 from ..config import LANGUAGES
 from ..extensions import db
 from ..models import FLAGS, Consultation, Priority, Question, Submission, SubmissionStatus, User
@@ -76,6 +77,9 @@ def record_event(
         created_at=clock.utcnow(),
     )
     db.session.add(event)
+    if actor is not None:  # a person's decision; screening and readers' reports are not staff actions
+        security_event(f"moderation_{action.value}", user=actor, submission_id=submission.id,
+                       consultation_id=consultation_id, reason=reason)  # fmt: skip
     return event
 
 
@@ -87,20 +91,45 @@ def screen_submission(submission: Submission) -> None:
 
     Never publishes: the result only orders the queue and helps the moderator.
     """
-    result = screen(submission.body, submission.language)
-    flags = set(result.flags)
-    submission.flag_pii = "pii" in flags
-    submission.flag_abuse = "abuse" in flags
-    submission.flag_safeguarding = "safeguarding" in flags
-    submission.pii_spans = [
-        {"kind": span.kind, "start": span.start, "end": span.end, "text": span.text} for span in result.pii
-    ] or None
-    submission.suggested_text = (
-        redact(submission.body, result.pii, redaction_marker(submission.language)) if result.pii else None
-    )
-    submission.priority = priority_of(submission)
+    flags = apply_screening(submission)
     db.session.flush()
     record_event(submission, ModerationAction.SCREENED, note=" ".join(sorted(flags)) or None, after=submission.body)
+
+
+def apply_screening(submission: Submission) -> set[str]:
+    """Set the screening's flags, suggested redaction and queue priority on ``submission``; no database work."""
+    flags, fields = screening_fields(submission.body, submission.language)
+    for name, value in fields.items():
+        setattr(submission, name, value)
+    submission.priority = priority_of(submission)  # a reader's report, if any, counts too
+    return flags
+
+
+def screening_fields(body: str, language: str) -> tuple[set[str], dict]:
+    """The screening of a text as the submission columns it sets, and the flags raised."""
+    result = screen(body, language)
+    flags = set(result.flags)
+    spans = [{"kind": span.kind, "start": span.start, "end": span.end, "text": span.text} for span in result.pii]
+    return flags, {
+        "flag_pii": "pii" in flags,
+        "flag_abuse": "abuse" in flags,
+        "flag_safeguarding": "safeguarding" in flags,
+        "pii_spans": spans or None,
+        "suggested_text": redact(body, result.pii, redaction_marker(language)) if result.pii else None,
+        "priority": Priority.SAFEGUARDING if "safeguarding" in flags else Priority.FLAGGED if flags else Priority.CLEAR,
+    }
+
+
+def screened_event(consultation_id: int, submission_id: int, flags: set[str], body: str) -> dict:
+    """The audit trail's "screened" row for a new answer, as column values."""
+    return {
+        "consultation_id": consultation_id,
+        "submission_id": submission_id,
+        "action": ModerationAction.SCREENED.value,
+        "note": " ".join(sorted(flags)) or None,
+        "after_hash": text_hash(body),
+        "created_at": clock.utcnow(),
+    }
 
 
 REDACTION_MARKER_TEXT = _l("[personal information removed]")

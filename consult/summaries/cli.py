@@ -12,6 +12,7 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
+from ..audit_log import security_event
 from ..extensions import db
 from ..models import Consultation
 
@@ -117,6 +118,7 @@ def export_command(slug: str, file_format: str, output: Path, number: int | None
                 keep_document(summary, file_format, language, fingerprint, content)
                 db.session.commit()
     output.write_bytes(content)
+    security_event("export", via="cli", kind=file_format, consultation_id=consultation.id, language=language)
     click.echo(f"{output}: {len(content):,} bytes ({time.perf_counter() - started:.1f} s).")
 
 

@@ -18,10 +18,12 @@ from datetime import datetime
 from flask import current_app, render_template
 from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
+from sqlalchemy import func, select
 
 from ..auth.services import AGE_BAND_LABELS
+from ..extensions import db
 from ..i18n import percent
-from ..models import Consultation
+from ..models import Consultation, Endorsement, Question, Submission
 from .charts import age_band_name, chart_png, chart_svg, text_alternative
 from .regions import REGIONS, region_label, region_of
 from .services import LICENCE, LICENCE_NOTE, LICENCE_URL, PublicResponse, SummaryView, attribution, public_responses
@@ -226,7 +228,8 @@ def _by_question(view: SummaryView) -> list[tuple[int, str, list[PublicResponse]
 
 # --- Markdown ------------------------------------------------------------------------------
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|~])")
+# "&" too: otherwise "&lt;" or "&#0;" as typed would show as the character they name.
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|~&])")
 
 
 def md_escape(text: str) -> str:
@@ -292,10 +295,15 @@ def render_html(view: SummaryView) -> str:
     return render_template("summaries/document.html", **document_context(view))
 
 
+# WeasyPrint's line breaking fails on a paragraph separator after a space (an AssertionError, so a 500):
+# in HTML both separators are mere white space anyway.
+_SEPARATORS_AS_SPACES = str.maketrans({"\u2028": " ", "\u2029": " "})
+
+
 def render_pdf(view: SummaryView) -> bytes:
     from weasyprint import HTML
 
-    html = render_html(view)
+    html = render_html(view).translate(_SEPARATORS_AS_SPACES)
     document = HTML(string=html, base_url=str(current_app.root_path)).render()
     when = (view.summary.published_at or view.summary.created_at).strftime("%Y-%m-%dT%H:%M:%SZ")
     document.metadata.created = when
@@ -441,19 +449,35 @@ def render_document(view: SummaryView, file_format: str, language: str = "en") -
 
 OPEN_DATA_COLUMNS = (
     "response_id", "question", "question_text", "language", "age_band", "region", "published_text",
-    "submitted_at", "published_at",
+    "endorsements", "submitted_at", "published_at",
 )  # fmt: skip
 
 
 def neutralise(value: str) -> str:
-    """A cell a spreadsheet shows as text: a leading formula character gets an apostrophe before it."""
-    if value.lstrip(" \u00a0").startswith(_FORMULA_START) or value.startswith(_FORMULA_START):
+    """A cell a spreadsheet shows as text: a leading formula character gets an apostrophe before it.
+
+    Behind any white space too (ideographic or em spaces as well as " "), which some spreadsheets trim.
+    """
+    if value.lstrip().startswith(_FORMULA_START) or value.startswith(_FORMULA_START):
         return "'" + value
     return value
 
 
+def endorsements_by_response(consultation: Consultation) -> dict[int, int]:
+    """How many participants endorsed each answer of the consultation (answers without any are left out)."""
+    rows = db.session.execute(
+        select(Endorsement.submission_id, func.count(Endorsement.id))
+        .join(Submission, Submission.id == Endorsement.submission_id)
+        .join(Question, Question.id == Submission.question_id)
+        .where(Question.consultation_id == consultation.id)
+        .group_by(Endorsement.submission_id)
+    )
+    return {submission_id: number for submission_id, number in rows}
+
+
 def open_data_rows(consultation: Consultation, responses: Iterable[PublicResponse]) -> Iterable[dict]:
     prompts = {q.position: q.prompt for q in consultation.questions}
+    endorsements = endorsements_by_response(consultation)
     for response in responses:
         yield {
             "response_id": response.id,
@@ -463,6 +487,7 @@ def open_data_rows(consultation: Consultation, responses: Iterable[PublicRespons
             "age_band": response.age_band if response.age_band in AGE_BAND_LABELS else None,
             "region": region_of(response.country) if response.country else None,
             "published_text": response.text,
+            "endorsements": endorsements.get(response.id, 0),
             "submitted_at": response.created_at.isoformat(),
             "published_at": response.decided_at.isoformat() if response.decided_at else None,
         }

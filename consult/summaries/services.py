@@ -23,6 +23,7 @@ from .. import clock
 from ..consultations.importers import POLIS_ATTRIBUTION
 from ..extensions import db
 from ..models import Consultation, ConsultationStatus, Question, Submission, SubmissionStatus, User
+from ..text import clean_plain_text, clean_single_line
 from . import themes as theme_rules
 from .models import Summary, SummaryDocument
 from .stats import consultation_statistics
@@ -329,14 +330,17 @@ def _merge_keywords(first: list[str], second: list[str], limit: int = 8) -> list
 
 
 def apply_edits(content: dict, edits: SummaryEdits) -> dict:
-    """A copy of ``content`` with the edits applied; SummaryRefused says what cannot be done."""
+    """A copy of ``content`` with the edits applied; SummaryRefused says what cannot be done.
+
+    Staff text is cleaned as every other text is (no markup, no invisible controls, NFC).
+    """
     content = copy.deepcopy(content)
     if edits.intro is not None:
-        content["intro"] = edits.intro.strip()
+        content["intro"] = clean_plain_text(edits.intro)
     if edits.document_number is not None:
-        content["document_number"] = edits.document_number.strip()
+        content["document_number"] = clean_single_line(edits.document_number)
     if edits.key_messages is not None:
-        messages = [m.strip() for m in edits.key_messages if m.strip()]
+        messages = [m for m in map(clean_plain_text, edits.key_messages) if m]
         if len(messages) > MAX_KEY_MESSAGES:
             raise SummaryRefused(_l("Write at most %(n)d key messages.", n=MAX_KEY_MESSAGES))
         content["key_messages"] = messages
@@ -346,8 +350,8 @@ def apply_edits(content: dict, edits: SummaryEdits) -> dict:
             theme = by_key.get(key)
             if theme is None:
                 continue
-            if edit.label is not None and edit.label.strip():
-                theme["label"] = edit.label.strip()
+            if edit.label is not None and clean_single_line(edit.label):
+                theme["label"] = clean_single_line(edit.label)
             if edit.quotes is not None:
                 members = {r["id"] for r in theme["responses"]}
                 quotes = list(dict.fromkeys(edit.quotes))

@@ -1,0 +1,179 @@
+"""Endorsements: a participant backs someone else's published answer while the consultation is open.
+
+Everyone sees how many endorsements each published answer has; nobody but the participant (in
+their data download) sees who endorsed what. Endorsing and taking it back are two POSTs, each
+idempotent, so a double tap or a resent form never flips the state back. Counts freeze when the
+consultation closes, like the answers themselves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from flask import Blueprint, abort, current_app, flash, redirect, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
+
+from .. import clock
+from ..auth.roles import participant_required
+from ..extensions import db, limiter
+from ..models import Consultation, Endorsement, Phase, Question, Role, Submission, SubmissionStatus, User
+from ..ratelimits import signed_in_user_key
+from .services import published_consultation
+
+
+class NotEndorsable(Exception):
+    """Not a published answer; to the participant, no such answer exists."""
+
+
+class EndorsementRefused(Exception):
+    """An endorsement that cannot be given or taken back; the message says why, in the user's language."""
+
+    def __init__(self, message):
+        super().__init__(str(message))
+        self.message = message
+
+
+def published_answer(consultation: Consultation, submission_id: int) -> Submission | None:
+    """An approved answer of this consultation, or None."""
+    return db.session.scalar(
+        select(Submission)
+        .join(Question)
+        .where(
+            Submission.id == submission_id,
+            Question.consultation_id == consultation.id,
+            Submission.status == SubmissionStatus.APPROVED,
+        )
+    )
+
+
+def _check_endorsable(user: User, submission: Submission) -> None:
+    if submission.status is not SubmissionStatus.APPROVED:
+        raise NotEndorsable(submission.id)
+    if user.role is not Role.PARTICIPANT:
+        raise EndorsementRefused(_l("Only participants can endorse answers."))
+    phase = submission.question.consultation.phase(clock.utcnow())
+    if phase is Phase.SCHEDULED:
+        raise EndorsementRefused(_l("This consultation has not opened yet."))
+    if phase is not Phase.OPEN:
+        raise EndorsementRefused(_l("This consultation is closed, so endorsements can no longer change."))
+
+
+def endorse_submission(user: User, submission: Submission) -> bool:
+    """Endorse a published answer; False when this participant had already endorsed it."""
+    _check_endorsable(user, submission)
+    if submission.author_id == user.id:
+        raise EndorsementRefused(_l("You cannot endorse your own answer."))
+    endorsed = select(Endorsement.id).where(Endorsement.submission_id == submission.id, Endorsement.user_id == user.id)
+    if db.session.scalar(endorsed) is not None:
+        return False
+    try:
+        with db.session.begin_nested():
+            db.session.add(Endorsement(submission_id=submission.id, user_id=user.id))
+    except IntegrityError:  # the same participant, twice at once
+        return False
+    return True
+
+
+def withdraw_endorsement(user: User, submission: Submission) -> bool:
+    """Take an endorsement back; False when there was none."""
+    _check_endorsable(user, submission)
+    removed = db.session.execute(
+        delete(Endorsement)
+        .where(Endorsement.submission_id == submission.id, Endorsement.user_id == user.id)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.flush()
+    return bool(removed)
+
+
+def endorsement_counts(submission_ids: Iterable[int]) -> dict[int, int]:
+    """How many endorsements each of these answers has; answers without any are left out."""
+    ids = list(submission_ids)
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        select(Endorsement.submission_id, func.count(Endorsement.id))
+        .where(Endorsement.submission_id.in_(ids))
+        .group_by(Endorsement.submission_id)
+    )
+    return {submission_id: number for submission_id, number in rows}
+
+
+@dataclass(frozen=True)
+class EndorsementsShown:
+    """What a page of published answers shows of endorsements, to one reader."""
+
+    counts: dict[int, int]
+    mine: frozenset[int] = frozenset()  # answers this participant endorsed
+    own: frozenset[int] = frozenset()  # this participant's own answers: nothing to endorse
+
+    def count(self, submission_id: int) -> int:
+        return self.counts.get(submission_id, 0)
+
+
+def endorsements_shown(items: Iterable, user) -> EndorsementsShown:
+    """Counts for the answers on a page (items with an ``id``), and the reader's own part in them."""
+    ids = [item.id for item in items]
+    counts = endorsement_counts(ids)
+    if not ids or not user.is_authenticated or user.role is not Role.PARTICIPANT:
+        return EndorsementsShown(counts)
+    mine = db.session.scalars(
+        select(Endorsement.submission_id).where(Endorsement.user_id == user.id, Endorsement.submission_id.in_(ids))
+    )
+    own = db.session.scalars(select(Submission.id).where(Submission.author_id == user.id, Submission.id.in_(ids)))
+    return EndorsementsShown(counts, frozenset(mine), frozenset(own))
+
+
+# --- views, on the consultations blueprint ----------------------------------------------------
+
+# Endorsing and taking back share one allowance, so toggling back and forth is limited too.
+_per_user = limiter.shared_limit(lambda: current_app.config["ENDORSE_LIMIT_PER_USER"], scope="endorse-user",
+                                 key_func=signed_in_user_key)  # fmt: skip
+_per_address = limiter.shared_limit(lambda: current_app.config["ENDORSE_LIMIT_PER_ADDRESS"], scope="endorse-address")
+
+
+def _change(slug: str, submission_id: int, change: Callable[[User, Submission], bool], done: str):
+    from .views import _page_number  # views imports this module to add the routes below
+
+    consultation = published_consultation(slug) or abort(404)
+    submission = published_answer(consultation, submission_id) or abort(404)
+    page_number = _page_number()
+    try:
+        changed = change(current_user, submission)
+    except NotEndorsable:
+        db.session.rollback()
+        abort(404)
+    except EndorsementRefused as refused:
+        db.session.rollback()
+        flash(refused.message, "error")
+    else:
+        db.session.commit()
+        if changed:
+            flash(done, "success")
+    return redirect(url_for(".detail", slug=slug, page=page_number if page_number > 1 else None,
+                            _anchor=f"response-{submission.id}"), 303)  # fmt: skip
+
+
+@participant_required
+@_per_user
+@_per_address
+def endorse(slug: str, submission_id: int):
+    return _change(slug, submission_id, endorse_submission, _("You endorsed this answer."))
+
+
+@participant_required
+@_per_user
+@_per_address
+def withdraw_endorsement_view(slug: str, submission_id: int):
+    return _change(slug, submission_id, withdraw_endorsement, _("You took back your endorsement."))
+
+
+def add_endorsement_routes(bp: Blueprint) -> None:
+    answer = "/consultations/<slug>/responses/<int:submission_id>"
+    bp.add_url_rule(f"{answer}/endorse", "endorse", endorse, methods=["POST"])
+    bp.add_url_rule(f"{answer}/endorse/withdraw", "withdraw_endorsement", withdraw_endorsement_view, methods=["POST"])
