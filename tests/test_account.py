@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from sqlalchemy import select
 
 from consult.models import Role, Submission, SubmissionStatus, User
@@ -106,3 +107,20 @@ def test_changing_the_password_needs_the_current_one_and_a_strong_new_one(client
     common = client.post("/account/password", data={"current_password": staff.password, "new_password": "password1"})
     assert common.status_code == 422
     assert "one of the most common" in common.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("language", ["en", "fr", "ar"])
+def test_the_privacy_notice_says_what_is_kept_the_rights_and_for_how_long(app, client, language):
+    app.config["RETENTION_DAYS"] = 200
+    client.set_cookie("consult_lang", language)
+    page = client.get("/privacy", headers={"Accept-Language": language})
+    assert page.status_code == 200
+    text = page.text
+    assert app.config["PRIVACY_NOTICE_VERSION"] in text
+    assert "200" in text  # the configured retention period, not a number written into the text
+    if language == "en":
+        assert "never who gave them" in text  # endorsements
+        assert "download everything we keep about you" in text and "delete your account" in text
+        assert "200 days after the meeting" in text
+    else:
+        assert "never who gave them" not in text and "200 days after the meeting" not in text

@@ -141,7 +141,9 @@ def choose_language():
 
 @bp.get("/privacy")
 def privacy():
-    return render_template("auth/privacy.html", version=current_app.config["PRIVACY_NOTICE_VERSION"])
+    config = current_app.config
+    return render_template("auth/privacy.html", version=config["PRIVACY_NOTICE_VERSION"],
+                           retention_days=config["RETENTION_DAYS"])  # fmt: skip
 
 
 @bp.get("/account")
