@@ -20,6 +20,7 @@ from sqlalchemy import text
 
 from consult import clock, create_app
 from consult.auth.services import create_user
+from consult.config import Defaults
 from consult.extensions import db as _db
 from consult.models import Consultation, ConsultationStatus, Meeting, Question, Role, Submission, SubmissionStatus
 
@@ -191,7 +192,7 @@ def make_user(db):
         if role is Role.PARTICIPANT:
             profile.setdefault("age_band", "16-17")
             profile.setdefault("country", "KE")
-            profile.setdefault("consent_version", "test")
+            profile.setdefault("consent_version", Defaults.PRIVACY_NOTICE_VERSION)  # agreed to the current notice
         user = create_user(pseudonym or f"{role.value.title()} {next(_counter)}", password, role, **profile)
         db.session.commit()
         user.password = password  # for logging in; never stored

@@ -140,3 +140,12 @@ class ChangePasswordForm(FlaskForm):
         weakness = password_weakness(field.data or "", self._pseudonym)
         if weakness is not None:
             raise ValidationError(weakness)
+
+
+class AgreeForm(FlaskForm):
+    """Agreeing to a privacy notice that changed since the participant signed up."""
+
+    consent = BooleanField(
+        _l("I have read the new privacy notice and I agree."),
+        validators=[DataRequired(_l("Tick the box to agree, or keep reading: nothing changes until you do."))],
+    )

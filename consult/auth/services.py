@@ -194,3 +194,22 @@ def register_participant(pseudonym: str, password: str, age: int, country: str, 
         locale=locale,
         consent_version=current_app.config["PRIVACY_NOTICE_VERSION"],
     )
+
+
+def record_consent(user: User) -> None:
+    """The participant agreed to the privacy notice as it is now."""
+    user.consent_version = current_app.config["PRIVACY_NOTICE_VERSION"]
+    user.consented_at = clock.utcnow()
+    db.session.flush()
+
+
+def privacy_update_needed() -> bool:
+    """A signed-in participant agreed to an earlier privacy notice than the current one (staff consent elsewhere)."""
+    from flask_login import current_user
+
+    return (
+        getattr(current_user, "is_authenticated", False)
+        and current_user.role is Role.PARTICIPANT
+        and current_user.consent_version is not None  # imported accounts never signed in
+        and current_user.consent_version != current_app.config["PRIVACY_NOTICE_VERSION"]
+    )

@@ -15,10 +15,26 @@ from ..i18n import LANGUAGE_COOKIE, country_choices, current_language, language_
 from ..navigation import safe_next
 from ..ratelimits import account_key
 from .account import delete_account, export_account
-from .forms import PSEUDONYM_TAKEN, ChangePasswordForm, DeleteAccountForm, LanguageForm, LoginForm, SignupForm
+from .forms import (
+    PSEUDONYM_TAKEN,
+    AgreeForm,
+    ChangePasswordForm,
+    DeleteAccountForm,
+    LanguageForm,
+    LoginForm,
+    SignupForm,
+)
 from .fresh import LOGIN_LIMIT_SCOPE, REAUTH_FIELD, confirm_and_return
 from .roles import participant_required
-from .services import authenticate, change_password, register_participant, suggest_pseudonym, verify_password
+from .services import (
+    authenticate,
+    change_password,
+    privacy_update_needed,
+    record_consent,
+    register_participant,
+    suggest_pseudonym,
+    verify_password,
+)
 from .sessions import mark_session_start
 
 bp = Blueprint("auth", __name__)
@@ -139,11 +155,36 @@ def choose_language():
     return response
 
 
-@bp.get("/privacy")
-def privacy():
+@bp.app_context_processor
+def _privacy_update():
+    # A callable: only pages for a signed-in participant ever look at the account for it.
+    return {"privacy_update_needed": privacy_update_needed}
+
+
+def _privacy_page(form: AgreeForm, asks_agreement: bool, status: int = 200):
     config = current_app.config
     return render_template("auth/privacy.html", version=config["PRIVACY_NOTICE_VERSION"],
-                           retention_days=config["RETENTION_DAYS"])  # fmt: skip
+                           retention_days=config["RETENTION_DAYS"], form=form,
+                           asks_agreement=asks_agreement), status  # fmt: skip
+
+
+@bp.get("/privacy")
+def privacy():
+    return _privacy_page(AgreeForm(formdata=None), privacy_update_needed())
+
+
+@bp.post("/privacy/agree")
+@participant_required
+def agree_privacy():
+    """A participant who agreed to an earlier notice agrees to this one; the version and time are kept."""
+    form = AgreeForm()
+    if not form.validate_on_submit():
+        return _privacy_page(form, True, 422)
+    record_consent(current_user)
+    db.session.commit()
+    security_event("privacy_agreed", version=current_app.config["PRIVACY_NOTICE_VERSION"])
+    flash(_("Thank you. You agreed to the new privacy notice."), "success")
+    return redirect(url_for("consultations.home"), 303)
 
 
 @bp.get("/account")

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from flask import current_app
+from flask import current_app, g
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import selectinload
@@ -191,6 +191,19 @@ def escalated_count() -> int:
     return db.session.scalar(
         select(func.count()).select_from(Submission).where(Submission.status == SubmissionStatus.ESCALATED)
     )
+
+
+def open_escalations_for(user: User) -> int | None:
+    """How many escalations wait for the team, shown to its members on every staff page; None for anyone else.
+
+    Counted at most once a request, however many places show it (the navigation, the dashboard),
+    and never for participants or readers: their pages carry no count and cost no query.
+    """
+    if not may_safeguard(user):
+        return None
+    if "open_escalations" not in g:
+        g.open_escalations = escalated_count()
+    return g.open_escalations
 
 
 def recorded_actions(submission_ids: list[int]) -> dict[int, list[SafeguardingNote]]:

@@ -273,6 +273,22 @@ def claim_next(filters: QueueFilters, moderator: User) -> Submission | None:
     return None
 
 
+def release_claim(submission: Submission, moderator: User) -> bool:
+    """Hand an item back before the claim lapses, so the next moderator to ask gets it at once.
+
+    Only the moderator holding the claim can end it: the holder is a condition of the update, so a
+    claim another moderator took meanwhile is left alone. False when there was nothing of theirs to release.
+    """
+    released = db.session.execute(
+        update(Submission)
+        .where(Submission.id == submission.id, Submission.claimed_by_id == moderator.id)
+        .values(claimed_by_id=None, claimed_until=None)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.refresh(submission)
+    return bool(released)
+
+
 def pii_segments(body: str, spans: list[dict] | None) -> list[tuple[str, str | None]]:
     """The body cut into runs of plain text (kind None) and of personal information (its kind)."""
     segments: list[tuple[str, str | None]] = []

@@ -31,6 +31,7 @@ from .audit import csv_lines, events_page, note_visible, submission_events
 from .forms import ApproveForm, BulkApproveForm, EscalateForm, QueueFilterForm, RejectForm
 from .models import RejectReason
 from .reports import report_reasons
+from .safeguarding import open_escalations_for
 from .services import (
     AlreadyDecided,
     ChangedWhileOpen,
@@ -49,6 +50,7 @@ from .services import (
     queue_figures,
     queue_page,
     reject_submission,
+    release_claim,
     text_hash,
 )
 
@@ -58,6 +60,13 @@ bp = Blueprint("moderation", __name__)
 @bp.context_processor
 def _labels():
     return {"labels": labels, "note_visible": note_visible}
+
+
+@bp.app_context_processor
+def _open_escalations():
+    # Every page's navigation tells the safeguarding team how many escalations wait. A callable, so the
+    # count is read only where a page shows it: never for participants, nor on readers' cached pages.
+    return {"open_escalations": lambda: open_escalations_for(current_user)}
 
 
 def _consultation(slug: str) -> Consultation:
@@ -262,6 +271,22 @@ def decide(submission_id: int, decision: str):
     )
     if form.then.data == "next":
         return redirect(url_for(".next_item", slug=consultation.slug, **filter_form.query_args()), 303)
+    return redirect(url_for(".queue", slug=consultation.slug, **filter_form.query_args()), 303)
+
+
+@bp.post("/submissions/<int:submission_id>/release")
+@role_required(Role.MODERATOR)
+def release(submission_id: int):
+    """Hand back a response this moderator opened, rather than let others wait for the claim to lapse."""
+    submission = _submission(submission_id)
+    consultation = submission.question.consultation
+    filter_form = _filters(consultation)[0]
+    released = release_claim(submission, current_user)
+    db.session.commit()
+    if released:
+        flash(_("Response released: another moderator can open it now."), "success")
+    else:
+        flash(_("You did not have this response open, so nothing was released."), "info")
     return redirect(url_for(".queue", slug=consultation.slug, **filter_form.query_args()), 303)
 
 
