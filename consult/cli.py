@@ -174,7 +174,8 @@ def _pybabel(*args: str) -> None:
 @translate.command("extract")
 def translate_extract():
     """Collect the source strings into translations/messages.pot."""
-    _pybabel("extract", "-F", "babel.cfg", "-k", "_l", "--no-location", "--sort-output",
+    # Babel's default keywords cover pgettext and npgettext, not the lazy forms.
+    _pybabel("extract", "-F", "babel.cfg", "-k", "_l", "-k", "lazy_pgettext:1c,2", "--no-location", "--sort-output",
              "-o", "translations/messages.pot", ".")  # fmt: skip
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 
 from ..models import Submission, SubmissionStatus
 from .models import ModerationAction, RejectReason
@@ -52,8 +53,8 @@ PII_KINDS = {
 
 ACTIONS = {
     ModerationAction.SCREENED: _l("Screened"),
-    ModerationAction.APPROVED: _l("Approved"),
-    ModerationAction.REJECTED: _l("Rejected"),
+    ModerationAction.APPROVED: lazy_pgettext("moderation action", "Approved"),
+    ModerationAction.REJECTED: lazy_pgettext("moderation action", "Rejected"),
     ModerationAction.ESCALATED: _l("Escalated to safeguarding"),
     ModerationAction.REPORTED: _l("Reported by a reader"),
     ModerationAction.HIDDEN: _l("Taken down after reports"),
@@ -67,9 +68,9 @@ VERSIONS = {
 }
 
 STATUSES = {
-    SubmissionStatus.PENDING: _l("Waiting"),
-    SubmissionStatus.APPROVED: _l("Published"),
-    SubmissionStatus.REJECTED: _l("Rejected"),
+    SubmissionStatus.PENDING: lazy_pgettext("response status", "Waiting"),
+    SubmissionStatus.APPROVED: lazy_pgettext("response status", "Published"),
+    SubmissionStatus.REJECTED: lazy_pgettext("response status", "Rejected"),
     SubmissionStatus.ESCALATED: _l("With the safeguarding team"),
 }
 
@@ -111,11 +112,11 @@ def participant_status(submission: Submission) -> ParticipantStatus:
         if submission.published_text != submission.body:
             return ParticipantStatus(
                 "approved",
-                _l("Published"),
+                lazy_pgettext("response status", "Published"),
                 _l("A moderator removed some details to keep you safe. This is what others can read:"),
                 submission.published_text,
             )
-        return ParticipantStatus("approved", _l("Published"))
+        return ParticipantStatus("approved", lazy_pgettext("response status", "Published"))
     if submission.status is SubmissionStatus.REJECTED:
         reason = RejectReason(submission.reject_reason or RejectReason.OTHER)
         return ParticipantStatus("rejected", _l("Not published"), _WHY_NOT_PUBLISHED[reason])

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from flask import current_app, g
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import selectinload
 
@@ -45,7 +46,7 @@ ACTION_LABELS = {
     SafeguardingAction.PARTNER: _l("Referred to a partner organisation"),
     SafeguardingAction.FOLLOWED_UP: _l("Followed up with the participant through the platform"),
     SafeguardingAction.NO_FURTHER_ACTION: _l("No further action needed after review"),
-    SafeguardingAction.OTHER: _l("Other"),
+    SafeguardingAction.OTHER: lazy_pgettext("safeguarding action", "Other"),
 }
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask import current_app, render_template
-from flask_babel import force_locale, ngettext
+from flask_babel import force_locale, ngettext, pgettext
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
@@ -63,14 +63,20 @@ def _pct(part, total) -> str:
 def language_label(code: str) -> str:
     from ..i18n import language_name
 
-    return _("Other") if code == "other" else language_name(code)
+    return pgettext("language group", "Other") if code == "other" else language_name(code)
 
 
 def statistics_tables(view: SummaryView) -> list[Table]:
     stats = view.statistics
     moderation = Table(
         _("Responses and moderation"),
-        [_("Question"), _("Received"), _("Published"), _("Rejected"), _("Other (waiting, under review or taken down)")],
+        [
+            _("Question"),
+            _("Received"),
+            pgettext("count column", "Published"),
+            pgettext("count column", "Rejected"),
+            _("Other (waiting, under review or taken down)"),
+        ],
         [
             [
                 _("Question %(n)d", n=q.position),
