@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import shutil
 import subprocess
 import zipfile
@@ -290,3 +291,29 @@ def test_open_data_counts_each_answers_endorsements_and_never_who_endorsed(app, 
     assert {r["response_id"]: r["endorsements"] for r in data["responses"]} == counts
     blob = render_data(seeded.consultation, "json").decode()
     assert not any(reader.pseudonym in blob for reader in readers)
+
+
+def _emoji_font_installed() -> bool:
+    fc_list = shutil.which("fc-list")
+    listed = subprocess.run([fc_list, ":charset=1f60a"], capture_output=True, text=True).stdout if fc_list else ""
+    return "emoji" in listed.lower()
+
+
+def test_emoji_in_young_peoples_words_print_in_colour_in_the_pdf_not_as_boxes(app, db, seeded: Seeded, tmp_path):
+    if not _emoji_font_installed():
+        if os.environ.get("CI") == "true":
+            pytest.fail("CI=true but no emoji font: .ci/run installs fonts-noto-color-emoji")
+        pytest.skip("no colour emoji font here (apt-get install fonts-noto-color-emoji); .ci/run installs it")
+    words = "Online safety lessons at school 😊👍🏽 please ❤️"
+    add_response(db, seeded.consultation.questions[0], seeded.secretariat, words, SubmissionStatus.APPROVED)
+    db.session.commit()
+    summary = publish_summary(generate_summary(seeded.consultation, seeded.secretariat), seeded.secretariat)
+    db.session.commit()
+
+    with app.test_request_context():
+        content = render_document(summary_view(summary, with_annex=True), "pdf")
+    path = tmp_path / "document.pdf"
+    path.write_bytes(content)
+    fonts = subprocess.run([shutil.which("pdffonts"), str(path)], capture_output=True, text=True, check=True).stdout
+    assert "Emoji" in fonts, fonts
+    assert "😊" in _pdf_text(content, tmp_path)

@@ -16,6 +16,7 @@ import re
 import shutil
 import subprocess
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from datetime import timedelta
 from html.parser import HTMLParser
@@ -244,13 +245,30 @@ def docx_text(failures: list[str], where: str, content: bytes) -> str:
 PAGE_FOOTER = re.compile(r"^\s*\d+ / \d+\s*$", re.MULTILINE)  # "3 / 29", amid a text that runs over a page
 
 
+ACTIVE_PDF = re.compile(rb"/(?:JavaScript|JS|Launch|SubmitForm)\b|/URI\s*\(\s*(?:javascript|data):", re.I)
+PDF_OBJECT = re.compile(rb"\d+\s+\d+\s+obj\b(.*?)\bendobj", re.S)
+
+
+def pdf_dictionaries(content: bytes) -> bytes:
+    """Where a PDF's actions could live: every object outside its stream data, and the unpacked object
+    streams that hold more objects; never the font or image data, whose bytes may spell anything."""
+    parts = []
+    for found in PDF_OBJECT.finditer(content):
+        head, is_stream, data = found.group(1).partition(b"stream")
+        parts.append(head)
+        if is_stream and b"/ObjStm" in head:
+            data = data.lstrip(b"\r\n")
+            parts.append(zlib.decompressobj().decompress(data) if b"/FlateDecode" in head else data)
+    return b"\n".join(parts)
+
+
 def pdf_text(failures: list[str], where: str, content: bytes, tmp_path) -> str:
     pdftotext = shutil.which("pdftotext")
     assert pdftotext, "pdftotext (poppler-utils) is needed to read the PDF back"
     if not content.startswith(b"%PDF-") or b"%%EOF" not in content[-1024:]:
         failures.append(f"{where}: not a PDF")
         return ""
-    if re.search(rb"/(?:JavaScript|JS|Launch|SubmitForm)\b|/URI\s*\(\s*(?:javascript|data):", content, re.I):
+    if ACTIVE_PDF.search(pdf_dictionaries(content)):
         failures.append(f"{where}: an active PDF object")
     path = tmp_path / "document.pdf"
     path.write_bytes(content)
