@@ -39,7 +39,7 @@ class EndorsementRefused(Exception):
 
 
 def published_answer(consultation: Consultation, submission_id: int) -> Submission | None:
-    """An approved answer of this consultation, or None."""
+    """An approved answer of this consultation that is shown to readers, or None."""
     return db.session.scalar(
         select(Submission)
         .join(Question)
@@ -47,6 +47,7 @@ def published_answer(consultation: Consultation, submission_id: int) -> Submissi
             Submission.id == submission_id,
             Question.consultation_id == consultation.id,
             Submission.status == SubmissionStatus.APPROVED,
+            Submission.hidden_at.is_(None),  # taken down after reports: not on the page, not endorsable
         )
     )
 
