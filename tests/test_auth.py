@@ -208,6 +208,27 @@ def test_wrong_password_and_unknown_pseudonym_get_the_same_answer(app, make_user
         assert SIGNED_IN not in client.get("/").get_data(as_text=True)
 
 
+def test_an_unknown_pseudonym_costs_the_same_password_check_as_a_known_one(app, make_user, monkeypatch):
+    """No timing difference to tell which pseudonyms exist: each login attempt runs one Argon2id check
+    with the same parameters, against a stand-in hash when the account does not exist."""
+    from argon2 import PasswordHasher, extract_parameters
+
+    participant = make_user()
+    checked = []
+    real_verify = PasswordHasher.verify
+
+    def verify(self, stored, password):
+        checked.append(extract_parameters(stored))
+        return real_verify(self, stored, password)
+
+    monkeypatch.setattr(PasswordHasher, "verify", verify)
+    client = app.test_client()
+    client.post("/login", data={"username": participant.pseudonym, "password": "nope nope"})
+    client.post("/login", data={"username": "Nobody At All", "password": "nope nope"})
+    assert len(checked) == 2
+    assert checked[0] == checked[1]
+
+
 def test_an_inactive_account_cannot_log_in(client, make_user):
     inactive = make_user(active=False)
     response = client.post("/login", data={"username": inactive.pseudonym, "password": inactive.password})
