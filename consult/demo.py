@@ -6,6 +6,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
+from flask import current_app
 from sqlalchemy import select
 
 from . import clock
@@ -59,6 +60,12 @@ OPEN_PENDING = (
     (2, "en", "13-15", "NZ", "someone i met online says he will share my photos unless i send more. i dont know what to do"),
 )
 
+# Answers a moderator already published during the day, so participants can endorse (or report) them.
+OPEN_PUBLISHED = (
+    (0, "en", "18-24", "IN", "Apps should tell us clearly who can see our posts, in words we understand."),
+    (1, "ar", "16-17", "EG", "يجب أن تتحقق المنصات من العمر من دون أن تطلب صور هوياتنا."),
+)
+
 
 @dataclass
 class SeedResult:
@@ -81,7 +88,8 @@ def seed_demo() -> SeedResult:
         _account(pseudonym, role, result.logins)
     for pseudonym in SAFEGUARDING_TEAM:
         find_user(pseudonym).can_safeguard = True
-    _account(PARTICIPANT, Role.PARTICIPANT, result.logins, age_band="16-17", country="CH", consent_version="demo")
+    _account(PARTICIPANT, Role.PARTICIPANT, result.logins, age_band="16-17", country="CH",
+             consent_version=current_app.config["PRIVACY_NOTICE_VERSION"])  # fmt: skip
 
     if db.session.scalar(select(Consultation.id).where(Consultation.slug == OPEN_SLUG)) is None:
         meeting = Meeting(
@@ -96,8 +104,8 @@ def seed_demo() -> SeedResult:
                 "before its next meeting. Answer in any of the six UN languages. Use a pseudonym, and please "
                 "do not share your real name, school or contact details.</p>"
             ),
-            opens_at=now,
-            closes_at=now + timedelta(hours=24),
+            opens_at=now - timedelta(hours=1),  # under way for an hour: some answers are already published
+            closes_at=now + timedelta(hours=23),
             status=ConsultationStatus.PUBLISHED,
         )
         consultation.questions = [Question(position=i, prompt=p) for i, p in enumerate(OPEN_QUESTIONS, start=1)]
@@ -116,6 +124,23 @@ def seed_demo() -> SeedResult:
             db.session.add(submission)
             db.session.flush()
             screen_submission(submission)
+        first = len(CLOSED_RESPONSES) + len(OPEN_PENDING) + 1
+        for offset, (index, language, band, country, text) in enumerate(OPEN_PUBLISHED):
+            sent = consultation.opens_at + timedelta(minutes=10 + 5 * offset)
+            db.session.add(
+                Submission(
+                    question=consultation.questions[index],
+                    author=_demo_author(first + offset, band, country, language),
+                    body=text,
+                    published_text=text,
+                    language=language,
+                    status=SubmissionStatus.APPROVED,
+                    age_band=band,
+                    country=country,
+                    created_at=sent,
+                    decided_at=sent + timedelta(minutes=15),
+                )
+            )
         result.created.append(OPEN_SLUG)
 
     if db.session.scalar(select(Consultation.id).where(Consultation.slug == CLOSED_SLUG)) is None:
@@ -160,7 +185,7 @@ def seed_demo() -> SeedResult:
 
 
 def _demo_author(number: int, band: str, country: str, language: str):
-    """Authors of the closed consultation's answers: demo participants who cannot log in."""
+    """Authors of the demo's answers by others: demo participants who cannot log in."""
     pseudonym = f"Demo Voice {number}"
     user = find_user(pseudonym)
     if user is None:

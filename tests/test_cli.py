@@ -172,13 +172,18 @@ def test_demo_has_an_open_and_a_closed_consultation_for_cwg_cop(client, db, runn
     approved = [s for s in answers if s.status is SubmissionStatus.APPROVED]
     assert len({s.language for s in approved}) >= 3
     assert all(s.language in ("ar", "zh", "en", "fr", "ru", "es") for s in approved)
-    waiting_in_open = [s for s in answers if s.question.consultation_id != closed.id]
-    assert waiting_in_open and all(s.status is SubmissionStatus.PENDING for s in waiting_in_open)
+    in_open = [s for s in answers if s.question.consultation_id != closed.id]
+    waiting_in_open = [s for s in in_open if s.status is SubmissionStatus.PENDING]
+    published_in_open = [s for s in in_open if s.status is SubmissionStatus.APPROVED]
+    assert len(waiting_in_open) + len(published_in_open) == len(in_open)
     assert any(s.flag_safeguarding for s in waiting_in_open) and any(s.flag_pii for s in waiting_in_open)
+    # Published during the day (after the opening), so participants have answers to endorse or report.
+    assert published_in_open and all(open_now.opens_at <= s.created_at <= s.decided_at for s in published_in_open)
+    assert all(escape(s.published_text) in page for s in published_in_open)
     assert all(s.author.password_hash is None and not s.author.active for s in answers)
     page = client.get(f"/consultations/{closed.slug}").get_data(as_text=True)
     assert "Closed" in page
-    assert all(escape(s.published_text) in page for s in approved)
+    assert all(escape(s.published_text) in page for s in approved if s.question.consultation_id == closed.id)
     assert not any(escape(s.body) in page for s in answers if s.status is not SubmissionStatus.APPROVED)
 
 
