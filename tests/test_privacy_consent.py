@@ -14,6 +14,8 @@ def test_a_participant_who_agreed_to_an_earlier_notice_sees_what_is_new_and_can_
     login(participant)
     page = client.get("/privacy").text
     assert "What is new in this version" in page and "I have read the new privacy notice and I agree." in page
+    assert page.count('action="/privacy/agree"') == 1
+    assert "<title>Privacy notice · consult</title>" in page
 
     refused = client.post("/privacy/agree", data={})
     assert refused.status_code == 422
