@@ -266,6 +266,16 @@ class Submission(db.Model):
         return f"<Submission {self.id} {self.status.value} q={self.question_id}>"
 
 
+def is_public():
+    """The only responses a public page, summary, document, data file or API answer may contain:
+    approved, not taken down after reports, with a published text."""
+    return sa.and_(
+        Submission.status == SubmissionStatus.APPROVED,
+        Submission.hidden_at.is_(None),
+        Submission.published_text.is_not(None),
+    )
+
+
 class ConsultationTranslation(db.Model):
     """A consultation's title and description in a language other than its source language."""
 

@@ -21,7 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from .. import clock
 from ..auth.roles import participant_required
 from ..extensions import db, limiter
-from ..models import Consultation, Endorsement, Phase, Question, Role, Submission, SubmissionStatus, User
+from ..models import Consultation, Endorsement, Phase, Question, Role, Submission, SubmissionStatus, User, is_public
 from ..ratelimits import signed_in_user_key
 from .services import published_consultation
 
@@ -46,8 +46,7 @@ def published_answer(consultation: Consultation, submission_id: int) -> Submissi
         .where(
             Submission.id == submission_id,
             Question.consultation_id == consultation.id,
-            Submission.status == SubmissionStatus.APPROVED,
-            Submission.hidden_at.is_(None),  # taken down after reports: not on the page, not endorsable
+            is_public(),  # as listed on the page: a response taken down after reports is not endorsable
         )
     )
 
@@ -92,17 +91,29 @@ def withdraw_endorsement(user: User, submission: Submission) -> bool:
     return bool(removed)
 
 
+_COUNTS = select(Endorsement.submission_id, func.count(Endorsement.id)).group_by(Endorsement.submission_id)
+
+
+def _as_dict(query) -> dict[int, int]:
+    return {submission_id: number for submission_id, number in db.session.execute(query)}
+
+
 def endorsement_counts(submission_ids: Iterable[int]) -> dict[int, int]:
     """How many endorsements each of these answers has; answers without any are left out."""
     ids = list(submission_ids)
     if not ids:
         return {}
-    rows = db.session.execute(
-        select(Endorsement.submission_id, func.count(Endorsement.id))
-        .where(Endorsement.submission_id.in_(ids))
-        .group_by(Endorsement.submission_id)
+    return _as_dict(_COUNTS.where(Endorsement.submission_id.in_(ids)))
+
+
+def consultation_endorsement_counts(consultation: Consultation) -> dict[int, int]:
+    """The same for every answer of a consultation, in one query (open data: no list of ids)."""
+    query = (
+        _COUNTS.join(Submission, Submission.id == Endorsement.submission_id)
+        .join(Question, Question.id == Submission.question_id)
+        .where(Question.consultation_id == consultation.id)
     )
-    return {submission_id: number for submission_id, number in rows}
+    return _as_dict(query)
 
 
 @dataclass(frozen=True)

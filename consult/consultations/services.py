@@ -19,6 +19,7 @@ from ..models import (
     Submission,
     SubmissionStatus,
     User,
+    is_public,
     phase_of,
 )
 from ..moderation.models import ModerationEvent
@@ -139,12 +140,7 @@ class ResponsePage:
 
 def approved_responses(consultation: Consultation, page: int, per_page: int) -> ResponsePage:
     """One page of the approved responses, in their published (redacted) form only; none taken down."""
-    approved = (
-        select(Submission)
-        .join(Question)
-        .where(Question.consultation_id == consultation.id, Submission.status == SubmissionStatus.APPROVED,
-               Submission.hidden_at.is_(None))
-    )  # fmt: skip
+    approved = select(Submission).join(Question).where(Question.consultation_id == consultation.id, is_public())
     total = db.session.scalar(select(func.count()).select_from(approved.subquery())) or 0
     rows = db.session.execute(
         select(Question.position, Submission.published_text, User.pseudonym, Submission.age_band,
@@ -152,8 +148,7 @@ def approved_responses(consultation: Consultation, page: int, per_page: int) -> 
         .select_from(Submission)
         .join(Question)
         .outerjoin(User, Submission.author_id == User.id)
-        .where(Question.consultation_id == consultation.id, Submission.status == SubmissionStatus.APPROVED,
-               Submission.hidden_at.is_(None))
+        .where(Question.consultation_id == consultation.id, is_public())
         .order_by(Question.position, Submission.created_at, Submission.id)
         .limit(per_page)
         .offset((page - 1) * per_page)

@@ -18,12 +18,11 @@ from datetime import datetime
 from flask import current_app, render_template
 from flask_babel import force_locale, ngettext, pgettext
 from flask_babel import gettext as _
-from sqlalchemy import func, select
 
 from ..auth.services import AGE_BAND_LABELS
-from ..extensions import db
+from ..consultations.endorsements import consultation_endorsement_counts
 from ..i18n import percent
-from ..models import Consultation, Endorsement, Question, Submission
+from ..models import Consultation
 from .charts import age_band_name, chart_png, chart_svg, text_alternative
 from .regions import REGIONS, region_label, region_of
 from .services import LICENCE, LICENCE_NOTE, LICENCE_URL, PublicResponse, SummaryView, attribution, public_responses
@@ -469,21 +468,9 @@ def neutralise(value: str) -> str:
     return value
 
 
-def endorsements_by_response(consultation: Consultation) -> dict[int, int]:
-    """How many participants endorsed each answer of the consultation (answers without any are left out)."""
-    rows = db.session.execute(
-        select(Endorsement.submission_id, func.count(Endorsement.id))
-        .join(Submission, Submission.id == Endorsement.submission_id)
-        .join(Question, Question.id == Submission.question_id)
-        .where(Question.consultation_id == consultation.id)
-        .group_by(Endorsement.submission_id)
-    )
-    return {submission_id: number for submission_id, number in rows}
-
-
 def open_data_rows(consultation: Consultation, responses: Iterable[PublicResponse]) -> Iterable[dict]:
     prompts = {q.position: q.prompt for q in consultation.questions}
-    endorsements = endorsements_by_response(consultation)
+    endorsements = consultation_endorsement_counts(consultation)
     for response in responses:
         yield {
             "response_id": response.id,

@@ -22,7 +22,7 @@ from sqlalchemy import func, select
 from .. import clock
 from ..consultations.importers import POLIS_ATTRIBUTION
 from ..extensions import db
-from ..models import Consultation, ConsultationStatus, Question, Submission, SubmissionStatus, User
+from ..models import Consultation, ConsultationStatus, Question, Submission, User, is_public
 from ..text import clean_plain_text, clean_single_line
 from . import themes as theme_rules
 from .models import Summary, SummaryDocument
@@ -47,15 +47,6 @@ class SummaryRefused(Exception):
     def __init__(self, message):
         super().__init__(str(message))
         self.message = message
-
-
-def is_public():
-    """The only responses any summary, document, data file or API answer may contain."""
-    return sa.and_(
-        Submission.status == SubmissionStatus.APPROVED,
-        Submission.hidden_at.is_(None),
-        Submission.published_text.is_not(None),
-    )
 
 
 # --- reading approved responses ------------------------------------------------------------
