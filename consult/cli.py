@@ -22,7 +22,8 @@ consultations = AppGroup("consultations", help="Manage consultations.")
 translate = AppGroup("translate", help="Extract, update and compile the message catalogs.")
 
 
-def _account(name: str) -> User:
+def account_named(name: str) -> User:
+    """The account called NAME (compared as at login), or a command-line error."""
     from .auth.services import find_user
 
     user = find_user(name)
@@ -36,7 +37,7 @@ def _account(name: str) -> User:
 @click.argument("role", type=click.Choice([r.value for r in Role]))
 def set_role_command(name: str, role: str):
     """Give the account NAME another ROLE (it applies from the account's next request)."""
-    user = _account(name)
+    user = account_named(name)
     before = user.role
     if before is Role.PARTICIPANT or Role(role) is Role.PARTICIPANT:
         # A participant carries an age band and country; staff carry none: make a new account instead.
@@ -52,7 +53,7 @@ def set_role_command(name: str, role: str):
 @click.option("--activate", is_flag=True, help="Let the account sign in again.")
 def deactivate_command(name: str, activate: bool):
     """Stop NAME from signing in; their open sessions end at their next request."""
-    user = _account(name)
+    user = account_named(name)
     user.active = activate
     db.session.commit()
     security_event("account_activated" if activate else "account_deactivated", subject_id=user.id, via="cli")

@@ -6,7 +6,7 @@ import click
 from flask import Flask
 
 from ..audit_log import security_event
-from ..auth.services import find_user
+from ..cli import account_named
 from ..extensions import db
 from .safeguarding import NotEligible, set_safeguarding_permission
 
@@ -18,9 +18,7 @@ def safeguarding_command(name: str, grant: bool | None) -> None:
     """Let moderator or admin NAME read and act on safeguarding escalations, or stop them."""
     if grant is None:
         raise click.UsageError("say --grant or --revoke")
-    user = find_user(name)
-    if user is None:
-        raise click.ClickException(f"no account called {name!r}")
+    user = account_named(name)
     try:
         set_safeguarding_permission(user, grant)
     except NotEligible as error:
