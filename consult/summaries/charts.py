@@ -64,6 +64,14 @@ def _scale(bars: list[Bar]) -> int:
     return max([bar.total for bar in bars if isinstance(bar.total, int)] + [1])
 
 
+def _pieces(bar) -> list[tuple[str, int]]:
+    """A bar's coloured pieces, left to right: one per age band, then what small-cell rules withheld."""
+    pieces = [(COLOURS[AGE_BAND_CODES.index(band)], count) for band, count in bar.segments]
+    if bar.withheld:
+        pieces.append((WITHHELD_COLOUR, bar.withheld))
+    return pieces
+
+
 def chart_svg(statistics: dict, width: int = 640) -> str:
     bars = chart_bars(statistics)
     label_width, row, top = 150, 28, 10
@@ -79,10 +87,7 @@ def chart_svg(statistics: dict, width: int = 640) -> str:
         y = top + n * row
         out.append(f'<text x="{label_width - 6}" y="{y + 15}" text-anchor="end">{escape(bar.label)}</text>')
         x = float(label_width)
-        pieces = [(COLOURS[AGE_BAND_CODES.index(band)], count) for band, count in bar.segments]
-        if bar.withheld:
-            pieces.append((WITHHELD_COLOUR, bar.withheld))
-        for colour, count in pieces:
+        for colour, count in _pieces(bar):
             w = plot * count / biggest
             out.append(f'<rect x="{x:.1f}" y="{y}" width="{w:.1f}" height="20" fill="{colour}"/>')
             x += w
@@ -138,10 +143,7 @@ def chart_png(statistics: dict, width: int = 1280) -> bytes:
         y = top + n * row
         draw.text((label_width - 6 * scale, y + bar_height / 2), bar.label, fill="black", font=font, anchor="rm")
         x = float(label_width)
-        pieces = [(COLOURS[AGE_BAND_CODES.index(band)], count) for band, count in bar.segments]
-        if bar.withheld:
-            pieces.append((WITHHELD_COLOUR, bar.withheld))
-        for colour, count in pieces:
+        for colour, count in _pieces(bar):
             w = plot * count / biggest
             draw.rectangle([x, y, x + max(w - 1, 0), y + bar_height], fill=colour)
             x += w
