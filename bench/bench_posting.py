@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import statistics
 import subprocess
 import sys
@@ -33,24 +32,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench_load import ANSWER, PASSWORD, _csrf, app_env, empty_postgres  # noqa: E402 - after the path is set
+from bench_load import OPEN_SLUG as SLUG  # noqa: E402
+
 BIN = Path(sys.executable).parent
-SLUG = "cwg-cop-youth-consultation"
-PASSWORD = "bench password 42"  # nosec B105 - a throwaway account in a temporary database
-ANSWER = "Schools should teach us how to stay safe online, and parents should learn it too."
-CSRF = re.compile(rb'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"')
-
-
-def _token(body: bytes) -> str:
-    match = CSRF.search(body)
-    if not match:
-        raise RuntimeError("no CSRF token on the page")
-    return (match.group(1) or match.group(2)).decode()
 
 
 def prepare(url: str, workdir: Path):
-    env = {**os.environ, "CONSULT_ENV": "production", "CONSULT_SECRET_KEY": "b" * 64, "CONSULT_DATABASE_URL": url,
-           "CONSULT_RATELIMIT_ENABLED": "false", "CONSULT_MAX_RESPONSES_PER_QUESTION": "100000000",
-           "CONSULT_DEMO_LOGINS_FILE": str(workdir / "demo-logins.txt"), "FLASK_APP": "wsgi"}  # fmt: skip
+    env = app_env(url, workdir)  # as bench_load.py serves it
     for command in (["db", "upgrade"], ["seed-demo"]):
         subprocess.run([str(BIN / "flask"), *command], env=env, cwd=ROOT, check=True, capture_output=True)  # nosec B603
     os.environ.update(env)
@@ -79,10 +68,10 @@ def prepare(url: str, workdir: Path):
     client.environ_base["wsgi.url_scheme"] = "https"  # the production cookie is Secure
     login = client.get("/login")
     reply = client.post("/login", data={"username": "Bench Poster", "password": PASSWORD,
-                                        "csrf_token": _token(login.data)})  # fmt: skip
+                                        "csrf_token": _csrf(login.data)})  # fmt: skip
     if reply.status_code not in (302, 303):
         raise RuntimeError(f"login answered {reply.status_code}")
-    token = _token(client.get(f"/consultations/{SLUG}").data)
+    token = _csrf(client.get(f"/consultations/{SLUG}").data)
     name = app.config["SESSION_COOKIE_NAME"]
     cookie = client.get_cookie(name).value
     return app, client, name, cookie, token
@@ -107,8 +96,6 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="consult-bench-posting-") as tmp:
         url = os.environ.get("CONSULT_BENCH_DATABASE_URL") or f"sqlite:///{Path(tmp) / 'consult.db'}"
         if url.startswith("postgresql"):
-            from bench_load import empty_postgres
-
             empty_postgres(url)
         _app, client, name, cookie, token = prepare(url, Path(tmp))
 
