@@ -12,6 +12,8 @@ latency of
 
 - the public consultation page for anonymous readers (a full GET, and a revalidation with
   If-None-Match that the ETag answers with 304),
+- a signed-in POST that does nothing (bench/noop_app.py adds that one route for the benchmark): the
+  floor any signed-in form post pays for the session, the account, CSRF and the headers,
 - answer posting by signed-in participants (form POST with CSRF token, answered by 303),
 
 each as a ratio of hello-world. The load comes from wrk when it is installed (apt-get install wrk),
@@ -58,6 +60,8 @@ PASSWORD = "bench password 42"  # nosec B105 - throwaway accounts in a temporary
 OPEN_SLUG = "cwg-cop-youth-consultation"
 TAG = re.compile(r"\[durability ([0-9a-f]{32})\]")  # the throughput runs write [bench …] instead
 ANSWER = "Schools should teach us how to stay safe online, and parents should learn it too."
+from noop_app import NOOP_PATH  # noqa: E402 - bench/ is this script's own folder
+
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"')
 
 
@@ -166,11 +170,14 @@ def wrk_get(headers: dict | None = None) -> str:
     return "".join(f"wrk.headers[ {lua_string(k)} ] = {lua_string(v)}\n" for k, v in (headers or {}).items())
 
 
-def wrk_post(participants: list[Participant], positions: list[int]) -> str:
-    """Each request: the next participant, the next question, a [bench <thread><counter>] mark in the body."""
+def wrk_post(participants: list[Participant], positions: list[int], noop: bool = False) -> str:
+    """Each request: the next participant, the next question, a [bench <thread><counter>] mark in the body.
+
+    With ``noop``, the same requests go to the benchmark's do-nothing route instead (bench/noop_app.py)."""
     forms = [(p.cookie["Cookie"], urlencode({"language": "en", "csrf_token": p.csrf})) for p in participants]
     people = ",\n".join(f"{{cookie={lua_string(cookie)}, form={lua_string(form)}}}" for cookie, form in forms)
-    paths = ", ".join(lua_string(f"/consultations/{OPEN_SLUG}/questions/{n}/responses") for n in positions)
+    targets = [NOOP_PATH] if noop else [f"/consultations/{OPEN_SLUG}/questions/{n}/responses" for n in positions]
+    paths = ", ".join(lua_string(path) for path in targets)
     prefix, suffix = quote_plus("[bench "), quote_plus(f"] {ANSWER}")
     return f"""
 local people = {{{people}}}
@@ -424,6 +431,8 @@ def throughput(server: Server, hello_port: int, names: list[str], args, workdir:
     participants = [sign_in(port, name) for name in names]
     positions = question_positions(port)
     if WRK:
+        floor = wrk_post(participants, positions, noop=True)
+        results["noop"] = paired(lambda: wrk(port, "/", floor, args.threads, args.seconds, workdir), hello, args.rounds)
         script = wrk_post(participants, positions)
         results["post"] = paired(
             lambda: wrk(port, "/", script, args.threads, args.seconds, workdir), hello, args.rounds
@@ -490,13 +499,15 @@ def durability(server: Server, url: str, participants: list[Participant], positi
 def bench(name: str, url: str, hello_port: int, args, workdir: Path) -> bool:
     env = app_env(url, workdir)
     names = prepare(url, env, args.users)
-    server = Server(f"consult on {name}", "wsgi:app", env, ROOT, workdir / f"gunicorn-{name}.log")
+    # consult as in production, plus the benchmark's do-nothing route (bench/noop_app.py).
+    server = Server(f"consult on {name}", "bench.noop_app:create()", env, ROOT, workdir / f"gunicorn-{name}.log")
     server.start()
     try:
         results = throughput(server, hello_port, names, args, workdir)
         print(f"\nconsult on {name}, gunicorn --workers 2 (each row paired with hello-world runs in turn)")
         print(header())
         rows = [("page", "public page, anonymous GET", 0.5), ("revalidate", "public page, If-None-Match -> 304", 0.5),
+                ("noop", "signed-in no-op POST (the floor)", None),
                 ("post", "posting an answer (303)", 0.3)]  # fmt: skip
         for key, label, target in rows:
             if key in results:

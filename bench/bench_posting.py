@@ -34,6 +34,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench_load import ANSWER, PASSWORD, _csrf, app_env, empty_postgres  # noqa: E402 - after the path is set
 from bench_load import OPEN_SLUG as SLUG  # noqa: E402
+from noop_app import NOOP_PATH  # noqa: E402
 
 BIN = Path(sys.executable).parent
 
@@ -44,22 +45,13 @@ def prepare(url: str, workdir: Path):
         subprocess.run([str(BIN / "flask"), *command], env=env, cwd=ROOT, check=True, capture_output=True)  # nosec B603
     os.environ.update(env)
 
-    from flask import redirect
+    from noop_app import add_noop_route
 
     from consult import create_app
-    from consult.access import ACCESS, Access
-    from consult.auth.roles import participant_required
     from consult.auth.services import create_user
     from consult.extensions import db
 
-    app = create_app()
-
-    @participant_required
-    def noop():
-        return redirect("/", 303)
-
-    ACCESS["bench_noop"] = Access.PARTICIPANT
-    app.add_url_rule("/bench-noop", "bench_noop", noop, methods=["POST"])
+    app = add_noop_route(create_app())
     with app.app_context():
         create_user("Bench Poster", PASSWORD, age_band="16-17", country="KE", locale="en", consent_version="1")
         db.session.commit()
@@ -117,7 +109,7 @@ def main() -> int:
 
             return send
 
-        noop = post("/bench-noop", {"body": ANSWER, "language": "en", "csrf_token": token})
+        noop = post(NOOP_PATH, {"body": ANSWER, "language": "en", "csrf_token": token})
         answer = post(f"/consultations/{SLUG}/questions/1/responses",
                       {"body": ANSWER, "language": "en", "csrf_token": token})  # fmt: skip
         for action in (say_hello, noop, answer):  # warm up: screening compiles its patterns once
