@@ -25,6 +25,7 @@ def create_app(config: dict | None = None) -> Flask:
     register_errorhandlers(app)
     register_template_helpers(app)
     register_commands(app)
+    register_transactions(app)  # last: its after_request hook then runs before every other one
     return app
 
 
@@ -122,6 +123,12 @@ def register_errorhandlers(app: Flask) -> None:
     from .errors import register
 
     register(app)
+
+
+def register_transactions(app: Flask) -> None:
+    from . import transactions
+
+    transactions.register(app)
 
 
 def register_template_helpers(app: Flask) -> None:

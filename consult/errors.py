@@ -12,6 +12,11 @@ MESSAGES = {
     403: (_l("This page is not for you"), _l("Your account does not have access to this page.")),
     404: (_l("Page not found"), _l("We could not find this page. It may have moved, or it may not be public.")),
     405: (_l("Not allowed"), _l("This page cannot be used that way.")),
+    # Two people changed the same thing at once, or the page was out of date (consult/transactions.py).
+    409: (
+        _l("Someone else changed this at the same moment"),
+        _l("Nothing was saved. Please reload the page and try again."),
+    ),
     413: (_l("Too much text"), _l("What you sent is too large. Please send less at a time.")),
     429: (_l("Please slow down"), _l("You have sent many requests in a short time. Wait a minute and try again.")),
     500: (_l("Something went wrong on our side"), _l("Please try again in a moment.")),
@@ -31,7 +36,7 @@ SIGNED_OUT_MESSAGE = _l(
 _KEPT_FIELDS = ("body", "prompt", "description")
 
 
-def _typed_text() -> list[str]:
+def typed_text() -> list[str]:
     too_large = (request.content_length or 0) > current_app.config["MAX_CONTENT_LENGTH"]
     if request.method != "POST" or too_large:
         return []
@@ -44,7 +49,7 @@ def render_error(code: int, title, message, kept: list[str] | None = None):
 
 def signed_out(login_url: str):
     """A signed-out POST that carried someone's words: give them back rather than redirecting."""
-    kept = _typed_text()
+    kept = typed_text()
     if not kept:
         return redirect(login_url)
     response = render_template("errors/error.html", code=401, title=SIGNED_OUT_TITLE, message=SIGNED_OUT_MESSAGE,
@@ -55,7 +60,7 @@ def signed_out(login_url: str):
 def register(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error):
-        kept = _typed_text()
+        kept = typed_text()
         return render_error(400, CSRF_TITLE, CSRF_MESSAGE_WITH_TEXT if kept else CSRF_MESSAGE, kept=kept)
 
     @app.errorhandler(HTTPException)
@@ -63,7 +68,7 @@ def register(app: Flask) -> None:
         code = error.code or 500
         title, message = MESSAGES.get(code, (error.name, error.description))
         # Slowed down mid-answer: the words come back so they can be sent a little later.
-        response = render_error(code, title, message, kept=_typed_text() if code == 429 else None)
+        response = render_error(code, title, message, kept=typed_text() if code == 429 else None)
         if code == 405 and hasattr(error, "valid_methods") and error.valid_methods:
             return response[0], code, {"Allow": ", ".join(error.valid_methods)}
         return response
