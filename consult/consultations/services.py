@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, delete, func, insert, select, update
 
 from .. import clock
+from ..domain import Conflict
 from ..extensions import db
 from ..models import (
     Consultation,
@@ -27,14 +28,8 @@ from ..moderation.services import screen_submission, screened_event, screening_f
 from .language import response_language
 
 
-class ParticipationRefused(Exception):
+class ParticipationRefused(Conflict):
     """A response that cannot be accepted; the message says why, in the user's language."""
-
-    status_code = 409
-
-    def __init__(self, message):
-        super().__init__(str(message))
-        self.message = message
 
 
 class ConsultationNotOpen(ParticipationRefused):

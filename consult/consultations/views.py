@@ -106,14 +106,10 @@ def respond(slug: str, position: int):
     try:
         submit_response(current_user, target, form.body.data, form.language.data)
     except ParticipationRefused as refused:
-        db.session.rollback()
         form.body.errors = [refused.message]
         return _render_consultation(published_consultation(slug) or abort(404), {target.question_id: form},
                                     refusal=refused.message, status=refused.status_code)  # fmt: skip
-    # Worded before the commit: afterwards the user (whose language it needs) would be read again.
-    thanks = _("Thank you! Your answer was received. A moderator will check it before it is published.")
-    db.session.commit()
-    flash(thanks, "success")
+    flash(_("Thank you! Your answer was received. A moderator will check it before it is published."), "success")
     return redirect(url_for(".detail", slug=slug, _anchor="your-responses"), 303)
 
 
@@ -138,10 +134,8 @@ def edit(submission_id: int):
         try:
             edit_response(submission, form.body.data, form.language.data)
         except ParticipationRefused as refused:
-            db.session.rollback()
             refusal, status = refused.message, refused.status_code
         else:
-            db.session.commit()
             flash(_("Your answer was updated."), "success")
             return redirect(url_for(".detail", slug=question.consultation.slug, _anchor="your-responses"), 303)
     else:
@@ -158,10 +152,8 @@ def withdraw(submission_id: int):
     try:
         withdraw_response(submission)
     except ParticipationRefused as refused:
-        db.session.rollback()
         flash(refused.message, "error")
         return redirect(url_for(".detail", slug=slug, _anchor="your-responses"), 303)
-    db.session.commit()
     flash(_("Your answer was withdrawn and deleted."), "info")
     return redirect(url_for(".detail", slug=slug, _anchor="your-responses"), 303)
 
@@ -195,17 +187,13 @@ def report(slug: str, submission_id: int):
     try:
         report_submission(submission, ReportReason(form.reason.data), _reporter_key(), reporter)
     except TooManyReports:
-        db.session.rollback()
         refusal = _("You have sent many reports in a short time. Please wait a while before sending another.")
         return _render_consultation(consultation, refusal=refusal, status=429)
     except AlreadyReported:
-        db.session.rollback()
         flash(_("You have already reported this answer. Thank you: a moderator will look at it."), "info")
     except NotReportable:
-        db.session.rollback()
         flash(_("Thank you. This answer is already being checked again."), "info")
     else:
-        db.session.commit()
         flash(_("Thank you for telling us. A moderator will look at this answer again."), "success")
     return redirect(url_for(".detail", slug=slug, page=page_number if page_number > 1 else None,
                             _anchor="responses-heading"), 303)  # fmt: skip

@@ -67,6 +67,7 @@ def report_submission(submission: Submission, reason: ReportReason, key: str, re
         raise TooManyReports(key)
     if db.session.scalar(select(Report.id).where(Report.submission_id == submission.id, Report.reporter_key == key)):
         raise AlreadyReported(submission.id)
+    # One savepoint for the report and its count: a refusal keeps neither (see consult/domain.py).
     try:
         with db.session.begin_nested():
             db.session.add(
@@ -78,16 +79,17 @@ def report_submission(submission: Submission, reason: ReportReason, key: str, re
                     created_at=now,
                 )
             )
+            db.session.flush()
+            counted = db.session.execute(
+                update(Submission)
+                .where(Submission.id == submission.id, Submission.status == SubmissionStatus.APPROVED)
+                .values(report_count=Submission.report_count + 1)
+                .execution_options(synchronize_session=False)
+            ).rowcount
+            if not counted:  # a moderator or other readers took it down meanwhile
+                raise NotReportable(submission.id)
     except IntegrityError as error:  # the same reader, twice at once
         raise AlreadyReported(submission.id) from error
-    counted = db.session.execute(
-        update(Submission)
-        .where(Submission.id == submission.id, Submission.status == SubmissionStatus.APPROVED)
-        .values(report_count=Submission.report_count + 1)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if not counted:  # a moderator or other readers took it down meanwhile
-        raise NotReportable(submission.id)
     db.session.refresh(submission)
     record_event(submission, ModerationAction.REPORTED, reason=reason.value)
     if submission.report_count < current_app.config["REPORT_THRESHOLD"]:
