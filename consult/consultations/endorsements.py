@@ -1,5 +1,7 @@
 """Endorsements: a participant backs someone else's published answer while the consultation is open.
 
+The rules and the counts; the two routes live with the other consultation pages (consult/consultations/views.py).
+
 Everyone sees how many endorsements each published answer has; nobody but the participant (in
 their data download) sees who endorsed what. Endorsing and taking it back are two POSTs, each
 idempotent, so a double tap or a resent form never flips the state back. Counts freeze when the
@@ -8,34 +10,25 @@ consultation closes, like the answers themselves.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from flask import Blueprint, abort, current_app, flash, redirect, url_for
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
 from .. import clock
-from ..auth.roles import participant_required
-from ..extensions import db, limiter
+from ..domain import Conflict, NotFound
+from ..extensions import db
 from ..models import Consultation, Endorsement, Phase, Question, Role, Submission, SubmissionStatus, User, is_public
-from ..ratelimits import signed_in_user_key
-from .services import published_consultation
 
 
-class NotEndorsable(Exception):
+class NotEndorsable(NotFound):
     """Not a published answer; to the participant, no such answer exists."""
 
 
-class EndorsementRefused(Exception):
+class EndorsementRefused(Conflict):
     """An endorsement that cannot be given or taken back; the message says why, in the user's language."""
-
-    def __init__(self, message):
-        super().__init__(str(message))
-        self.message = message
 
 
 def published_answer(consultation: Consultation, submission_id: int) -> Submission | None:
@@ -53,7 +46,7 @@ def published_answer(consultation: Consultation, submission_id: int) -> Submissi
 
 def _check_endorsable(user: User, submission: Submission) -> None:
     if submission.status is not SubmissionStatus.APPROVED:
-        raise NotEndorsable(submission.id)
+        raise NotEndorsable()
     if user.role is not Role.PARTICIPANT:
         raise EndorsementRefused(_l("Only participants can endorse answers."))
     phase = submission.question.consultation.phase(clock.utcnow())
@@ -139,53 +132,3 @@ def endorsements_shown(items: Iterable, user) -> EndorsementsShown:
     )
     own = db.session.scalars(select(Submission.id).where(Submission.author_id == user.id, Submission.id.in_(ids)))
     return EndorsementsShown(counts, frozenset(mine), frozenset(own))
-
-
-# --- views, on the consultations blueprint ----------------------------------------------------
-
-# Endorsing and taking back share one allowance, so toggling back and forth is limited too.
-_per_user = limiter.shared_limit(lambda: current_app.config["ENDORSE_LIMIT_PER_USER"], scope="endorse-user",
-                                 key_func=signed_in_user_key)  # fmt: skip
-_per_address = limiter.shared_limit(lambda: current_app.config["ENDORSE_LIMIT_PER_ADDRESS"], scope="endorse-address")
-
-
-def _change(slug: str, submission_id: int, change: Callable[[User, Submission], bool], done: str):
-    from .views import _page_number  # views imports this module to add the routes below
-
-    consultation = published_consultation(slug) or abort(404)
-    submission = published_answer(consultation, submission_id) or abort(404)
-    page_number = _page_number()
-    try:
-        changed = change(current_user, submission)
-    except NotEndorsable:
-        db.session.rollback()
-        abort(404)
-    except EndorsementRefused as refused:
-        db.session.rollback()
-        flash(refused.message, "error")
-    else:
-        db.session.commit()
-        if changed:
-            flash(done, "success")
-    return redirect(url_for(".detail", slug=slug, page=page_number if page_number > 1 else None,
-                            _anchor=f"response-{submission.id}"), 303)  # fmt: skip
-
-
-@participant_required
-@_per_user
-@_per_address
-def endorse(slug: str, submission_id: int):
-    return _change(slug, submission_id, endorse_submission, _("You endorsed this answer."))
-
-
-@participant_required
-@_per_user
-@_per_address
-def withdraw_endorsement_view(slug: str, submission_id: int):
-    return _change(slug, submission_id, withdraw_endorsement, _("You took back your endorsement."))
-
-
-def add_endorsement_routes(bp: Blueprint) -> None:
-    answer = "/consultations/<slug>/responses/<int:submission_id>"
-    bp.add_url_rule(f"{answer}/endorse", "endorse", endorse, methods=["POST"])
-    bp.add_url_rule(f"{answer}/endorse/withdraw", "withdraw_endorsement", withdraw_endorsement_view, methods=["POST"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
@@ -11,7 +12,7 @@ from sqlalchemy import select
 
 from ..auth.roles import participant_required
 from ..extensions import db, limiter
-from ..models import Consultation, Question, Role, Submission, SubmissionStatus
+from ..models import Consultation, Question, Role, Submission, SubmissionStatus, User
 from ..moderation.forms import ReportForm
 from ..moderation.labels import participant_status
 from ..moderation.reports import (
@@ -24,7 +25,13 @@ from ..moderation.reports import (
 )
 from ..ratelimits import signed_in_user_key
 from .caching import consultation_validator, listing_validator, public_page
-from .endorsements import add_endorsement_routes, endorsements_shown
+from .endorsements import (
+    EndorsementRefused,
+    endorse_submission,
+    endorsements_shown,
+    published_answer,
+    withdraw_endorsement,
+)
 from .forms import ResponseForm
 from .services import (
     ParticipationRefused,
@@ -39,7 +46,6 @@ from .services import (
 )
 
 bp = Blueprint("consultations", __name__)
-add_endorsement_routes(bp)
 
 
 @bp.get("/")
@@ -197,3 +203,41 @@ def report(slug: str, submission_id: int):
         flash(_("Thank you for telling us. A moderator will look at this answer again."), "success")
     return redirect(url_for(".detail", slug=slug, page=page_number if page_number > 1 else None,
                             _anchor="responses-heading"), 303)  # fmt: skip
+
+
+# --- endorsements (the rules and counts: consult/consultations/endorsements.py) ---------------
+
+# Endorsing and taking back share one allowance, so toggling back and forth is limited too.
+_endorse_per_user = limiter.shared_limit(lambda: current_app.config["ENDORSE_LIMIT_PER_USER"], scope="endorse-user",
+                                         key_func=signed_in_user_key)  # fmt: skip
+_endorse_per_address = limiter.shared_limit(lambda: current_app.config["ENDORSE_LIMIT_PER_ADDRESS"],
+                                            scope="endorse-address")  # fmt: skip
+
+
+def _change_endorsement(slug: str, submission_id: int, change: Callable[[User, Submission], bool], done: str):
+    consultation = published_consultation(slug) or abort(404)
+    submission = published_answer(consultation, submission_id) or abort(404)
+    page_number = _page_number()
+    try:
+        if change(current_user, submission):
+            flash(done, "success")
+    except EndorsementRefused as refused:
+        flash(refused.message, "error")
+    return redirect(url_for(".detail", slug=slug, page=page_number if page_number > 1 else None,
+                            _anchor=f"response-{submission.id}"), 303)  # fmt: skip
+
+
+@bp.post("/consultations/<slug>/responses/<int:submission_id>/endorse")
+@participant_required
+@_endorse_per_user
+@_endorse_per_address
+def endorse(slug: str, submission_id: int):
+    return _change_endorsement(slug, submission_id, endorse_submission, _("You endorsed this answer."))
+
+
+@bp.post("/consultations/<slug>/responses/<int:submission_id>/endorse/withdraw", endpoint="withdraw_endorsement")
+@participant_required
+@_endorse_per_user
+@_endorse_per_address
+def withdraw_endorsement_view(slug: str, submission_id: int):
+    return _change_endorsement(slug, submission_id, withdraw_endorsement, _("You took back your endorsement."))
