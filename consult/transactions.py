@@ -36,12 +36,17 @@ def finish(response: Response) -> Response:
     if response.status_code >= 400:
         db.session.rollback()
         return response
-    if not db.session().in_transaction():  # nothing read or written: nothing to end
+    session = db.session()
+    if not session.in_transaction():  # nothing read or written: nothing to end
         return response
+    # A streamed body is read after the session has gone: the objects it uses must stay loaded.
+    expire, session.expire_on_commit = session.expire_on_commit, not response.is_streamed
     try:
-        db.session.commit()
+        session.commit()
     except IntegrityError:
         return _conflict_page()
+    finally:
+        session.expire_on_commit = expire
     return response
 
 
