@@ -13,7 +13,7 @@ from . import clock
 from .auth.services import create_user, find_user
 from .extensions import db
 from .models import Consultation, ConsultationStatus, Meeting, Question, Role, Submission, SubmissionStatus
-from .moderation.services import screen_submission
+from .moderation.intake import screen_submission
 
 OPEN_SLUG = "cwg-cop-youth-consultation"
 CLOSED_SLUG = "youth-voices-on-online-safety-2026"

@@ -12,8 +12,8 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError
 
 from consult.models import Role
+from consult.moderation.events import text_hash
 from consult.moderation.models import AuditTrailIsAppendOnly, ModerationEvent
-from consult.moderation.services import text_hash
 
 
 def _signed_in(app, user):

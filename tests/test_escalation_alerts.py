@@ -8,7 +8,7 @@ import pytest
 
 from consult.models import Role, Submission, User
 from consult.moderation import safeguarding
-from consult.moderation.services import text_hash
+from consult.moderation.events import text_hash
 
 DISCLOSURE = "I am scared to go home tonight."
 

@@ -22,8 +22,9 @@ from consult.access import ACCESS, Access
 from consult.auth.fresh import REAUTH_FIELD, fresh_login_required
 from consult.extensions import db as _db
 from consult.models import Consultation, ConsultationStatus, Role, Submission, SubmissionStatus
+from consult.moderation.events import text_hash
 from consult.moderation.models import SafeguardingNote
-from consult.moderation.services import escalate_submission, text_hash
+from consult.moderation.services import escalate_submission
 from consult.summaries.models import Summary
 from consult.summaries.services import generate_summary
 

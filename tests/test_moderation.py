@@ -8,8 +8,10 @@ from sqlalchemy import select
 
 from consult.consultations.services import submit_response
 from consult.models import Priority, Role, Submission, SubmissionStatus
+from consult.moderation.events import text_hash
+from consult.moderation.intake import priority_of
 from consult.moderation.models import ModerationEvent, RejectReason
-from consult.moderation.services import AlreadyDecided, approve_submission, priority_of, reject_submission, text_hash
+from consult.moderation.services import AlreadyDecided, approve_submission, reject_submission
 
 ALREADY_DECIDED = "Another moderator has already decided on this response; nothing was changed."
 

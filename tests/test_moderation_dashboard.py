@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from consult.models import Priority, Role, Submission
-from consult.moderation.services import text_hash
+from consult.moderation.events import text_hash
 
 
 def _signed_in(app, user):

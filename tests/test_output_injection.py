@@ -39,7 +39,7 @@ from consult.models import (
     SubmissionStatus,
     User,
 )
-from consult.moderation.services import screen_submission
+from consult.moderation.intake import screen_submission
 
 LONG_WORD = ("Antidisestablishmentarianism" * 400)[:10_000]
 UNPUBLISHED = "unpublished-kiwi"  # marks every text that must never leave the moderators' pages
@@ -613,7 +613,7 @@ def _pages_of_queue(failures: list[str], client, slug: str, shown: list[str]) ->
 
 def test_staff_pages_and_decisions_show_every_text_as_stored(app, client, db, login, make_user, stored: Stored,
                                                              seeded: Seeded):  # fmt: skip
-    from consult.moderation.services import text_hash
+    from consult.moderation.events import text_hash
 
     failures: list[str] = []
     slug = seeded.consultation.slug

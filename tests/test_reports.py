@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import func, select
 
 from consult.models import Priority, Role, Submission, SubmissionStatus
+from consult.moderation.events import text_hash
 from consult.moderation.models import ModerationEvent, Report
-from consult.moderation.services import text_hash
 
 REPORT_BUTTON = "Report this answer"
 

@@ -54,7 +54,7 @@ def test_moderation_decisions_and_the_audit_export_are_logged_without_notes(
     client, login, make_user, make_consultation, make_submission, security_lines, caplog
 ):
     from consult.models import Role
-    from consult.moderation.services import text_hash
+    from consult.moderation.events import text_hash
 
     consultation = make_consultation(open=True)
     author = make_user()

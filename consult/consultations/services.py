@@ -23,8 +23,8 @@ from ..models import (
     is_public,
     phase_of,
 )
+from ..moderation.intake import screen_submission, screened_event, screening_fields
 from ..moderation.models import ModerationEvent
-from ..moderation.services import screen_submission, screened_event, screening_fields
 from .language import response_language
 
 

@@ -14,8 +14,9 @@ from ..i18n import language_name
 from ..models import Consultation, Submission
 from ..text import clean_plain_text
 from . import labels
+from .events import text_hash
 from .models import RejectReason
-from .services import PublishedVersion, text_hash
+from .services import PublishedVersion
 
 NOTE_MAX = 2000
 _HASH = Regexp(r"^[0-9a-f]{64}$", message=_l("This form is out of date. Please reload the page."))

@@ -14,8 +14,9 @@ from sqlalchemy.exc import IntegrityError
 from .. import clock
 from ..extensions import db
 from ..models import Submission, SubmissionStatus, User
+from .events import record_event
+from .intake import priority_of
 from .models import ModerationAction, Report
-from .services import priority_of, record_event
 
 # A reader may send this many reports an hour (config REPORTS_PER_HOUR); per-address limits come
 # with the rate limiter, since no address is ever stored here.

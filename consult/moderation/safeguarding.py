@@ -25,8 +25,9 @@ from .. import clock
 from ..extensions import db
 from ..models import Question, Role, Submission, SubmissionStatus, User
 from ..text import clean_plain_text
+from .events import record_event
 from .models import ModerationAction, ModerationEvent, RejectReason, SafeguardingNote
-from .services import AlreadyDecided, approve_submission, record_event, reject_submission
+from .services import AlreadyDecided, approve_submission, reject_submission
 
 SAFEGUARDING_ROLES = frozenset({Role.MODERATOR, Role.ADMIN})
 ESCALATED_ONLY = (SubmissionStatus.ESCALATED,)

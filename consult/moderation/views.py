@@ -28,30 +28,30 @@ from ..extensions import db
 from ..models import Consultation, Priority, Role, Submission, SubmissionStatus
 from . import labels
 from .audit import csv_lines, events_page, note_visible, submission_events
+from .dashboard import decisions_per_moderator, median_time_to_decision, queue_figures
+from .events import text_hash
 from .forms import ApproveForm, BulkApproveForm, EscalateForm, QueueFilterForm, RejectForm
 from .models import RejectReason
+from .queue import (
+    QueueCursor,
+    QueueFilters,
+    claim_next,
+    claim_submission,
+    pending_counts,
+    pii_segments,
+    queue_page,
+    release_claim,
+)
 from .reports import report_reasons
 from .safeguarding import open_escalations_for
 from .services import (
     AlreadyDecided,
     ChangedWhileOpen,
     InvalidDecision,
-    QueueCursor,
-    QueueFilters,
     approve_submission,
     bulk_approve,
-    claim_next,
-    claim_submission,
-    decisions_per_moderator,
     escalate_submission,
-    median_time_to_decision,
-    pending_counts,
-    pii_segments,
-    queue_figures,
-    queue_page,
     reject_submission,
-    release_claim,
-    text_hash,
 )
 
 bp = Blueprint("moderation", __name__)

@@ -1,0 +1,169 @@
+"""The queue: what waits for a decision, in which order, and who has which item open (claims)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+from sqlalchemy import func, select, update
+
+from .. import clock
+from ..extensions import db
+from ..models import Consultation, Priority, Question, Submission, SubmissionStatus, User
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    consultation_id: int | None = None
+    question_id: int | None = None
+    language: str | None = None
+    flag: str | None = None  # one of FLAGS, or "none" for items without any flag
+
+
+@dataclass(frozen=True)
+class QueueCursor:
+    """Where the next page starts: after this (priority, id). Keyset, never OFFSET."""
+
+    priority: int
+    id: int
+
+    def __str__(self) -> str:
+        return f"{self.priority}-{self.id}"
+
+    @classmethod
+    def parse(cls, raw: str | None) -> QueueCursor | None:
+        if not raw:
+            return None
+        priority, _, ident = raw.partition("-")
+        if not (priority.isascii() and priority.isdigit() and ident.isascii() and ident.isdigit()):
+            raise ValueError(raw)
+        if len(priority) > 2 or len(ident) > 18:
+            raise ValueError(raw)
+        return cls(int(priority), int(ident))
+
+
+def claimed_by_someone_else(moderator: User, now: datetime):
+    return sa.and_(
+        Submission.claimed_by_id.is_not(None),
+        Submission.claimed_by_id != moderator.id,
+        Submission.claimed_until > now,
+    )
+
+
+def queue_page(
+    filters: QueueFilters, moderator: User, limit: int, after: QueueCursor | None = None
+) -> list[Submission]:
+    """Pending responses: possible disclosures first, then flagged ones, then the rest, oldest first.
+
+    Items another moderator has open are left out, so parallel moderators see different items.
+    """
+    now = clock.utcnow()
+    query = (
+        select(Submission)
+        .where(Submission.status == SubmissionStatus.PENDING, sa.not_(claimed_by_someone_else(moderator, now)))
+        .order_by(Submission.priority, Submission.id)
+        .limit(limit)
+    )
+    if filters.consultation_id:
+        in_consultation = select(Question.id).where(Question.consultation_id == filters.consultation_id)
+        query = query.where(Submission.question_id.in_(in_consultation.scalar_subquery()))
+    if filters.question_id:
+        query = query.where(Submission.question_id == filters.question_id)
+    if filters.language:
+        query = query.where(Submission.language == filters.language)
+    if filters.flag == "none":
+        query = query.where(Submission.priority == Priority.CLEAR)
+    elif filters.flag:
+        query = query.where(getattr(Submission, f"flag_{filters.flag}").is_(True))
+    if after is None:
+        return list(db.session.scalars(query))
+    # Two exact index seeks rather than one row-value comparison "(priority, id) > (p, n)": SQLite
+    # would only seek on the priority and then read every earlier item of it (see bench/bench_queue.py).
+    page = list(db.session.scalars(query.where(Submission.priority == after.priority, Submission.id > after.id)))
+    if len(page) < limit:
+        page += db.session.scalars(query.where(Submission.priority > after.priority).limit(limit - len(page)))
+    return page
+
+
+def pending_counts() -> list[tuple[Consultation, int]]:
+    rows = db.session.execute(
+        select(Consultation, func.count(Submission.id))
+        .join(Question, Question.consultation_id == Consultation.id)
+        .join(Submission, Submission.question_id == Question.id)
+        .where(Submission.status == SubmissionStatus.PENDING)
+        .group_by(Consultation.id)
+        .order_by(Consultation.closes_at.desc())
+    ).all()
+    return [(consultation, count) for consultation, count in rows]
+
+
+# --- claims --------------------------------------------------------------------------------
+
+
+def claim_submission(submission: Submission, moderator: User) -> bool:
+    """Hold an item for a few minutes; False when another moderator holds it."""
+    now = clock.utcnow()
+    minutes = current_app.config["MODERATION_CLAIM_MINUTES"]
+    claimed = db.session.execute(
+        update(Submission)
+        .where(
+            Submission.id == submission.id,
+            Submission.status.in_((SubmissionStatus.PENDING, SubmissionStatus.ESCALATED)),
+            sa.not_(claimed_by_someone_else(moderator, now)),
+        )
+        .values(claimed_by_id=moderator.id, claimed_until=now + timedelta(minutes=minutes))
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.refresh(submission)
+    return bool(claimed)
+
+
+def claim_next(filters: QueueFilters, moderator: User) -> Submission | None:
+    """The first item of the queue nobody else has open, now claimed by this moderator.
+
+    Two moderators asking at the same moment get different items: the claim is a conditional
+    update, so the one who loses it moves on to the following item.
+    """
+    after = None
+    while page := queue_page(filters, moderator, 10, after):
+        for submission in page:
+            if claim_submission(submission, moderator):
+                return submission
+        after = QueueCursor(page[-1].priority, page[-1].id)
+    return None
+
+
+def release_claim(submission: Submission, moderator: User) -> bool:
+    """Hand an item back before the claim lapses, so the next moderator to ask gets it at once.
+
+    Only the moderator holding the claim can end it: the holder is a condition of the update, so a
+    claim another moderator took meanwhile is left alone. False when there was nothing of theirs to release.
+    """
+    released = db.session.execute(
+        update(Submission)
+        .where(Submission.id == submission.id, Submission.claimed_by_id == moderator.id)
+        .values(claimed_by_id=None, claimed_until=None)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.refresh(submission)
+    return bool(released)
+
+
+def pii_segments(body: str, spans: list[dict] | None) -> list[tuple[str, str | None]]:
+    """The body cut into runs of plain text (kind None) and of personal information (its kind)."""
+    segments: list[tuple[str, str | None]] = []
+    position = 0
+    for span in sorted(spans or [], key=lambda span: (span["start"], span["end"])):
+        start, end = span["start"], span["end"]
+        # An overlapping or stale span is shown as plain text rather than guessed at.
+        if start < position or start >= end or body[start:end] != span["text"]:
+            continue
+        if start > position:
+            segments.append((body[position:start], None))
+        segments.append((body[start:end], span["kind"]))
+        position = end
+    if position < len(body):
+        segments.append((body[position:], None))
+    return segments
