@@ -103,8 +103,7 @@ def _render_detail(submission: Submission, *, action_form=None, approve_form=Non
 
 
 def _already_closed(submission_id: int):
-    db.session.rollback()
-    submission = _escalation(submission_id)
+    submission = _escalation(submission_id)  # as it now stands: the service read it again
     return _render_detail(submission, refusal=CLOSED_ALREADY, status=409)
 
 
@@ -127,7 +126,6 @@ def record_action(submission_id: int):
         record_safeguarding_action(submission, current_user, SafeguardingAction(form.action.data), form.note.data)
     except AlreadyDecided:
         return _already_closed(submission_id)
-    db.session.commit()
     flash(_("Action recorded."), "success")
     return redirect(url_for(".detail", submission_id=submission_id), 303)
 
@@ -154,7 +152,6 @@ def close(submission_id: int, decision: str):
         return _already_closed(submission_id)
     except NoActionRecorded:
         return _render_detail(submission, **shown, refusal=NO_ACTION_YET, status=422)
-    db.session.commit()
     if decision == "approve":
         flash(_("Response approved and published."), "success")
     else:

@@ -5,9 +5,11 @@ from __future__ import annotations
 import enum
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
 from .. import clock
+from ..domain import Conflict, Invalid
 from ..extensions import db
 from ..models import Priority, Submission, SubmissionStatus, User
 from ..text import clean_plain_text
@@ -26,18 +28,42 @@ class PublishedVersion(enum.StrEnum):
     EDITED = "edited"  # the moderator's own redaction
 
 
-class AlreadyDecided(Exception):
-    """Another moderator decided first; nothing was changed."""
+ALREADY_DECIDED = _l("Another moderator has already decided on this response; nothing was changed.")
 
 
-class ChangedWhileOpen(Exception):
-    """The participant edited the response after the moderator read it; nothing was changed."""
+class AlreadyDecided(Conflict):
+    """Another moderator decided first; nothing was changed. The submission shows the decision that won."""
+
+    def __init__(self, submission_id: int | None = None):
+        super().__init__(ALREADY_DECIDED)
+        self.submission_id = submission_id
 
 
-class InvalidDecision(Exception):
-    def __init__(self, message):
-        super().__init__(str(message))
-        self.message = message
+class ChangedWhileOpen(Conflict):
+    """The participant edited the response after the moderator read it; nothing was changed.
+
+    The submission shows the words as they now are, to be read again.
+    """
+
+    def __init__(self, submission_id: int | None = None):
+        super().__init__(_l("The participant changed this answer while you were reading it. Please read it again."))
+        self.submission_id = submission_id
+
+
+class InvalidDecision(Invalid):
+    """Nothing left to publish once the moderator's redaction was cleaned."""
+
+
+def _require_unchanged(submission: Submission, seen: str | None) -> str | None:
+    """With ``seen`` (text_hash of the body on the moderator's page): refuse a decision on words they never read.
+
+    The body they read, to be a condition of the update (see _decide); None without ``seen``.
+    """
+    if seen is None:
+        return None
+    if seen != text_hash(submission.body):
+        raise ChangedWhileOpen(submission.id)
+    return submission.body
 
 
 # --- decisions -----------------------------------------------------------------------------
@@ -71,8 +97,8 @@ def _decide(
         .execution_options(synchronize_session=False)
     ).rowcount
     if not decided:
-        status_now = db.session.scalar(select(Submission.status).where(Submission.id == submission.id))
-        if expected_body is not None and status_now in from_statuses:
+        db.session.refresh(submission)  # the caller shows the response as it now stands
+        if expected_body is not None and submission.status in from_statuses:
             raise ChangedWhileOpen(submission.id)
         raise AlreadyDecided(submission.id)
     db.session.refresh(submission)
@@ -85,15 +111,17 @@ def approve_submission(
     *,
     from_statuses: tuple[SubmissionStatus, ...] = DECIDABLE,
     expected_body: str | None = None,
+    seen: str | None = None,
 ) -> None:
     """Publish the response, as written or with the moderator's redaction.
 
     The published text is what the public, the API, summaries and exports ever see. Readers'
     earlier reports are settled by this decision, so the count starts again.
     """
+    expected_body = _require_unchanged(submission, seen) or expected_body
     text = clean_plain_text(published_text) if published_text is not None else submission.body
     if not text:
-        raise InvalidDecision("empty")
+        raise InvalidDecision()
     suggested = submission.suggested_text
     _decide(
         submission,
@@ -126,7 +154,9 @@ def reject_submission(
     *,
     from_statuses: tuple[SubmissionStatus, ...] = DECIDABLE,
     expected_body: str | None = None,
+    seen: str | None = None,
 ) -> None:
+    expected_body = _require_unchanged(submission, seen) or expected_body
     note = clean_plain_text(note) or None
     _decide(
         submission,
@@ -143,9 +173,15 @@ def reject_submission(
 
 
 def escalate_submission(
-    submission: Submission, moderator: User, note: str | None = None, *, expected_body: str | None = None
+    submission: Submission,
+    moderator: User,
+    note: str | None = None,
+    *,
+    expected_body: str | None = None,
+    seen: str | None = None,
 ) -> None:
     """Hand a possible disclosure of harm to the safeguarding team; it is never published meanwhile."""
+    expected_body = _require_unchanged(submission, seen) or expected_body
     note = clean_plain_text(note) or None
     _decide(submission, moderator, SubmissionStatus.ESCALATED, expected_body=expected_body, published_text=None,
             decision_note=note)  # fmt: skip

@@ -45,6 +45,7 @@ from .queue import (
 from .reports import report_reasons
 from .safeguarding import open_escalations_for
 from .services import (
+    ALREADY_DECIDED,
     AlreadyDecided,
     ChangedWhileOpen,
     InvalidDecision,
@@ -136,7 +137,6 @@ def next_item(slug: str):
     consultation = _consultation(slug)
     filter_form, filters = _filters(consultation)
     submission = claim_next(filters, current_user)
-    db.session.commit()
     if submission is None:
         flash(_("Nothing else is waiting for a decision here."), "info")
         return redirect(url_for(".queue", slug=slug, **filter_form.query_args()))
@@ -153,7 +153,6 @@ def bulk(slug: str):
         return _render_queue(consultation, filter_form, filters, bulk_form=form, status=422)
     seen = form.seen()
     approved = bulk_approve(list(seen), current_user, seen=seen)
-    db.session.commit()
     flash(ngettext("%(num)d response approved and published.", "%(num)d responses approved and published.",
                    approved), "success")  # fmt: skip
     if left := len(seen) - approved:
@@ -185,7 +184,6 @@ def item(submission_id: int):
     filter_form = _filters(submission.question.consultation)[0]
     if submission.status is SubmissionStatus.PENDING:
         claim_submission(submission, current_user)
-        db.session.commit()
     return _render_item(submission, filter_form)
 
 
@@ -237,30 +235,21 @@ def decide(submission_id: int, decision: str):
     form = ApproveForm(submission=submission) if decision == "approve" else DECISION_FORMS[decision]()
     if not form.validate_on_submit():
         return _render_item(submission, filter_form, {decision: form}, status=422)
+    # The hash of the words on the moderator's page: the service refuses a decision on words they never read.
+    seen = form.seen.data
     try:
-        if form.seen.data != text_hash(submission.body):
-            raise ChangedWhileOpen(submission.id)
-        # The body the moderator read is a condition of the update, so an edit racing this is refused too.
-        read = submission.body
         if decision == "approve":
-            approve_submission(submission, current_user, form.text_to_publish(), expected_body=read)
+            approve_submission(submission, current_user, form.text_to_publish(), seen=seen)
         elif decision == "reject":
-            reject_submission(submission, current_user, RejectReason(form.reason.data), form.note.data,
-                              expected_body=read)  # fmt: skip
+            reject_submission(submission, current_user, RejectReason(form.reason.data), form.note.data, seen=seen)
         else:
-            escalate_submission(submission, current_user, form.note.data, expected_body=read)
+            escalate_submission(submission, current_user, form.note.data, seen=seen)
     except AlreadyDecided:
-        db.session.rollback()
         return _already_decided(consultation, filter_form, filters)
-    except ChangedWhileOpen:
-        db.session.rollback()
-        db.session.refresh(submission)
-        refusal = _("The participant changed this answer while you were reading it. Please read it again.")
-        return _render_item(submission, filter_form, refusal=refusal, status=409)
+    except ChangedWhileOpen as changed:
+        return _render_item(submission, filter_form, refusal=changed.message, status=409)
     except InvalidDecision:
-        db.session.rollback()
         return _render_item(submission, filter_form, {decision: form}, status=422)
-    db.session.commit()
     flash(
         {
             "approve": _("Response approved and published."),
@@ -282,7 +271,6 @@ def release(submission_id: int):
     consultation = submission.question.consultation
     filter_form = _filters(consultation)[0]
     released = release_claim(submission, current_user)
-    db.session.commit()
     if released:
         flash(_("Response released: another moderator can open it now."), "success")
     else:
@@ -292,8 +280,7 @@ def release(submission_id: int):
 
 def _already_decided(consultation: Consultation, filter_form: QueueFilterForm, filters: QueueFilters):
     # The queue as it now stands, so the moderator sees at once what is still waiting.
-    refusal = _("Another moderator has already decided on this response; nothing was changed.")
-    return _render_queue(consultation, filter_form, filters, refusal=refusal, status=409)
+    return _render_queue(consultation, filter_form, filters, refusal=ALREADY_DECIDED, status=409)
 
 
 # --- dashboard and audit log ---------------------------------------------------------------
