@@ -16,6 +16,9 @@ CLI commands commit on their own, once per command.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from flask import Flask, Response, session
 from sqlalchemy.exc import IntegrityError
 
@@ -48,6 +51,15 @@ def finish(response: Response) -> Response:
     finally:
         session.expire_on_commit = expire
     return response
+
+
+@contextmanager
+def all_or_nothing() -> Iterator[None]:
+    """Around a service that may refuse, or meet a constraint, after it has written: the failure undoes
+    its writes at once (a savepoint) and goes on up, so the page that answers it reads the database as it
+    was. The commit point still decides for the rest of the request."""
+    with db.session.begin_nested():
+        yield
 
 
 def refused(error: DomainError):

@@ -10,7 +10,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy.exc import IntegrityError
 
 from ..audit_log import security_event
-from ..extensions import db, limiter
+from ..extensions import limiter
 from ..i18n import LANGUAGE_COOKIE, country_choices, current_language, language_name
 from ..navigation import safe_next
 from ..ratelimits import account_key
@@ -70,10 +70,8 @@ def signup():
             user = register_participant(
                 form.pseudonym.data, form.password.data, form.age.data, form.country.data, form.language.data
             )
-            db.session.commit()
         except IntegrityError:
-            # Someone took the same pseudonym between our check and the insert.
-            db.session.rollback()
+            # Someone took the same pseudonym between our check and the insert; the commit point rolls back.
             form.pseudonym.errors.append(PSEUDONYM_TAKEN)
         else:
             _start_session(user)
@@ -151,7 +149,6 @@ def choose_language():
     response.set_cookie(LANGUAGE_COOKIE, form.lang.data, max_age=365 * 24 * 3600, samesite="Lax")
     if request.method == "POST" and current_user.is_authenticated:
         current_user.locale = form.lang.data
-        db.session.commit()
     return response
 
 
@@ -181,7 +178,6 @@ def agree_privacy():
     if not form.validate_on_submit():
         return _privacy_page(form, True, 422)
     record_consent(current_user)
-    db.session.commit()
     security_event("privacy_agreed", version=current_app.config["PRIVACY_NOTICE_VERSION"])
     flash(_("Thank you. You agreed to the new privacy notice."), "success")
     return redirect(url_for("consultations.home"), 303)
@@ -202,7 +198,6 @@ def change_own_password():
         if verify_password(current_user, form.current_password.data):
             user = current_user._get_current_object()
             change_password(user, form.new_password.data)
-            db.session.commit()
             security_event("password_changed")
             _start_session(user)  # this browser stays signed in, with a new session
             flash(_("Your password was changed. Any other device was logged out."), "success")
@@ -230,7 +225,6 @@ def delete_own_account():
         if verify_password(current_user, form.password.data):
             security_event("account_deleted")
             delete_account(current_user._get_current_object())
-            db.session.commit()
             logout_user()
             session.clear()
             flash(_("Your account has been deleted. Thank you for taking part."), "info")

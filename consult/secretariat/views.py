@@ -12,6 +12,7 @@ from ..config import LANGUAGES
 from ..consultations.content import missing_translations
 from ..extensions import db
 from ..models import Consultation, Meeting, Role
+from ..transactions import all_or_nothing
 from .forms import EXTRA_QUESTION_ROWS, ConsultationForm, MeetingForm, TranslationForm, as_utc
 from .services import (
     InvalidInput,
@@ -53,10 +54,8 @@ def edit_meeting(meeting_id: int | None):
         try:
             save_meeting(meeting, form.title.data, as_utc(form.starts_at.data), form.venue.data or "")
         except InvalidInput as invalid:
-            db.session.rollback()
             _show_error(form, invalid)
         else:
-            db.session.commit()
             flash(_("Meeting saved."), "success")
             return redirect(url_for(".dashboard"), 303)
     status = 422 if request.method == "POST" else 200
@@ -115,22 +114,21 @@ def edit_consultation(consultation_id: int | None):
     elif form.validate_on_submit():
         meeting = db.session.get(Meeting, form.meeting_id.data) if form.meeting_id.data else None
         try:
-            consultation = save_consultation(
-                consultation,
-                slug=form.slug.data,
-                title=form.title.data,
-                description=form.description.data or "",
-                source_language=form.source_language.data,
-                meeting=meeting,
-                opens_at=as_utc(form.opens_at.data),
-                closes_at=as_utc(form.closes_at.data),
-                questions=_question_drafts(form),
-            )
+            with all_or_nothing():  # a removed question may turn out to have answers after others were removed
+                consultation = save_consultation(
+                    consultation,
+                    slug=form.slug.data,
+                    title=form.title.data,
+                    description=form.description.data or "",
+                    source_language=form.source_language.data,
+                    meeting=meeting,
+                    opens_at=as_utc(form.opens_at.data),
+                    closes_at=as_utc(form.closes_at.data),
+                    questions=_question_drafts(form),
+                )
         except InvalidInput as invalid:
-            db.session.rollback()
             _show_error(form, invalid)
         else:
-            db.session.commit()
             flash(_("Consultation saved."), "success")
             return redirect(url_for(".edit_consultation", consultation_id=consultation.id), 303)
     status = 422 if request.method == "POST" else 200
@@ -168,10 +166,8 @@ def edit_translation(consultation_id: int, language: str):
                 prompts=prompts,
             )
         except InvalidInput as invalid:
-            db.session.rollback()
             _show_error(form, invalid)
         else:
-            db.session.commit()
             flash(_("Translation saved."), "success")
             return redirect(url_for(".edit_consultation", consultation_id=consultation.id), 303)
     questions = {question.id: question for question in consultation.questions}
@@ -195,9 +191,7 @@ def publish(consultation_id: int):
     try:
         publish_consultation(consultation)
     except InvalidInput as invalid:
-        db.session.rollback()
         flash(invalid.message, "error")
         return redirect(url_for(".edit_consultation", consultation_id=consultation_id), 303)
-    db.session.commit()
     flash(_("Consultation published."), "success")
     return redirect(url_for(".dashboard"), 303)

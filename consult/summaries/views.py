@@ -12,8 +12,8 @@ from sqlalchemy.exc import IntegrityError
 from ..auth.fresh import fresh_login_required
 from ..auth.roles import role_required
 from ..config import LANGUAGES
-from ..extensions import db
 from ..models import Consultation, ConsultationStatus, Role
+from ..transactions import all_or_nothing
 from .forms import EditForm, GenerateForm, PublishForm
 from .models import Summary
 from .services import (
@@ -115,10 +115,10 @@ def document(slug: str, number: int, file_format: str):
     if content is None:
         content = render_document(view, file_format, language)
         try:
-            keep_document(summary, file_format, language, fingerprint, content)
-            db.session.commit()
+            with all_or_nothing():
+                keep_document(summary, file_format, language, fingerprint, content)
         except IntegrityError:  # another request kept the same rendering first; this one is as good
-            db.session.rollback()
+            pass
     filename = f"{slug}-summary-v{number}.{file_format}"
     return current_app.response_class(
         content,
@@ -185,7 +185,6 @@ def generate(slug: str):
         return redirect(url_for(".manage", slug=slug), 303)
     counts = {q.id: form.themes.data for q in consultation.questions} if form.themes.data else None
     summary = generate_summary(consultation, current_user, counts)
-    db.session.commit()
     flash(_("Version %(n)d generated. Review it, edit it, then publish it.", n=summary.version), "success")
     return redirect(url_for(".review", slug=slug, number=summary.version), 303)
 
@@ -246,10 +245,8 @@ def edit(slug: str, number: int):
             )
             new = edit_summary(summary, current_user, edits)
         except SummaryRefused as refused:
-            db.session.rollback()
             form.form_errors.append(refused.message)
         else:
-            db.session.commit()
             flash(_("Saved as version %(n)d.", n=new.version), "success")
             return redirect(url_for(".review", slug=slug, number=new.version), 303)
     view = summary_view(summary, with_candidates=True)
@@ -267,9 +264,7 @@ def publish(slug: str, number: int):
     try:
         publish_summary(summary, current_user)
     except SummaryRefused as refused:
-        db.session.rollback()
         flash(refused.message, "error")
         return redirect(url_for(".manage", slug=slug), 303)
-    db.session.commit()
     flash(_("Version %(n)d is published; its address will not change.", n=number), "success")
     return redirect(url_for(".manage", slug=slug), 303)
