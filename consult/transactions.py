@@ -39,17 +39,17 @@ def finish(response: Response) -> Response:
     if response.status_code >= 400:
         db.session.rollback()
         return response
-    session = db.session()
-    if not session.in_transaction():  # nothing read or written: nothing to end
+    work = db.session()
+    if not work.in_transaction():  # nothing read or written: nothing to end
         return response
     # A streamed body is read after the session has gone: the objects it uses must stay loaded.
-    expire, session.expire_on_commit = session.expire_on_commit, not response.is_streamed
+    expire, work.expire_on_commit = work.expire_on_commit, not response.is_streamed
     try:
-        session.commit()
+        work.commit()
     except IntegrityError:
         return _conflict_page()
     finally:
-        session.expire_on_commit = expire
+        work.expire_on_commit = expire
     return response
 
 

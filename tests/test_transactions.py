@@ -1,6 +1,4 @@
-"""The one commit point (consult/transactions.py):
-
-a request's work is kept whole, once the view has answered, or not at all."""
+"""The one commit point (consult/transactions.py): a request's work is kept whole, or not at all."""
 
 from __future__ import annotations
 
