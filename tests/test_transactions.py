@@ -108,12 +108,14 @@ def test_a_successful_post_is_committed_without_the_view_committing(client, db, 
 
 def test_a_unique_race_at_commit_is_a_translated_409_not_a_server_error(app, client, db, login, make_user, monkeypatch):
     taken = make_user(pseudonym="Taken Name")
-    participant = make_user(consent_version="an earlier notice", locale="fr")
+    name, key = taken.pseudonym, taken.pseudonym_key
+    participant = make_user(consent_version="2020-01", locale="fr")
     login(participant)
 
     def same_name_at_the_same_moment(user):
         user.consent_version = app.config["PRIVACY_NOTICE_VERSION"]
-        extension_db.session.add(User(pseudonym=taken.pseudonym, role=Role.PARTICIPANT))  # met only at the commit
+        twin = User(pseudonym=name, pseudonym_key=key, role=Role.PARTICIPANT)
+        extension_db.session.add(twin)  # not flushed: the unique pseudonym is met only at the commit
 
     monkeypatch.setattr("consult.auth.views.record_consent", same_name_at_the_same_moment)
 
@@ -122,7 +124,7 @@ def test_a_unique_race_at_commit_is_a_translated_409_not_a_server_error(app, cli
     assert response.status_code == 409
     assert escape(_in(app, "fr", CONFLICT_TITLE), quote=False) in response.text
     assert _count(db, User) == 2
-    assert db.session.get(User, participant.id).consent_version == "an earlier notice"
+    assert db.session.get(User, participant.id).consent_version == "2020-01"
     # What the view flashed did not happen, so it is not announced on the next page either.
     assert escape(_in(app, "fr", "Thank you. You agreed to the new privacy notice."), quote=False) not in (
         client.get("/").text
