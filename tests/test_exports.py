@@ -14,8 +14,9 @@ import pytest
 from summaries_fixtures import REDACTED, SECRETS, Seeded, add_response, secretariat_fixture, seeded_fixture  # noqa: F401
 
 from consult.models import SubmissionStatus
-from consult.summaries.exports import md_escape, neutralise, render_data, render_document, render_html
+from consult.summaries.exports import md_escape, render_data, render_document, render_html
 from consult.summaries.services import generate_summary, publish_summary, summary_view
+from consult.text import neutralise
 
 
 @pytest.fixture

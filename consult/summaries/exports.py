@@ -23,6 +23,7 @@ from ..auth.services import AGE_BAND_LABELS
 from ..consultations.endorsements import consultation_endorsement_counts
 from ..i18n import percent
 from ..models import Consultation
+from ..text import neutralise
 from .charts import age_band_name, chart_png, chart_svg, text_alternative
 from .regions import REGIONS, region_label, region_of
 from .services import LICENCE, LICENCE_NOTE, LICENCE_URL, PublicResponse, SummaryView, attribution, public_responses
@@ -36,8 +37,6 @@ DOCUMENT_FORMATS = {
 DATA_FORMATS = {"csv": "text/csv; charset=utf-8", "json": "application/json"}
 # Characters XML 1.0 (and so DOCX) cannot hold.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-# A spreadsheet runs a cell that starts with one of these as a formula (OWASP "CSV injection").
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
 
 
 # --- shared pieces -------------------------------------------------------------------------
@@ -456,16 +455,6 @@ OPEN_DATA_COLUMNS = (
     "response_id", "question", "question_text", "language", "age_band", "region", "published_text",
     "endorsements", "submitted_at", "published_at",
 )  # fmt: skip
-
-
-def neutralise(value: str) -> str:
-    """A cell a spreadsheet shows as text: a leading formula character gets an apostrophe before it.
-
-    Behind any white space too (ideographic or em spaces as well as " "), which some spreadsheets trim.
-    """
-    if value.lstrip().startswith(_FORMULA_START) or value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
 
 
 def open_data_rows(consultation: Consultation, responses: Iterable[PublicResponse]) -> Iterable[dict]:
