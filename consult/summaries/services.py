@@ -12,7 +12,6 @@ import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
 from importlib import metadata
 
 import sqlalchemy as sa
@@ -21,6 +20,7 @@ from sqlalchemy import func, select
 
 from .. import clock
 from ..consultations.importers import POLIS_ATTRIBUTION
+from ..consultations.public_responses import PublicResponse, public_columns
 from ..extensions import db
 from ..models import Consultation, ConsultationStatus, Question, Submission, User, is_public
 from ..text import clean_plain_text, clean_single_line
@@ -52,34 +52,9 @@ class SummaryRefused(Exception):
 # --- reading approved responses ------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class PublicResponse:
-    id: int
-    question_id: int
-    question_position: int
-    text: str
-    language: str
-    age_band: str | None
-    country: str | None
-    created_at: datetime
-    decided_at: datetime | None
-    external_ref: str | None
-
-
 def _public_select(consultation: Consultation):
     return (
-        select(
-            Submission.id,
-            Submission.question_id,
-            Question.position,
-            Submission.published_text,
-            Submission.language,
-            Submission.age_band,
-            Submission.country,
-            Submission.created_at,
-            Submission.decided_at,
-            Submission.external_ref,
-        )
+        select(*public_columns())
         .join(Question, Submission.question_id == Question.id)
         .where(Question.consultation_id == consultation.id, is_public())
     )
@@ -89,12 +64,14 @@ def public_responses(consultation: Consultation, ids: list[int] | None = None) -
     """Approved responses in their published form, by question then id; only ``ids`` if given."""
     query = _public_select(consultation).order_by(Question.position, Submission.id)
     if ids is None:
-        return [PublicResponse(*row) for row in db.session.execute(query)]
+        return [PublicResponse(**row._mapping) for row in db.session.execute(query)]
     found: list[PublicResponse] = []
     wanted = sorted(set(ids))
     for start in range(0, len(wanted), 5000):
         chunk = wanted[start : start + 5000]
-        found.extend(PublicResponse(*row) for row in db.session.execute(query.where(Submission.id.in_(chunk))))
+        found.extend(
+            PublicResponse(**row._mapping) for row in db.session.execute(query.where(Submission.id.in_(chunk)))
+        )
     found.sort(key=lambda r: (r.question_position, r.id))
     return found
 
@@ -105,7 +82,7 @@ def public_response_page(consultation: Consultation, page: int, per_page: int) -
         _public_select(consultation).order_by(Question.position, Submission.id).limit(per_page)
         .offset((page - 1) * per_page)
     )  # fmt: skip
-    return [PublicResponse(*row) for row in rows], total
+    return [PublicResponse(**row._mapping) for row in rows], total
 
 
 def uses_imported_data(consultation: Consultation) -> bool:
