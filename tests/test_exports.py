@@ -15,7 +15,9 @@ from summaries_fixtures import REDACTED, SECRETS, Seeded, add_response, secretar
 
 from consult.models import SubmissionStatus
 from consult.summaries.exports import md_escape, render_data, render_document, render_html
-from consult.summaries.services import generate_summary, publish_summary, summary_view
+from consult.summaries.generation import generate_summary
+from consult.summaries.reading import summary_view
+from consult.summaries.versions import publish_summary
 from consult.text import neutralise
 
 

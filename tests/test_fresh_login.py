@@ -24,8 +24,8 @@ from consult.extensions import db as _db
 from consult.models import Consultation, ConsultationStatus, Role, Submission, SubmissionStatus
 from consult.moderation.models import SafeguardingNote
 from consult.moderation.services import escalate_submission, text_hash
+from consult.summaries.generation import generate_summary
 from consult.summaries.models import Summary
-from consult.summaries.services import generate_summary
 
 CONFIRM = "Confirm it's you"
 TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')

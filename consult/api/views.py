@@ -10,17 +10,10 @@ from .. import clock
 from ..consultations.endorsements import endorsement_counts
 from ..extensions import db
 from ..models import Consultation, ConsultationStatus
+from ..summaries.reading import summary_json, summary_view
 from ..summaries.regions import region_of
-from ..summaries.services import (
-    LICENCE,
-    LICENCE_URL,
-    latest_published,
-    public_response_page,
-    published_version,
-    summary_json,
-    summary_view,
-    versions,
-)
+from ..summaries.responses import LICENCE, LICENCE_URL, public_response_page
+from ..summaries.versions import latest_published, published_version, versions
 from ..text import sanitise_description
 
 bp = Blueprint("api", __name__)

@@ -20,7 +20,7 @@ summaries = AppGroup("summaries", help="Summaries: vectors of approved responses
 
 
 def _consultation(slug: str) -> Consultation:
-    from .services import consultation_by_slug
+    from .versions import consultation_by_slug
 
     consultation = consultation_by_slug(slug)
     if consultation is None:
@@ -44,7 +44,7 @@ def vectorise_command(slugs: tuple[str, ...]):
     """Compute the vectors approved responses lack (of SLUGS, or of every consultation)."""
     from sqlalchemy import select
 
-    from .services import missing_vectors, vectorise
+    from .generation import missing_vectors, vectorise
 
     consultations = [_consultation(s) for s in slugs] or list(
         db.session.scalars(select(Consultation).order_by(Consultation.id))
@@ -65,7 +65,8 @@ def vectorise_command(slugs: tuple[str, ...]):
 @click.option("--themes", type=click.IntRange(1, 30), default=None, help="Themes per question (default: automatic).")
 def summarise_command(slug: str, as_json: bool, themes: int | None):
     """Compute a new draft version of SLUG's summary from its approved responses."""
-    from .services import count_missing_vectors, generate_summary, summary_json
+    from .generation import count_missing_vectors, generate_summary
+    from .reading import summary_json
 
     consultation = _consultation(slug)
     started = time.perf_counter()
@@ -93,8 +94,10 @@ def summarise_command(slug: str, as_json: bool, themes: int | None):
 def export_command(slug: str, file_format: str, output: Path, number: int | None, language: str):
     """Write SLUG's input document (docx, pdf, md) or open data (csv, json) to OUTPUT."""
     from ..config import LANGUAGES
+    from .documents import document_fingerprint, keep_document, kept_document
     from .exports import render_data, render_document
-    from .services import document_fingerprint, keep_document, kept_document, latest_published, summary_view, version
+    from .reading import summary_view
+    from .versions import latest_published, version
 
     if language not in LANGUAGES:
         raise click.BadParameter(f"one of {', '.join(LANGUAGES)}", param_hint="--language")

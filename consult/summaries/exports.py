@@ -21,12 +21,14 @@ from flask_babel import gettext as _
 
 from ..auth.services import AGE_BAND_LABELS
 from ..consultations.endorsements import consultation_endorsement_counts
+from ..consultations.public_responses import PublicResponse
 from ..i18n import percent
 from ..models import Consultation
 from ..text import neutralise
 from .charts import age_band_name, chart_png, chart_svg, text_alternative
+from .reading import SummaryView
 from .regions import REGIONS, region_label, region_of
-from .services import LICENCE, LICENCE_NOTE, LICENCE_URL, PublicResponse, SummaryView, attribution, public_responses
+from .responses import LICENCE, LICENCE_NOTE, LICENCE_URL, attribution, public_responses
 from .stats import AGE_BAND_CODES, LANGUAGE_CODES, SMALL, WITHHELD, share
 
 DOCUMENT_FORMATS = {

@@ -14,25 +14,19 @@ from ..auth.roles import role_required
 from ..config import LANGUAGES
 from ..extensions import db
 from ..models import Consultation, ConsultationStatus, Role
+from .documents import document_fingerprint, keep_document, kept_document
+from .editing import SummaryEdits, ThemeEdit, edit_summary
 from .forms import EditForm, GenerateForm, PublishForm
+from .generation import DEFAULT_WEB_VECTORISE_LIMIT, count_missing_vectors, generate_summary
 from .models import Summary
-from .services import (
-    DEFAULT_WEB_VECTORISE_LIMIT,
-    SummaryEdits,
+from .reading import summary_view
+from .versions import (
     SummaryRefused,
-    ThemeEdit,
     consultation_by_slug,
-    count_missing_vectors,
-    document_fingerprint,
-    edit_summary,
-    generate_summary,
-    keep_document,
-    kept_document,
     latest_published,
     publish_summary,
     published_summaries,
     published_version,
-    summary_view,
     version,
     versions,
 )
