@@ -52,7 +52,7 @@ def main() -> None:
     from consult import create_app
     from consult.extensions import db
     from consult.models import Role, User
-    from consult.summaries.exports import render_data, render_document
+    from consult.summaries.documents import render_data, render_document
     from consult.summaries.generation import generate_summary
     from consult.summaries.reading import summary_view
     from consult.summaries.versions import consultation_by_slug, publish_summary
