@@ -52,8 +52,10 @@ def main() -> None:
     from consult import create_app
     from consult.extensions import db
     from consult.models import Role, User
-    from consult.summaries.exports import render_data, render_document
-    from consult.summaries.services import consultation_by_slug, generate_summary, publish_summary, summary_view
+    from consult.summaries.documents import render_data, render_document
+    from consult.summaries.generation import generate_summary
+    from consult.summaries.reading import summary_view
+    from consult.summaries.versions import consultation_by_slug, publish_summary
 
     app = create_app(_config(f"sqlite:///{path}"))
     with app.app_context(), app.test_request_context():

@@ -118,8 +118,9 @@ def build(path: Path, n: int) -> str:
 def vectorise(path: Path) -> tuple[int, float]:
     from consult import create_app
     from consult.extensions import db
-    from consult.summaries.services import consultation_by_slug, missing_vectors
-    from consult.summaries.services import vectorise as compute
+    from consult.summaries.generation import missing_vectors
+    from consult.summaries.generation import vectorise as compute
+    from consult.summaries.versions import consultation_by_slug
 
     app = create_app(_config(f"sqlite:///{path}"))
     with app.app_context():
@@ -152,7 +153,8 @@ def summarise(path: Path) -> dict:
     """Run in a fresh process: the summary's own time and peak memory."""
     from consult import create_app
     from consult.extensions import db
-    from consult.summaries.services import consultation_by_slug, generate_summary
+    from consult.summaries.generation import generate_summary
+    from consult.summaries.versions import consultation_by_slug
 
     app = create_app(_config(f"sqlite:///{path}"))
     with app.app_context():

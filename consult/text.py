@@ -117,3 +117,17 @@ def description_markup(value: str | None) -> Markup:
 def pseudonym_key(pseudonym: str) -> str:
     """Two pseudonyms are the same when they differ only in case, width or spacing."""
     return " ".join(unicodedata.normalize("NFKC", pseudonym).casefold().split())
+
+
+# A spreadsheet runs a cell that starts with one of these as a formula (OWASP "CSV injection").
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
+
+
+def neutralise(value: str) -> str:
+    """A cell a spreadsheet shows as text: a leading formula character gets an apostrophe before it.
+
+    Behind any white space too (ideographic or em spaces as well as " "), which some spreadsheets trim.
+    """
+    if value.lstrip().startswith(_FORMULA_START) or value.startswith(_FORMULA_START):
+        return "'" + value
+    return value

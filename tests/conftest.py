@@ -108,8 +108,7 @@ def _empty_tables(app) -> None:
             else:
                 guards = connection.execute(
                     text(
-                        "SELECT name, sql FROM sqlite_master "
-                        "WHERE type = 'trigger' AND tbl_name = 'moderation_events'"
+                        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'moderation_events'"
                     )
                 ).all()
                 for name, _sql in guards:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from summaries_fixtures import SECRETS, Seeded, secretariat_fixture, seeded_fixture  # noqa: F401
 
 from consult.models import ConsultationStatus
-from consult.summaries.services import generate_summary, publish_summary
+from consult.summaries.generation import generate_summary
+from consult.summaries.versions import publish_summary
 
 
 def test_consultations_lists_published_ones_only(client, make_consultation):

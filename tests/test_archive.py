@@ -8,7 +8,9 @@ from conftest import PROJECT
 from summaries_fixtures import Seeded, secretariat_fixture, seeded_fixture  # noqa: F401
 
 from consult.models import ConsultationStatus
-from consult.summaries.services import SummaryEdits, edit_summary, generate_summary, publish_summary
+from consult.summaries.editing import SummaryEdits, edit_summary
+from consult.summaries.generation import generate_summary
+from consult.summaries.versions import publish_summary
 
 
 def _publish(db, seeded: Seeded, base=None, **edits):

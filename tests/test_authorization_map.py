@@ -18,7 +18,8 @@ from consult import create_app
 from consult.access import ACCESS, Access
 from consult.extensions import db as _db
 from consult.models import ConsultationStatus, Role, Submission, SubmissionStatus
-from consult.summaries.services import generate_summary, publish_summary
+from consult.summaries.generation import generate_summary
+from consult.summaries.versions import publish_summary
 
 IDENTITIES = ("anonymous", "participant", "other_participant", "moderator", "safeguarder", "secretariat", "admin")
 

@@ -14,8 +14,13 @@ import pytest
 from summaries_fixtures import REDACTED, SECRETS, Seeded, add_response, secretariat_fixture, seeded_fixture  # noqa: F401
 
 from consult.models import SubmissionStatus
-from consult.summaries.exports import md_escape, neutralise, render_data, render_document, render_html
-from consult.summaries.services import generate_summary, publish_summary, summary_view
+from consult.summaries.documents import render_data, render_document
+from consult.summaries.generation import generate_summary
+from consult.summaries.markdown import md_escape
+from consult.summaries.pdf import render_html
+from consult.summaries.reading import summary_view
+from consult.summaries.versions import publish_summary
+from consult.text import neutralise
 
 
 @pytest.fixture

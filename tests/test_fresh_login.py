@@ -25,8 +25,8 @@ from consult.models import Consultation, ConsultationStatus, Role, Submission, S
 from consult.moderation.events import text_hash
 from consult.moderation.models import SafeguardingNote
 from consult.moderation.services import escalate_submission
+from consult.summaries.generation import generate_summary
 from consult.summaries.models import Summary
-from consult.summaries.services import generate_summary
 
 CONFIRM = "Confirm it's you"
 TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')

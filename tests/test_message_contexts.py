@@ -13,8 +13,10 @@ from consult.models import Role
 from consult.moderation.models import RejectReason
 from consult.moderation.safeguarding import SafeguardingAction, record_safeguarding_action, reject_escalated
 from consult.moderation.services import approve_submission, escalate_submission
-from consult.summaries.exports import render_document
-from consult.summaries.services import generate_summary, publish_summary, summary_view
+from consult.summaries.documents import render_document
+from consult.summaries.generation import generate_summary
+from consult.summaries.reading import summary_view
+from consult.summaries.versions import publish_summary
 
 
 @pytest.fixture

@@ -501,8 +501,10 @@ def _stand_in_vectors(db, texts: dict[int, str]) -> None:
 
 def test_summaries_and_their_documents_show_every_text_as_stored(app, client, db, login, stored: Stored,
                                                                    seeded: Seeded, tmp_path):  # fmt: skip
-    from consult.summaries.exports import render_html
-    from consult.summaries.services import generate_summary, summary_view, version
+    from consult.summaries.generation import generate_summary
+    from consult.summaries.pdf import render_html
+    from consult.summaries.reading import summary_view
+    from consult.summaries.versions import version
 
     failures: list[str] = []
     hidden = [UNPUBLISHED, *SECRETS.values()]

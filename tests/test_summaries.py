@@ -13,16 +13,10 @@ from summaries_fixtures import PLATFORMS, SCHOOLS, Seeded, secretariat_fixture, 
 
 from consult.models import Submission, SubmissionStatus
 from consult.summaries import vectors
+from consult.summaries.editing import SummaryEdits, ThemeEdit, edit_summary
+from consult.summaries.generation import generate_summary
 from consult.summaries.models import ResponseVector, Summary, SummaryFrozen
 from consult.summaries.regions import REGIONS, region_by_country, region_of
-from consult.summaries.services import (
-    SummaryEdits,
-    SummaryRefused,
-    ThemeEdit,
-    edit_summary,
-    generate_summary,
-    publish_summary,
-)
 from consult.summaries.stats import (
     AGE_BAND_CODES,
     LANGUAGE_CODES,
@@ -35,6 +29,7 @@ from consult.summaries.stats import (
     share,
     suppress,
 )
+from consult.summaries.versions import SummaryRefused, publish_summary
 
 # --- suppression ---------------------------------------------------------------------------
 

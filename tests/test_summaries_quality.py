@@ -13,7 +13,7 @@ from conftest import DATA
 from summaries_fixtures import secretariat_fixture  # noqa: F401
 
 from consult.consultations.importers import import_polis
-from consult.summaries.services import generate_summary
+from consult.summaries.generation import generate_summary
 
 CONVERSATIONS = (
     "vtaiwan.uberx",

@@ -10,17 +10,11 @@ from .. import clock
 from ..consultations.endorsements import endorsement_counts
 from ..extensions import db
 from ..models import Consultation, ConsultationStatus
+from ..summaries.formats import document_formats
+from ..summaries.reading import summary_json, summary_view
 from ..summaries.regions import region_of
-from ..summaries.services import (
-    LICENCE,
-    LICENCE_URL,
-    latest_published,
-    public_response_page,
-    published_version,
-    summary_json,
-    summary_view,
-    versions,
-)
+from ..summaries.responses import LICENCE, LICENCE_URL, public_response_page
+from ..summaries.versions import latest_published, published_version, versions
 from ..text import sanitise_description
 
 bp = Blueprint("api", __name__)
@@ -151,8 +145,10 @@ def _summary_payload(slug: str, summary) -> dict:
             theme["quotes"] = [{"id": q, "text": texts[q]} for q in theme["quotes"] if q in texts]
     data["url"] = url_for("summaries.public_version", slug=slug, number=summary.version, _external=True)
     data["documents"] = {
-        fmt: url_for("summaries.document", slug=slug, number=summary.version, file_format=fmt, _external=True)
-        for fmt in ("docx", "pdf", "md")
+        output.name: url_for(
+            "summaries.document", slug=slug, number=summary.version, file_format=output.name, _external=True
+        )
+        for output in document_formats()
     }
     return data
 

@@ -26,6 +26,7 @@ from ..models import (
 from ..moderation.intake import screen_submission, screened_event, screening_fields
 from ..moderation.models import ModerationEvent
 from .language import response_language
+from .public_responses import PublicResponse, public_columns
 
 
 class ParticipationRefused(Conflict):
@@ -115,17 +116,6 @@ def answer_target(slug: str, position: int) -> AnswerTarget | None:
 
 
 @dataclass(frozen=True)
-class PublicResponse:
-    question_position: int
-    text: str
-    pseudonym: str | None
-    age_band: str | None
-    country: str | None
-    language: str
-    id: int  # for readers' reports; the author's id is never exposed
-
-
-@dataclass(frozen=True)
 class ResponsePage:
     items: list[PublicResponse]
     page: int
@@ -138,8 +128,7 @@ def approved_responses(consultation: Consultation, page: int, per_page: int) -> 
     approved = select(Submission).join(Question).where(Question.consultation_id == consultation.id, is_public())
     total = db.session.scalar(select(func.count()).select_from(approved.subquery())) or 0
     rows = db.session.execute(
-        select(Question.position, Submission.published_text, User.pseudonym, Submission.age_band,
-               Submission.country, Submission.language, Submission.id)
+        select(*public_columns(), User.pseudonym.label("pseudonym"))
         .select_from(Submission)
         .join(Question)
         .outerjoin(User, Submission.author_id == User.id)
@@ -149,7 +138,7 @@ def approved_responses(consultation: Consultation, page: int, per_page: int) -> 
         .offset((page - 1) * per_page)
     ).all()  # fmt: skip
     pages = max(1, -(-total // per_page))
-    return ResponsePage([PublicResponse(*row) for row in rows], page, pages, total)
+    return ResponsePage([PublicResponse(**row._mapping) for row in rows], page, pages, total)
 
 
 def own_responses(user: User, consultation: Consultation) -> list[Submission]:

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Consultation
-from ..summaries.exports import neutralise
+from ..text import neutralise
 from .models import ModerationAction, ModerationEvent
 
 CSV_COLUMNS = (

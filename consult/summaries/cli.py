@@ -11,17 +11,22 @@ from pathlib import Path
 import click
 from flask import Flask
 from flask.cli import AppGroup
+from sqlalchemy import select
 
 from ..audit_log import security_event
+from ..config import LANGUAGES
 from ..extensions import db
 from ..models import Consultation
+from .documents import document_content, render_data
+from .formats import FORMATS, Kind
+from .generation import count_missing_vectors, generate_summary, missing_vectors, vectorise
+from .reading import summary_json
+from .versions import consultation_by_slug, latest_published, version
 
 summaries = AppGroup("summaries", help="Summaries: vectors of approved responses.")
 
 
 def _consultation(slug: str) -> Consultation:
-    from .services import consultation_by_slug
-
     consultation = consultation_by_slug(slug)
     if consultation is None:
         raise click.ClickException(f"no consultation {slug!r}")
@@ -42,10 +47,6 @@ def _progress(total: int, label: str):
 @click.argument("slugs", nargs=-1)
 def vectorise_command(slugs: tuple[str, ...]):
     """Compute the vectors approved responses lack (of SLUGS, or of every consultation)."""
-    from sqlalchemy import select
-
-    from .services import missing_vectors, vectorise
-
     consultations = [_consultation(s) for s in slugs] or list(
         db.session.scalars(select(Consultation).order_by(Consultation.id))
     )
@@ -65,8 +66,6 @@ def vectorise_command(slugs: tuple[str, ...]):
 @click.option("--themes", type=click.IntRange(1, 30), default=None, help="Themes per question (default: automatic).")
 def summarise_command(slug: str, as_json: bool, themes: int | None):
     """Compute a new draft version of SLUG's summary from its approved responses."""
-    from .services import count_missing_vectors, generate_summary, summary_json
-
     consultation = _consultation(slug)
     started = time.perf_counter()
     with _progress(count_missing_vectors(consultation), f"{slug}: vectors") as update:
@@ -84,24 +83,36 @@ def summarise_command(slug: str, as_json: bool, themes: int | None):
         )
 
 
+class _RegisteredFormat(click.Choice):
+    """The registry's format names when the command runs, not when this module was imported."""
+
+    def __init__(self) -> None:
+        super().__init__(())
+
+    @property
+    def choices(self) -> tuple[str, ...]:
+        return tuple(FORMATS)
+
+    @choices.setter
+    def choices(self, value) -> None:  # Choice.__init__ sets its own; the registry is the one list
+        pass
+
+
 @click.command("export")
 @click.argument("slug")
-@click.option("--format", "file_format", type=click.Choice(["docx", "pdf", "md", "csv", "json"]), required=True)
+@click.option("--format", "file_format", type=_RegisteredFormat(), required=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
 @click.option("--version", "number", type=int, default=None, help="Summary version (default: the latest published).")
 @click.option("--language", default="en", show_default=True, help="Language of the document's headings.")
 def export_command(slug: str, file_format: str, output: Path, number: int | None, language: str):
-    """Write SLUG's input document (docx, pdf, md) or open data (csv, json) to OUTPUT."""
-    from ..config import LANGUAGES
-    from .exports import render_data, render_document
-    from .services import document_fingerprint, keep_document, kept_document, latest_published, summary_view, version
-
+    """Write SLUG's input document (a document format) or open data (a data format) to OUTPUT."""
     if language not in LANGUAGES:
         raise click.BadParameter(f"one of {', '.join(LANGUAGES)}", param_hint="--language")
     consultation = _consultation(slug)
     started = time.perf_counter()
-    if file_format in ("csv", "json"):
-        content = render_data(consultation, file_format)
+    chosen = FORMATS[file_format]
+    if chosen.kind is Kind.DATA:
+        content = render_data(consultation, chosen.name)
     else:
         summary = version(consultation, number) if number else latest_published(consultation)
         if summary is None:
@@ -109,14 +120,8 @@ def export_command(slug: str, file_format: str, output: Path, number: int | None
                 f"{slug} has no {'version ' + str(number) if number else 'published summary'}; "
                 "run `flask summarise` and publish a version first (or give --version)"
             )
-        view = summary_view(summary, with_annex=True)
-        fingerprint = document_fingerprint(view)
-        content = kept_document(summary, file_format, language, fingerprint)
-        if content is None:
-            content = render_document(view, file_format, language)
-            if summary.is_published:  # the archive then serves this very file
-                keep_document(summary, file_format, language, fingerprint, content)
-                db.session.commit()
+        content = document_content(summary, chosen, language, keep=summary.is_published)  # the archive serves it
+        db.session.commit()
     output.write_bytes(content)
     security_event("export", via="cli", kind=file_format, consultation_id=consultation.id, language=language)
     click.echo(f"{output}: {len(content):,} bytes ({time.perf_counter() - started:.1f} s).")

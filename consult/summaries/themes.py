@@ -21,6 +21,11 @@ QUOTE_SIMILARITY_LIMIT = 0.85  # quotes at least this different from each other 
 CANDIDATES = 12
 
 
+def theme_share(size: int, total: int) -> float:
+    """A theme's share of its question's responses, in percent to one decimal."""
+    return round(100 * size / total, 1) if total else 0.0
+
+
 @dataclass
 class Theme:
     label: str

@@ -7,32 +7,26 @@ from dataclasses import dataclass
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy.exc import IntegrityError
 
 from ..auth.fresh import fresh_login_required
 from ..auth.roles import role_required
 from ..config import LANGUAGES
 from ..models import Consultation, ConsultationStatus, Role
-from ..transactions import all_or_nothing
+from .context import document_context
+from .documents import document_content, render_data
+from .editing import SummaryEdits, ThemeEdit, edit_summary
+from .formats import Kind, OutputFormat, data_formats, document_formats, output_format
 from .forms import EditForm, GenerateForm, PublishForm
+from .generation import DEFAULT_WEB_VECTORISE_LIMIT, count_missing_vectors, generate_summary
 from .models import Summary
-from .services import (
-    DEFAULT_WEB_VECTORISE_LIMIT,
-    SummaryEdits,
+from .reading import summary_view
+from .versions import (
     SummaryRefused,
-    ThemeEdit,
     consultation_by_slug,
-    count_missing_vectors,
-    document_fingerprint,
-    edit_summary,
-    generate_summary,
-    keep_document,
-    kept_document,
     latest_published,
     publish_summary,
     published_summaries,
     published_version,
-    summary_view,
     version,
     versions,
 )
@@ -43,6 +37,10 @@ bp = Blueprint("summaries", __name__)
 @bp.app_template_global()
 def published_summary_of(consultation: Consultation) -> Summary | None:
     return latest_published(consultation)
+
+
+bp.add_app_template_global(document_formats)
+bp.add_app_template_global(data_formats)
 
 
 def _public_consultation(slug: str) -> Consultation:
@@ -80,8 +78,6 @@ def public_latest(slug: str):
 
 
 def _render_summary(summary: Summary, others: list[Summary]):
-    from .exports import document_context
-
     view = summary_view(summary)
     return render_template("summaries/summary.html", view=view, doc=document_context(view), others=others)
 
@@ -103,41 +99,27 @@ def _language() -> str:
 
 @bp.get("/archive/<slug>/v<int:number>/document.<file_format>")
 def document(slug: str, number: int, file_format: str):
-    from .exports import DOCUMENT_FORMATS, render_document
-
-    media_type = DOCUMENT_FORMATS.get(file_format) or abort(404)
+    output = output_format(file_format, Kind.DOCUMENT) or abort(404)
     language = _language()
     consultation = _public_consultation(slug)
     summary = published_version(consultation, number) or abort(404)
-    view = summary_view(summary, with_annex=True)
-    fingerprint = document_fingerprint(view)
-    content = kept_document(summary, file_format, language, fingerprint)
-    if content is None:
-        content = render_document(view, file_format, language)
-        try:
-            with all_or_nothing():
-                keep_document(summary, file_format, language, fingerprint, content)
-        except IntegrityError:  # another request kept the same rendering first; this one is as good
-            pass
-    filename = f"{slug}-summary-v{number}.{file_format}"
-    return current_app.response_class(
-        content,
-        mimetype=media_type,
-        headers={"Content-Disposition": f'attachment; filename="{filename}"', "X-Content-Type-Options": "nosniff"},
-    )
+    content = document_content(summary, output, language)
+    return _download(content, output, f"{slug}-summary-v{number}")
 
 
 @bp.get("/archive/<slug>/data.<file_format>")
 def open_data(slug: str, file_format: str):
-    from .exports import DATA_FORMATS, render_data
-
-    media_type = DATA_FORMATS.get(file_format) or abort(404)
+    output = output_format(file_format, Kind.DATA) or abort(404)
     consultation = _public_consultation(slug)
+    return _download(render_data(consultation, output.name), output, f"{slug}-responses")
+
+
+def _download(content: bytes, output: OutputFormat, stem: str):
     return current_app.response_class(
-        render_data(consultation, file_format),
-        mimetype=media_type,
+        content,
+        mimetype=output.media_type,
         headers={
-            "Content-Disposition": f'attachment; filename="{slug}-responses.{file_format}"',
+            "Content-Disposition": f'attachment; filename="{stem}.{output.extension}"',
             "X-Content-Type-Options": "nosniff",
         },
     )

@@ -1,0 +1,70 @@
+"""The input document in Markdown: every text escaped, so that it shows as typed in any Markdown renderer."""
+
+from __future__ import annotations
+
+import re
+
+from flask_babel import gettext as _
+
+from ..i18n import percent
+from .context import Table, by_question, document_context, suppression_note
+from .reading import SummaryView
+
+# "&" too: otherwise "&lt;" or "&#0;" as typed would show as the character they name.
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|~&])")
+
+
+def md_escape(text: str) -> str:
+    """Text shown as text by any Markdown renderer: no markup, no HTML, one paragraph."""
+    return _MD_SPECIAL.sub(r"\\\1", " ".join(text.split()))
+
+
+def _md_table(table: Table) -> list[str]:
+    lines = [f"**{md_escape(table.title)}**", "", "| " + " | ".join(md_escape(h) for h in table.header) + " |"]
+    lines.append("|" + "---|" * len(table.header))
+    lines.extend("| " + " | ".join(md_escape(cell) for cell in row) + " |" for row in table.rows)
+    return [*lines, ""]
+
+
+def render_markdown(view: SummaryView) -> bytes:
+    context = document_context(view)
+    out = [f"# {md_escape(_('Council Working Group on Child Online Protection'))}", ""]
+    out.extend(f"- **{md_escape(label)}:** {md_escape(value)}" for label, value in context["header"])
+    out += ["", f"## {md_escape(_('Abstract'))}", "", md_escape(context["abstract"]), ""]
+    out += [f"## {md_escape(_('Method'))}", ""]
+    for paragraph in context["method"]:
+        out += [md_escape(paragraph), ""]
+    out += [f"## {md_escape(_('Key messages'))}", ""]
+    out += [f"- {md_escape(message)}" for message in context["key_messages"]] + [""]
+    out += [f"## {md_escape(_('Themes'))}", ""]
+    for question in view.questions:
+        out += [f"### {md_escape(_('Question %(n)d', n=question.position))}: {md_escape(question.prompt)}", ""]
+        if not question.themes:
+            out += [md_escape(_("No published responses.")), ""]
+        for theme in question.themes:
+            out += [
+                f"#### {md_escape(theme.label)}",
+                "",
+                md_escape(
+                    _(
+                        "%(size)d responses (%(share)s). Keywords: %(keywords)s.",
+                        size=theme.size,
+                        share=percent(theme.share),
+                        keywords=", ".join(theme.keywords),
+                    )
+                ),
+                "",
+            ]
+            out += [f"> {md_escape(quote.text)} (R{quote.id})\n" for quote in theme.quotes]
+    out += [f"## {md_escape(_('Statistics'))}", "", md_escape(suppression_note()), ""]
+    for table in context["tables"]:
+        out += _md_table(table)
+    out += [f"**{md_escape(_('Chart'))}:** {md_escape(context['chart_alt'])}", ""]
+    out += [f"## {md_escape(_('Annex: all published responses'))}", ""]
+    for position, prompt, responses in by_question(view):
+        out += [f"### {md_escape(_('Question %(n)d', n=position))}: {md_escape(prompt)}", ""]
+        out += [f"- R{r.id} ({r.language}): {md_escape(r.text)}" for r in responses] + [""]
+    out += [f"## {md_escape(_('Licence and attribution'))}", "", md_escape(context["licence_note"]), ""]
+    if view.attribution:
+        out += [md_escape(view.attribution), ""]
+    return "\n".join(out).encode("utf-8")
