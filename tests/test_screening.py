@@ -26,6 +26,7 @@ from pathlib import Path
 
 import pytest
 
+from consult import languages
 from consult.moderation.screening import (
     PII_KINDS,
     REDACTION_MARKER,
@@ -571,7 +572,7 @@ def test_every_language_has_its_lexicon_files():
     expected = {"common.txt"} | {
         f"{kind}-{lang}.txt"
         for kind in ("pii", "abuse", "safeguarding")
-        for lang in ("ar", "zh", "en", "fr", "ru", "es")
+        for lang in languages.codes()
     }
     assert expected <= names
 

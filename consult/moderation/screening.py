@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
 
-from ..config import LANGUAGES
+from .. import languages
 
 #: Put in place of each span of personal information; the UI may show a translation.
 REDACTION_MARKER = "[personal information removed]"
@@ -99,8 +99,8 @@ _FOLD = str.maketrans(
 # Look-alike letters inside a word that mixes Latin and Cyrillic ("kіll", "хoчу").
 _CYRILLIC_TO_LATIN = str.maketrans("аеорсухкіјѕԁһмтв", "aeopcyxkijsdhmtb")
 _LATIN_TO_CYRILLIC = str.maketrans("aeopcyxk", "аеорсухк")
-_MIXED_SCRIPT_RE = re.compile(r"[a-z][\u0400-\u04ff]|[\u0400-\u04ff][a-z]")
-_MIXED_WORD_RE = re.compile(r"[a-z\u0400-\u04ff]+")
+_MIXED_SCRIPT_RE = re.compile(f"[a-z][{languages.CYRILLIC}]|[{languages.CYRILLIC}][a-z]")
+_MIXED_WORD_RE = re.compile(f"[a-z{languages.CYRILLIC}]+")
 
 # Digits and symbols standing for letters inside a word ("k1ll y0urs3lf", "b!tch", "@ss").
 _LEET = str.maketrans("013457@$!|", "oieastasil")
@@ -186,7 +186,7 @@ def _fold_for_matching(text: str) -> str:
 
 def _unmix_scripts(match: re.Match) -> str:
     word = match.group()
-    cyrillic = sum("\u0400" <= c <= "\u04ff" for c in word)
+    cyrillic = len(_CYRILLIC_RE.findall(word))
     if cyrillic * 2 > len(word):
         return word.translate(_LATIN_TO_CYRILLIC)
     return word.translate(_CYRILLIC_TO_LATIN)
@@ -263,12 +263,14 @@ def _read_lexicon(name: str) -> _Lexicon:
     a group usable in later phrases; every other line is one entry of the current section.
     """
     source = resources.files(__package__).joinpath("lexicons").joinpath(f"{name}.txt")
-    spaced = not name.endswith("-zh")
+    spaced = languages.spaced(name.rpartition("-")[2])
     sections: dict[str, list[str]] = {}
     groups: dict[str, str] = {}
     raw_groups: dict[str, str] = {}
     current = sections.setdefault("", [])
-    for line in source.read_text(encoding="utf-8").splitlines():
+    # A language added without its word lists yet is screened for what needs no words (e-mails, numbers...).
+    lines = source.read_text(encoding="utf-8").splitlines() if source.is_file() else []
+    for line in lines:
         line = line.strip()
         if not line or line.startswith("#"):
             continue
@@ -295,13 +297,30 @@ def _bounded(source: str, spaced: bool = True) -> str:
 
 def _words_everywhere(*sections: str) -> list[str]:
     """The entries of these sections of the personal-information lexicons of every language."""
-    return [word for lang in LANGUAGES for section in sections for word in _read_lexicon(f"pii-{lang}").words(section)]
+    return [
+        word
+        for lang in languages.codes()
+        for section in sections
+        for word in _read_lexicon(f"pii-{lang}").words(section)
+    ]
+
+
+def _unspaced_words(section: str) -> list[str]:
+    """The entries of a section of the personal-information lexicons of languages written without spaces."""
+    return [
+        word
+        for lang in languages.codes()
+        if not languages.spaced(lang)
+        for word in _read_lexicon(f"pii-{lang}").words(section)
+    ]
 
 
 def _cue_regex(section: str) -> re.Pattern:
-    """Cue phrases of every language as one pattern; Chinese ones need no word boundary."""
-    spaced = [w for lang in LANGUAGES if lang != "zh" for w in _read_lexicon(f"pii-{lang}").words(section)]
-    unspaced = _read_lexicon("pii-zh").words(section)
+    """Cue phrases of every language as one pattern; those of languages without spaces need no word boundary."""
+    spaced = [
+        w for lang in languages.codes() if languages.spaced(lang) for w in _read_lexicon(f"pii-{lang}").words(section)
+    ]
+    unspaced = _unspaced_words(section)
     parts = [_bounded(_alternation(spaced))]
     if unspaced:
         parts.append(_alternation(unspaced, spaced=False))
@@ -310,11 +329,9 @@ def _cue_regex(section: str) -> re.Pattern:
 
 # --- Compiled patterns -------------------------------------------------------------------------
 
-_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_HAN_RE = re.compile(f"[{_HAN}]")
-_LATIN_RE = re.compile(r"[a-z\u00c0-\u024f]")
-_CYRILLIC_RE = re.compile(r"[\u0400-\u04ff]")
-_ARABIC_RE = re.compile(r"[\u0600-\u06ff\u0750-\u077f]")
+_HAN = languages.HAN
+_HAN_RE = languages.script_pattern("Hans")
+_CYRILLIC_RE = languages.script_pattern("Cyrl")
 _SENTENCE_RE = re.compile(r"[^.!?;。！？；؟\n]+")
 _CAPITAL = "A-ZÀ-ÖØ-ÞА-ЯЁ\u0620-\u064a"  # capitals, and Arabic (which has no case)
 
@@ -461,7 +478,7 @@ def _scanning_pattern(lexicon: _Lexicon, sections: dict[str, str]) -> re.Pattern
 
 @cache
 def _lexical(lang: str) -> _Lexical:
-    spaced = lang != "zh"
+    spaced = languages.spaced(lang)
     abuse = _read_lexicon(f"abuse-{lang}")
     guard = _read_lexicon(f"safeguarding-{lang}")
     build = _phrase_index if spaced else _scanning_pattern
@@ -629,14 +646,13 @@ def _patterns() -> _Patterns:
     any_word = r"[^\W\d_][\w'\-]*"
     street_name = rf"(?:(?:{connector})\s+|d')?{capital_word}(?:\s+(?:(?:{connector})\s+|d')?{capital_word}){{0,3}}"
     number = r"\d{1,5}(?:\s?(?:bis|ter)|[A-Za-z](?![A-Za-z]))?"
-    zh = _read_lexicon("pii-zh")
-    street_zh = _alternation(zh.words("street_suffix"), spaced=False)
-    estate_zh = _alternation(zh.words("estate_suffix"), spaced=False)
+    street_zh = _alternation(_unspaced_words("street_suffix"), spaced=False)
+    estate_zh = _alternation(_unspaced_words("estate_suffix"), spaced=False)
 
     school_after = _alternation(_words_everywhere("school_after", "school_after_cue"))
     school_before = _alternation(_words_everywhere("school_before", "school_before_cue"))
     school_cue = _cue_regex("school_cue")
-    school_han = _alternation(zh.words("school_suffix") + zh.words("school_after_cue"), spaced=False)
+    school_han = _alternation(_unspaced_words("school_suffix") + _unspaced_words("school_after_cue"), spaced=False)
     school_number = _alternation(_words_everywhere("school_number"))
     proper = rf"(?:[{_CAPITAL}][\w'.\-]*|\d{{1,3}}(?:st|nd|rd|th)?)"
 
@@ -702,9 +718,9 @@ def _patterns() -> _Patterns:
         self_intro_weak=_cue_regex("self_intro_weak"),
         self_intro_full=_cue_regex("self_intro_full"),
         not_a_name=frozenset(common.words("not_a_name")),
-        surnames_han=frozenset("".join(zh.words("surname_han"))),
+        surnames_han=frozenset("".join(_unspaced_words("surname_han"))),
         name_stop=frozenset(_words_everywhere("name_stop")),
-        name_stop_han=frozenset("".join(zh.words("name_stop_han"))),
+        name_stop_han=frozenset("".join(_unspaced_words("name_stop_han"))),
         connectors=frozenset(connectors),
         school_after=re.compile(rf"(?<![\w'])(?P<name>(?:{proper}\s+){{1,5}})(?P<kind>(?i:{school_after}))(?![\w-])"),
         school_before=re.compile(
@@ -728,11 +744,13 @@ def _patterns() -> _Patterns:
         school_capture=re.compile(rf"(?:{_cue_regex('school_capture').pattern})\s*[:：,]?\s*", re.I),
         school_needs_cue=frozenset(_words_everywhere("school_after_cue", "school_before_cue")),
         school_generic=frozenset(_words_everywhere("school_generic")),
-        school_trim_han="".join(zh.words("school_trim_han")),
+        school_trim_han="".join(_unspaced_words("school_trim_han")),
         at_words=_gate(common.words("at_word")),
         platforms=_gate(platforms, glued=glued_platforms),
         id_cues=_gate(_words_everywhere("id_cue")),
-        streets=_gate(_words_everywhere("street_before") + zh.words("street_suffix") + zh.words("estate_suffix")),
+        streets=_gate(
+            _words_everywhere("street_before") + _unspaced_words("street_suffix") + _unspaced_words("estate_suffix")
+        ),
         address_cues=_gate(_words_everywhere("address_cue")),
         postcode_cues=_gate(_words_everywhere("postcode_cue")),
         self_intros=_gate(_words_everywhere("self_intro", "self_intro_weak", "self_intro_full")),
@@ -1145,26 +1163,23 @@ def _resolve(candidates: list[_Candidate]) -> list[_Candidate]:
 
 def _declared(lang: str | None) -> str | None:
     primary = (lang or "").replace("_", "-").split("-")[0].lower()
-    return primary if primary in LANGUAGES else None
+    return primary if languages.supported(primary) else None
 
 
 def _languages(folded: str, declared: str | None) -> list[str]:
     """The lexicons to try: the declared language and every script present."""
     wanted = {declared} if declared else set()
-    if _LATIN_RE.search(folded):
-        wanted.update(("en", "fr", "es"))
-    if _CYRILLIC_RE.search(folded):
-        wanted.add("ru")
-    if _ARABIC_RE.search(folded):
-        wanted.add("ar")
-    if _HAN_RE.search(folded):
-        wanted.add("zh")
-    return [language for language in LANGUAGES if language in wanted]
+    for script in languages.scripts_in(folded):
+        wanted.update(languages.in_script(script))
+    return [language for language in languages.codes() if language in wanted]
 
 
 def _likely_latin_language(words: list[str]) -> str | None:
-    """English, French or Spanish, by their commonest words; None if it cannot tell."""
-    scores = {lang: sum(w in _lexical(lang).function_words for w in words) for lang in ("en", "fr", "es")}
+    """Which of the languages sharing a script (English, French, Spanish), by their commonest words.
+
+    None if it cannot tell.
+    """
+    scores = {lang: sum(w in _lexical(lang).function_words for w in words) for lang in languages.sharing_a_script()}
     best = max(scores.values())
     winners = [lang for lang, score in scores.items() if score == best]
     return winners[0] if best and len(winners) == 1 else None
@@ -1172,16 +1187,17 @@ def _likely_latin_language(words: list[str]) -> str | None:
 
 def _find_cues(view: _View, declared: str | None) -> list[tuple[str, int, int]]:
     folded, tokens = view.folded, view.words
-    languages = _languages(folded, declared)
+    tried = _languages(folded, declared)
     words = [(start, _word_key(word)) for start, word in tokens]
     # Arabic writes "and", "so" as one letter joined to the next word: "وأبي يضربني".
     words += [(start + 1, _word_key(word[1:])) for start, word in tokens if word[0] in "وف" and len(word) > 3]
     squeezed = _REPEATS_RE.sub(r"\1", folded)
     # General-talk filtering is language-specific: the general route runs in the language
     # the text is in, so that French "me" does not make English "Me Too" a disclosure.
-    latin = declared if declared in ("en", "fr", "es") else _likely_latin_language([w for _, w in tokens])
+    shared = languages.sharing_a_script()
+    latin = declared if declared in shared else _likely_latin_language([w for _, w in tokens])
     found = []
-    for language in languages:
+    for language in tried:
         lexical = _lexical(language)
         topics = []
         for flag in ("abuse", "safeguarding", "topic"):
@@ -1194,7 +1210,7 @@ def _find_cues(view: _View, declared: str | None) -> list[tuple[str, int, int]]:
                 topics = hits
             else:
                 found += [(f"{flag}:{category}", start, end) for category, start, end in hits]
-        if (language in ("en", "fr", "es") and language != latin) or lexical.first_person is None:
+        if (language in shared and language != latin) or lexical.first_person is None:
             continue
         # A topic word counts as a disclosure only in a sentence about oneself that is not
         # general talk: "sextortion happened to me", not "sextortion is rising among teens".

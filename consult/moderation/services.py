@@ -14,9 +14,8 @@ from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 
-from .. import clock
+from .. import clock, languages
 from ..audit_log import security_event
-from ..config import LANGUAGES
 from ..extensions import db
 from ..models import FLAGS, Consultation, Priority, Question, Submission, SubmissionStatus, User
 from ..text import clean_plain_text
@@ -137,7 +136,7 @@ REDACTION_MARKER_TEXT = _l("[personal information removed]")
 
 def redaction_marker(language: str) -> str:
     """The marker in the language the answer is written in, so a published answer reads as one text."""
-    with force_locale(language if language in LANGUAGES else "en"):
+    with force_locale(language if languages.supported(language) else languages.DEFAULT):
         return str(REDACTION_MARKER_TEXT)
 
 

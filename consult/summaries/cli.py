@@ -12,6 +12,7 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
+from .. import languages
 from ..audit_log import security_event
 from ..extensions import db
 from ..models import Consultation
@@ -92,12 +93,11 @@ def summarise_command(slug: str, as_json: bool, themes: int | None):
 @click.option("--language", default="en", show_default=True, help="Language of the document's headings.")
 def export_command(slug: str, file_format: str, output: Path, number: int | None, language: str):
     """Write SLUG's input document (docx, pdf, md) or open data (csv, json) to OUTPUT."""
-    from ..config import LANGUAGES
     from .exports import render_data, render_document
     from .services import document_fingerprint, keep_document, kept_document, latest_published, summary_view, version
 
-    if language not in LANGUAGES:
-        raise click.BadParameter(f"one of {', '.join(LANGUAGES)}", param_hint="--language")
+    if not languages.supported(language):
+        raise click.BadParameter(f"one of {', '.join(languages.codes())}", param_hint="--language")
     consultation = _consultation(slug)
     started = time.perf_counter()
     if file_format in ("csv", "json"):

@@ -26,7 +26,7 @@ from ..models import Consultation
 from .charts import age_band_name, chart_png, chart_svg, text_alternative
 from .regions import REGIONS, region_label, region_of
 from .services import LICENCE, LICENCE_NOTE, LICENCE_URL, PublicResponse, SummaryView, attribution, public_responses
-from .stats import AGE_BAND_CODES, LANGUAGE_CODES, SMALL, WITHHELD, share
+from .stats import AGE_BAND_CODES, SMALL, WITHHELD, published_language_codes, share
 
 DOCUMENT_FORMATS = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -101,7 +101,7 @@ def statistics_tables(view: SummaryView) -> list[Table]:
                 fmt(stats["by_language"][lang]),
                 _pct(stats["by_language"][lang], stats["published"]),
             ]
-            for lang in LANGUAGE_CODES
+            for lang in published_language_codes()
         ]
         + [[_("Total"), fmt(stats["published"]), ""]],
     )

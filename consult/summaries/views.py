@@ -9,9 +9,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
+from .. import languages
 from ..auth.fresh import fresh_login_required
 from ..auth.roles import role_required
-from ..config import LANGUAGES
 from ..extensions import db
 from ..models import Consultation, ConsultationStatus, Role
 from .forms import EditForm, GenerateForm, PublishForm
@@ -96,7 +96,7 @@ def public_version(slug: str, number: int):
 
 def _language() -> str:
     language = request.args.get("lang", "en")
-    if language not in LANGUAGES:
+    if not languages.supported(language):
         abort(404)
     return language
 
