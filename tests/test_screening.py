@@ -567,12 +567,10 @@ def test_long_adversarial_texts_stay_fast(text):
 
 
 def test_every_language_has_its_lexicon_files():
-    folder = resources.files("consult.moderation").joinpath("lexicons")
+    folder = resources.files("consult.moderation.screening").joinpath("lexicons")
     names = {entry.name for entry in folder.iterdir()}
     expected = {"common.txt"} | {
-        f"{kind}-{lang}.txt"
-        for kind in ("pii", "abuse", "safeguarding")
-        for lang in languages.codes()
+        f"{kind}-{lang}.txt" for kind in ("pii", "abuse", "safeguarding") for lang in languages.codes()
     }
     assert expected <= names
 
