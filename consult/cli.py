@@ -12,8 +12,9 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
+from . import languages
 from .audit_log import security_event
-from .config import LANGUAGES, PROJECT_DIR
+from .config import PROJECT_DIR
 from .extensions import db
 from .models import Role, User
 
@@ -103,13 +104,28 @@ def create_user_command(name: str, role: str, password_stdin: bool, age_band: st
     click.echo(f"Created {user.role.value} {user.pseudonym!r} (id {user.id}).")
 
 
+class _LanguageChoice(click.Choice):
+    """The supported languages as they are when the command runs, not when this module was imported."""
+
+    def __init__(self) -> None:
+        super().__init__(())
+
+    @property
+    def choices(self) -> tuple[str, ...]:
+        return languages.codes()
+
+    @choices.setter
+    def choices(self, _value) -> None:
+        pass
+
+
 @consultations.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--format", "file_format", type=click.Choice(["polis"]), required=True)
 @click.option("--slug", default=None, help="Web address of the consultation (default: from the file name).")
 @click.option("--question", "question_position", type=click.IntRange(min=1), default=1, show_default=True)
 @click.option("--title", default=None)
-@click.option("--language", type=click.Choice(LANGUAGES), default="en", show_default=True,
+@click.option("--language", type=_LanguageChoice(), default="en", show_default=True,
               help="Language of the imported statements.")  # fmt: skip
 def import_command(file: Path, file_format: str, slug, question_position, title, language):
     """Import the responses of FILE (a Pol.is comments.csv) into a closed consultation."""

@@ -12,9 +12,6 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = PACKAGE_DIR.parent
 INSTANCE_DIR = PROJECT_DIR / "instance"
 
-# The six official languages of the United Nations, in the order ITU lists them.
-LANGUAGES = ("ar", "zh", "en", "fr", "ru", "es")
-RTL_LANGUAGES = frozenset({"ar"})
 ENVIRONMENTS = ("development", "testing", "production")
 
 
@@ -41,7 +38,6 @@ class Defaults:
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = "UTC"
     BABEL_TRANSLATION_DIRECTORIES = str(PROJECT_DIR / "translations")
-    LANGUAGES = LANGUAGES
 
     # Flask-Limiter: memory:// serves one process; set CONSULT_RATELIMIT_STORAGE_URI=redis://… when
     # several workers or machines serve, so they count together.

@@ -15,7 +15,7 @@ from flask_babel import format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from .config import LANGUAGES, RTL_LANGUAGES
+from . import languages
 
 LANGUAGE_COOKIE = "consult_lang"
 LOGIN_MESSAGE = _l("Please log in to see this page.")
@@ -27,12 +27,12 @@ _NOT_COUNTRIES = frozenset({"AC", "CP", "CQ", "DG", "EA", "EU", "EZ", "IC", "QO"
 def select_locale() -> str:
     if not has_request_context():  # CLI commands and background work speak the default language
         return current_app.config["BABEL_DEFAULT_LOCALE"]
-    if getattr(current_user, "is_authenticated", False) and current_user.locale in LANGUAGES:
+    if getattr(current_user, "is_authenticated", False) and languages.supported(current_user.locale):
         return current_user.locale
     chosen = request.cookies.get(LANGUAGE_COOKIE)
-    if chosen in LANGUAGES:
+    if languages.supported(chosen):
         return chosen
-    return request.accept_languages.best_match(LANGUAGES) or current_app.config["BABEL_DEFAULT_LOCALE"]
+    return request.accept_languages.best_match(languages.codes()) or current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
 def current_language() -> str:
@@ -40,12 +40,17 @@ def current_language() -> str:
 
 
 def is_rtl(language: str | None = None) -> bool:
-    return (language or current_language()) in RTL_LANGUAGES
+    return languages.is_rtl(language or current_language())
+
+
+def language_name(code: str) -> str:
+    """A language's name in itself, as the language switcher shows it."""
+    row = languages.language(code)
+    return row.autonym if row else _babel_name(code)
 
 
 @cache
-def language_name(code: str) -> str:
-    """A language's name in itself, as the language switcher shows it."""
+def _babel_name(code: str) -> str:
     locale = Locale.parse(code)
     return locale.get_display_name(locale) or code
 
@@ -82,7 +87,7 @@ def register_template_helpers(app: Flask) -> None:
         return {
             "locale": language,
             "rtl": is_rtl(language),
-            "languages": [(code, language_name(code)) for code in LANGUAGES],
+            "languages": [(code, language_name(code)) for code in languages.codes()],
         }
 
     app.jinja_env.add_extension("jinja2.ext.do")

@@ -7,7 +7,7 @@ import pytest
 from conftest import PROJECT
 from sqlalchemy import select
 
-from consult.consultations.language import detect_language
+from consult.languages import detect
 from consult.models import Submission, SubmissionStatus
 
 SENTENCES = {
@@ -22,13 +22,13 @@ SENTENCES = {
 
 @pytest.mark.parametrize("language", SENTENCES)
 def test_each_un_language_is_detected(language):
-    assert detect_language(SENTENCES[language], fallback="en" if language != "en" else "fr") == language
+    assert detect(SENTENCES[language], "en" if language != "en" else "fr").language == language
 
 
 @pytest.mark.parametrize("text", ["ok", "bien", "Internet", "42 !", "🙂"])
 def test_text_too_short_to_tell_takes_the_participants_language(text):
-    assert detect_language(text, fallback="ru") == "ru"
-    assert detect_language(text, fallback="de") == "en"  # not a UN language: English
+    assert detect(text, "ru").language == "ru"
+    assert detect(text, "de").language == "en"  # not a UN language: English
 
 
 def _answer(client, consultation, body, language="auto"):

@@ -19,12 +19,12 @@ from consult.summaries.models import ResponseVector, Summary, SummaryFrozen
 from consult.summaries.regions import REGIONS, region_by_country, region_of
 from consult.summaries.stats import (
     AGE_BAND_CODES,
-    LANGUAGE_CODES,
     SMALL,
     STATUSES,
     WITHHELD,
     ResponseFacts,
     count_cells,
+    published_language_codes,
     shape_statistics,
     share,
     suppress,
@@ -53,7 +53,7 @@ def _outsider_bounds(stats: dict) -> dict[str, tuple[float, float]]:
         sums.append((f"{scope}.participants", [f"{scope}.by_age_band.{b}" for b in block["by_age_band"]]))
         sums.append((f"{scope}.published", [f"{scope}.by_language.{lang}" for lang in block["by_language"]]))
     questions = [s for s in scopes if s != "all"]
-    for name in ("received", *STATUSES, *(f"by_language.{lang}" for lang in LANGUAGE_CODES)):
+    for name in ("received", *STATUSES, *(f"by_language.{lang}" for lang in published_language_codes())):
         sums.append((f"all.{name}", [f"{q}.{name}" for q in questions]))
     cross = stats["consultation"]["by_region_and_age_band"]
     for region, row in cross.items():

@@ -9,7 +9,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, ValidationError
 
-from ..config import LANGUAGES
+from .. import languages
 from ..models import User
 from ..text import clean_single_line, pseudonym_key
 from .services import password_weakness, pseudonym_taken
@@ -80,7 +80,7 @@ class SignupForm(FlaskForm):
         description=_l("We only keep your age group, never your exact age."),
     )
     country = SelectField(_l("Country where you live"), validators=[DataRequired()])
-    language = SelectField(_l("Language"), choices=list(LANGUAGES))
+    language = SelectField(_l("Language"), choices=languages.codes)
     consent = BooleanField(
         _l("I have read the privacy notice and I agree to take part."),
         validators=[DataRequired(_l("You need to agree to the privacy notice to take part."))],
@@ -106,7 +106,7 @@ class LoginForm(FlaskForm):
 
 
 class LanguageForm(FlaskForm):
-    lang = SelectField(choices=list(LANGUAGES))
+    lang = SelectField(choices=languages.codes)
 
 
 class DeleteAccountForm(FlaskForm):

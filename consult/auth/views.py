@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy.exc import IntegrityError
 
+from .. import languages
 from ..audit_log import security_event
 from ..extensions import limiter
 from ..i18n import LANGUAGE_COOKIE, country_choices, current_language, language_name
@@ -85,7 +86,7 @@ def signup():
 
 
 def _language_choices():
-    return [(code, language_name(code)) for code in current_app.config["LANGUAGES"]]
+    return [(code, language_name(code)) for code in languages.codes()]
 
 
 def _signed_in() -> bool:

@@ -15,7 +15,7 @@ from babel import Locale
 from markupsafe import Markup
 from sqlalchemy import select
 
-from ..config import LANGUAGES
+from .. import languages
 from ..extensions import db
 from ..i18n import current_language, is_rtl
 from ..models import Consultation, ConsultationTranslation, Question, QuestionTranslation
@@ -140,7 +140,7 @@ def missing_translations(consultations: Sequence[Consultation]) -> dict[int, lis
     return {
         c.id: [
             language
-            for language in LANGUAGES
+            for language in languages.codes()
             if language != c.source_language
             and not (
                 (c.id, language) in translated

@@ -7,12 +7,11 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, TextAreaField
 from wtforms.validators import DataRequired, ValidationError
 
-from ..config import LANGUAGES
+from .. import languages
 from ..i18n import language_name
 from ..text import clean_plain_text
-from .language import AUTO
 
-_LANGUAGE_CHOICES = [(code, language_name(code)) for code in LANGUAGES]
+AUTO = "auto"  # the participant leaves the language to detection
 
 
 class ResponseForm(FlaskForm):
@@ -31,7 +30,10 @@ class ResponseForm(FlaskForm):
     def __init__(self, *args, max_length: int, **kwargs):
         super().__init__(*args, **kwargs)
         self.max_length = max_length
-        self.language.choices = [(AUTO, _l("Detect automatically")), *_LANGUAGE_CHOICES]
+        self.language.choices = [
+            (AUTO, _l("Detect automatically")),
+            *((code, language_name(code)) for code in languages.codes()),
+        ]
 
     def validate_body(self, field) -> None:
         if len(field.data) > self.max_length:

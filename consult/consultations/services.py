@@ -12,6 +12,7 @@ from sqlalchemy import bindparam, delete, func, insert, select, update
 from .. import clock
 from ..domain import Conflict
 from ..extensions import db
+from ..languages import chosen_or_detected
 from ..models import (
     Consultation,
     ConsultationStatus,
@@ -25,7 +26,6 @@ from ..models import (
 )
 from ..moderation.intake import screen_submission, screened_event, screening_fields
 from ..moderation.models import ModerationEvent
-from .language import response_language
 from .public_responses import PublicResponse, public_columns
 
 
@@ -181,7 +181,7 @@ def submit_response(user: User, question: Question | AnswerTarget, body: str, la
         raise ResponseLimitReached(
             _l("You have already given %(limit)d answers to this question, the most allowed.", limit=limit)
         )
-    language = response_language(language, body, user.locale)
+    language = chosen_or_detected(language, body, user.locale)
     flags, screening = screening_fields(body, language)
     # Two Core INSERTs rather than the ORM's unit of work, which costs more than the rest of taking
     # an answer: this is the path a surge of young people hits (bench/bench_load.py).
@@ -208,7 +208,7 @@ def edit_response(submission: Submission, body: str, language: str) -> Submissio
     now = clock.utcnow()
     _require_editable(submission, now)
     author = submission.author
-    language = response_language(language, body, author.locale if author else "en")
+    language = chosen_or_detected(language, body, author.locale if author else "en")
     changed = db.session.execute(
         update(Submission)
         .where(Submission.id == submission.id, Submission.status == SubmissionStatus.PENDING)

@@ -9,7 +9,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, SelectField, SelectMultipleField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
-from ..config import LANGUAGES
+from .. import languages
 from ..i18n import language_name
 from ..models import Consultation, Submission
 from ..text import clean_plain_text
@@ -38,7 +38,7 @@ class QueueFilterForm(FlaskForm):
         self.question.choices = [every] + [
             (str(q.id), _l("Question %(n)d", n=q.position)) for q in consultation.questions
         ]
-        self.language.choices = [every] + [(code, language_name(code)) for code in LANGUAGES]
+        self.language.choices = [every] + [(code, language_name(code)) for code in languages.codes()]
         self.flag.choices = [every, *labels.FLAGS.items()]
 
     def query_args(self) -> dict[str, str]:

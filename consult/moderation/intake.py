@@ -5,8 +5,7 @@ from __future__ import annotations
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
-from .. import clock
-from ..config import LANGUAGES
+from .. import clock, languages
 from ..extensions import db
 from ..models import Priority, Submission
 from .events import record_event, text_hash
@@ -65,7 +64,7 @@ REDACTION_MARKER_TEXT = _l("[personal information removed]")
 
 def redaction_marker(language: str) -> str:
     """The marker in the language the answer is written in, so a published answer reads as one text."""
-    with force_locale(language if language in LANGUAGES else "en"):
+    with force_locale(language if languages.supported(language) else languages.DEFAULT):
         return str(REDACTION_MARKER_TEXT)
 
 

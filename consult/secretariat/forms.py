@@ -19,7 +19,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from ..config import LANGUAGES
+from .. import languages
 from ..i18n import language_name
 
 UTC_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
@@ -73,7 +73,7 @@ class ConsultationForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.source_language.choices = [(code, language_name(code)) for code in LANGUAGES]
+        self.source_language.choices = [(code, language_name(code)) for code in languages.codes()]
 
 
 class TranslatedPromptEntry(Form):

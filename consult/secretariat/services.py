@@ -10,7 +10,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, func, select
 
-from ..config import LANGUAGES
+from .. import languages
 from ..extensions import db
 from ..models import (
     Consultation,
@@ -171,7 +171,7 @@ def save_translation(
     ``prompts`` maps question ids to their translated prompt; an empty prompt removes its translation,
     so readers see the source prompt again. Ids of other consultations' questions are ignored.
     """
-    if language not in LANGUAGES or language == consultation.source_language:
+    if not languages.supported(language) or language == consultation.source_language:
         raise InvalidInput(_l("Choose one of the other languages to translate into."))
     title = clean_single_line(title)
     if not title:

@@ -6,9 +6,9 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from .. import languages
 from ..auth.fresh import fresh_login_required
 from ..auth.roles import role_required
-from ..config import LANGUAGES
 from ..consultations.content import missing_translations
 from ..extensions import db
 from ..models import Consultation, Meeting, Role
@@ -136,7 +136,7 @@ def edit_consultation(consultation_id: int | None):
         "secretariat/consultation_form.html",
         form=form,
         consultation=consultation,
-        other_languages=[code for code in LANGUAGES if consultation and code != consultation.source_language],
+        other_languages=[code for code in languages.codes() if consultation and code != consultation.source_language],
         missing=missing_translations([consultation]).get(consultation.id, []) if consultation else [],
     ), status
 
@@ -146,7 +146,7 @@ def edit_consultation(consultation_id: int | None):
 @fresh_login_required
 def edit_translation(consultation_id: int, language: str):
     consultation = db.session.get(Consultation, consultation_id) or abort(404)
-    if language not in LANGUAGES or language == consultation.source_language:
+    if not languages.supported(language) or language == consultation.source_language:
         abort(404)
     translation = consultation_translation(consultation, language)
     form = TranslationForm(obj=translation)

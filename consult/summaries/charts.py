@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 from markupsafe import escape
 
+from .. import languages
 from ..auth.services import AGE_BAND_LABELS
 from .regions import REGIONS, region_label
 from .stats import AGE_BAND_CODES
@@ -105,7 +106,7 @@ def chart_svg(statistics: dict, width: int = 640) -> str:
 # Fonts that hold the labels' script (Debian's fonts-noto-cjk and fonts-dejavu-core). DejaVu Sans has
 # Arabic as well as Latin digits and punctuation, and Pillow's raqm layout shapes and orders it.
 _SCRIPT_FONTS = {
-    "zh": ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", "NotoSansCJK-Regular.ttc"),
+    "Hans": ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", "NotoSansCJK-Regular.ttc"),
 }
 
 
@@ -114,7 +115,8 @@ def _font(size: int):
     from PIL import ImageFont
 
     language = str(get_locale() or "en").split("_")[0]
-    candidates = (*_SCRIPT_FONTS.get(language, ()), "DejaVuSans.ttf",
+    row = languages.language(language)
+    candidates = (*_SCRIPT_FONTS.get(row.script if row else "", ()), "DejaVuSans.ttf",
                   "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "NotoSans-Regular.ttf")  # fmt: skip
     for name in candidates:
         try:

@@ -13,8 +13,8 @@ from flask import Flask
 from flask.cli import AppGroup
 from sqlalchemy import select
 
+from .. import languages
 from ..audit_log import security_event
-from ..config import LANGUAGES
 from ..extensions import db
 from ..models import Consultation
 from .documents import document_content, render_data
@@ -106,8 +106,8 @@ class _RegisteredFormat(click.Choice):
 @click.option("--language", default="en", show_default=True, help="Language of the document's headings.")
 def export_command(slug: str, file_format: str, output: Path, number: int | None, language: str):
     """Write SLUG's input document (a document format) or open data (a data format) to OUTPUT."""
-    if language not in LANGUAGES:
-        raise click.BadParameter(f"one of {', '.join(LANGUAGES)}", param_hint="--language")
+    if not languages.supported(language):
+        raise click.BadParameter(f"one of {', '.join(languages.codes())}", param_hint="--language")
     consultation = _consultation(slug)
     started = time.perf_counter()
     chosen = FORMATS[file_format]

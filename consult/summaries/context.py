@@ -19,7 +19,7 @@ from .charts import age_band_name, chart_svg, text_alternative
 from .reading import SummaryView
 from .regions import REGIONS, region_label
 from .responses import LICENCE_NOTE
-from .stats import AGE_BAND_CODES, LANGUAGE_CODES, SMALL, WITHHELD, share
+from .stats import AGE_BAND_CODES, SMALL, WITHHELD, published_language_codes, share
 
 
 @dataclass
@@ -78,7 +78,7 @@ def statistics_tables(view: SummaryView) -> list[Table]:
                 fmt(stats["by_language"][lang]),
                 _pct(stats["by_language"][lang], stats["published"]),
             ]
-            for lang in LANGUAGE_CODES
+            for lang in published_language_codes()
         ]
         + [[_("Total"), fmt(stats["published"]), ""]],
     )

@@ -17,22 +17,23 @@ from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 
+from .. import languages
+
 STOPWORDS_DIR = Path(__file__).resolve().parent / "stopwords"
-STEMMERS = {"ar": "arabic", "en": "english", "es": "spanish", "fr": "french", "ru": "russian"}
 KEYWORDS_PER_THEME = 8
 
-_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+_CJK = re.compile(f"[{languages.HAN}]+")
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
-_ARABIC_MARKS = re.compile(r"[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
-_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
-_ARABIC = re.compile(r"[\u0600-\u06ff]")
+_ARABIC_MARKS = re.compile(f"[{languages.ARABIC_MARKS}]")
 
 
 @cache
 def stopwords() -> frozenset[str]:
     words: set[str] = set()
-    for path in STOPWORDS_DIR.glob("*.txt"):
-        for line in path.read_text(encoding="utf-8").splitlines():
+    for row in languages.TABLE:
+        if not row.stopwords:
+            continue
+        for line in (STOPWORDS_DIR / row.stopwords).read_text(encoding="utf-8").splitlines():
             if not line.startswith("#"):
                 words.update(word.casefold() for word in line.split())
     return frozenset(words)
@@ -41,24 +42,6 @@ def stopwords() -> frozenset[str]:
 @cache
 def _cjk_stop_characters() -> frozenset[str]:
     return frozenset(word for word in stopwords() if len(word) == 1 and _CJK.fullmatch(word))
-
-
-@cache
-def _stemmer(language: str):
-    import snowballstemmer
-
-    return snowballstemmer.stemmer(STEMMERS[language])
-
-
-def script_language(text: str, declared: str) -> str:
-    """The language a text is written in, from its script where that settles it, else as declared."""
-    if _CJK.search(text):
-        return "zh"
-    if _ARABIC.search(text):
-        return "ar"
-    if _CYRILLIC.search(text):
-        return "ru"
-    return declared if declared in ("en", "fr", "es") else "en"
 
 
 class Tokeniser:
@@ -79,7 +62,7 @@ class Tokeniser:
                     if not (pair[0] in self._cjk_stop or pair[1] in self._cjk_stop):
                         found.append((pair, pair))
             text = _CJK.sub(" ", text)
-        if _ARABIC.search(text):
+        if languages.script_pattern("Arab").search(text):
             text = _ARABIC_MARKS.sub("", text)
         words = self._words
         for word in _WORD.findall(text):
@@ -94,9 +77,8 @@ class Tokeniser:
         folded = word.casefold().replace("’", "'")
         if len(folded) < 2 or folded in self._stop or folded.split("'")[0] in self._stop:
             return ""
-        if language in STEMMERS:
-            return _stemmer(language).stemWord(folded) or folded
-        return folded
+        stemmer = languages.stemmer(language)
+        return (stemmer.stemWord(folded) or folded) if stemmer else folded
 
 
 def theme_keywords(

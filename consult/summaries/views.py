@@ -8,9 +8,9 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from .. import languages
 from ..auth.fresh import fresh_login_required
 from ..auth.roles import role_required
-from ..config import LANGUAGES
 from ..models import Consultation, ConsultationStatus, Role
 from .context import document_context
 from .documents import document_content, render_data
@@ -92,7 +92,7 @@ def public_version(slug: str, number: int):
 
 def _language() -> str:
     language = request.args.get("lang", "en")
-    if language not in LANGUAGES:
+    if not languages.supported(language):
         abort(404)
     return language
 

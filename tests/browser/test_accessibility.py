@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from consult.config import LANGUAGES
 from consult.demo import CLOSED_SLUG, OPEN_SLUG
+from consult.languages import codes
 
 from .conftest import choose_language, log_in, screenshot
 
@@ -27,7 +27,7 @@ def _serious_violations(page, axe_source: str) -> list[str]:
     ]
 
 
-@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("language", codes())
 def test_public_pages_have_no_serious_accessibility_violation(page, axe_source, language):
     page.goto("/")
     choose_language(page, language)
@@ -46,7 +46,7 @@ def test_public_pages_have_no_serious_accessibility_violation(page, axe_source, 
 
 
 @pytest.mark.parametrize("role", list(STAFF_PAGES))
-@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("language", codes())
 def test_signed_in_pages_have_no_serious_accessibility_violation(page, live_app, axe_source, role, language):
     log_in(page, live_app, role)
     choose_language(page, language)

@@ -1,0 +1,89 @@
+"""Screening at intake: personal information, abusive language and safeguarding cues.
+
+``screen(text, lang)`` reads one response in any of the six UN languages and
+returns suggestions for the moderator who decides on it: the spans of personal
+information with a redacted copy of the text, and flags for abusive language and
+for a young person who may be disclosing harm. It never publishes or rejects
+anything by itself.
+
+Matching runs on a normalised copy of the text (NFKC, invisible characters and
+Arabic diacritics removed, digits of every script made ASCII, spaced-out letters
+joined) that remembers, for each of its characters, the slice of the original it
+came from: every span reported points into the text as the participant wrote it.
+
+Word lists live in ``lexicons/*.txt``, read once on first use (format in
+``lexicons.read_lexicon``). Pure functions, no Flask: callable from a view, a command or a
+test alike.
+"""
+
+from __future__ import annotations
+
+from .base import (
+    ABUSE_CATEGORIES,
+    PII_KINDS,
+    REDACTION_MARKER,
+    SAFEGUARDING_CATEGORIES,
+    SCREENING_FLAGS,
+    ScreeningResult,
+    Span,
+)
+from .cues import declared_language, find_cues
+from .normalise import normalise
+from .pii import find_pii, resolve
+
+__all__ = [
+    "ABUSE_CATEGORIES",
+    "PII_KINDS",
+    "REDACTION_MARKER",
+    "SAFEGUARDING_CATEGORIES",
+    "SCREENING_FLAGS",
+    "ScreeningResult",
+    "Span",
+    "redact",
+    "screen",
+]
+
+
+def screen(text: str, lang: str | None = None) -> ScreeningResult:
+    """Screen one response; ``lang`` is the language the participant chose, a hint only."""
+    if not isinstance(text, str):
+        raise TypeError(f"text must be a string, not {type(text).__name__}")
+    view = normalise(text)
+    pii = []
+    for kind, start, end in resolve(find_pii(view)):
+        start, end = view.original(start, end)
+        pii.append(Span(kind, start, end, text[start:end]))
+    cues = []
+    for kind, start, end in find_cues(view, declared_language(lang)):
+        start, end = view.original(start, end)
+        cues.append(Span(kind, start, end, text[start:end]))
+    cues = sorted(set(cues), key=lambda s: (s.start, s.end, s.kind))
+
+    categories: dict[str, list[str]] = {}
+    if pii:
+        categories["pii"] = sorted({span.kind for span in pii}, key=PII_KINDS.index)
+    for span in cues:
+        flag, category = span.kind.split(":")
+        categories.setdefault(flag, [])
+        if category not in categories[flag]:
+            categories[flag].append(category)
+    for flag in ("abuse", "safeguarding"):
+        if flag in categories:
+            categories[flag].sort()
+    return ScreeningResult(
+        pii=pii,
+        flags=[flag for flag in SCREENING_FLAGS if flag in categories],
+        redacted=redact(text, pii),
+        categories={flag: categories[flag] for flag in SCREENING_FLAGS if flag in categories},
+        cues=cues,
+    )
+
+
+def redact(text: str, spans: list[Span], marker: str = REDACTION_MARKER) -> str:
+    """``text`` with each span replaced by ``marker``; the spans must not overlap."""
+    pieces, cursor = [], 0
+    for span in sorted(spans, key=lambda s: s.start):
+        pieces += [text[cursor : span.start], marker]
+        cursor = span.end
+    pieces.append(text[cursor:])
+    return "".join(pieces)

@@ -1,0 +1,256 @@
+"""The personal-information patterns, compiled once from the lexicons of every language."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from ... import languages
+from .base import HAN_RE
+from .lexicons import Gate, alternation, cue_regex, gate, read_lexicon, unspaced_words, words_everywhere
+
+_CAPITAL = "A-ZÀ-ÖØ-ÞА-ЯЁ\u0620-\u064a"  # capitals, and Arabic (which has no case)
+
+
+@dataclass(frozen=True, slots=True)
+class Patterns:
+    email: re.Pattern
+    email_words: re.Pattern
+    email_words_spelled: re.Pattern
+    email_provider: re.Pattern
+    email_cue: re.Pattern
+    url: re.Pattern
+    social_hosts: frozenset[str]
+    handle_at: re.Pattern
+    discord: re.Pattern
+    handle_cued: re.Pattern
+    handle_stop: frozenset[str]
+    platform_short: frozenset[str]
+    number: re.Pattern
+    phone_cue: re.Pattern
+    iban: re.Pattern
+    china_id: re.Pattern
+    id_cued: re.Pattern
+    street_after: re.Pattern
+    street_before: re.Pattern
+    street_glued: re.Pattern
+    street_number_first: re.Pattern
+    street_zh: re.Pattern
+    address_cued: re.Pattern
+    home_cue: re.Pattern
+    postcode: re.Pattern
+    postcode_cue: re.Pattern
+    self_intro: re.Pattern
+    self_intro_weak: re.Pattern
+    self_intro_full: re.Pattern
+    not_a_name: frozenset[str]
+    surnames_han: frozenset[str]
+    name_stop: frozenset[str]
+    name_stop_han: frozenset[str]
+    connectors: frozenset[str]
+    school_after: re.Pattern
+    school_before: re.Pattern
+    school_number: re.Pattern
+    school_han: re.Pattern
+    school_cue: re.Pattern
+    school_cued_after: re.Pattern
+    school_cued_before: re.Pattern
+    school_capture: re.Pattern
+    school_needs_cue: frozenset[str]
+    school_generic: frozenset[str]
+    school_trim_han: str
+    at_words: Gate
+    platforms: Gate
+    id_cues: Gate
+    streets: Gate
+    address_cues: Gate
+    postcode_cues: Gate
+    self_intros: Gate
+    schools: Gate
+
+
+@cache
+def patterns() -> Patterns:
+    common = read_lexicon("common")
+    tld = alternation(common.words("tld"))
+    wordlike = set(common.words("tld_wordlike"))
+    tld_strong = alternation([t for t in common.words("tld") if t not in wordlike])
+    second_level = alternation(common.words("second_level"))
+    at_words = alternation(common.words("at_word"))
+    providers = alternation(common.words("mail_provider"))
+    dot_words = alternation(common.words("dot_word"))
+    platforms = common.words("platform")
+    latin_platforms = alternation([p for p in platforms if p.isascii()])
+    other_platforms = alternation([p for p in platforms if not p.isascii() and not HAN_RE.search(p)])
+    # Latin names written against Chinese ("我的QQ号是...") are not words of their own.
+    glued_platforms = tuple(common.words("platform_glued"))
+    han_platforms = alternation([p for p in platforms if HAN_RE.search(p)] + list(glued_platforms))
+
+    local = r"[A-Za-z0-9](?:[A-Za-z0-9._%+\-]{0,62}[A-Za-z0-9_])?"
+    label = r"[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?"
+    at = rf"(?:\s?@\s?|\s*[\[({{<]\s*(?:{at_words})\s*[\])}}>]\s*)"
+    dot = rf"(?:\s?\.\s?|\s*[\[({{<]\s*(?:{dot_words})\s*[\])}}>]\s*|\s+(?:{dot_words})\s+)"
+    word_dot = rf"(?:\.|\s*[\[({{<]\s*(?:{dot_words})\s*[\])}}>]\s*|\s+(?:{dot_words})\s+)"
+    email = rf"(?<![A-Za-z0-9._%+\-]){local}{at}{label}(?:{dot}{label})*?{dot}(?:{tld})(?![A-Za-z0-9\-])"
+    email_words = (
+        rf"(?<![A-Za-z0-9._%+\-@]){local}(?:{word_dot}{local})*\s+(?:{at_words})\s+{label}(?:{word_dot}{label})*?"
+        rf"{word_dot}(?:{tld_strong})(?![A-Za-z0-9\-])"
+    )
+    email_provider = rf"(?<![A-Za-z0-9._%+\-@]){local}\s+(?:{at_words}|@)\s+(?:{providers})(?![A-Za-z0-9\-.@])"
+
+    path = r"(?:[/?#][^\s<>\"'\u3000-\u303f\uff00-\uffef]*)?"
+    url = (
+        r"(?<![A-Za-z0-9])(?:https?|ftp)://[^\s<>\"'\u3000-\u303f\uff00-\uffef]+"
+        rf"|(?<![A-Za-z0-9.@/_-])www\d?\.{label}(?:\.{label})*{path}"
+        rf"|(?<![A-Za-z0-9.@/_-])(?:{label}\.)+(?:{tld_strong})(?:\.(?:{tld}))?(?![A-Za-z0-9-])(?::\d{{2,5}})?{path}"
+        rf"|(?<![A-Za-z0-9.@/_-])(?:{label}\.)+(?:{second_level})\.(?:{tld})(?![A-Za-z0-9-]){path}"
+        rf"|(?<![A-Za-z0-9.@/_-])(?:{label}\.)+(?:{tld})(?:/[^\s<>\"']+)"
+        rf"|(?<![A-Za-z0-9.@/_-]){label}\s+(?:{dot_words})\s+(?:{tld_strong})(?![A-Za-z0-9-])"
+    )
+
+    handle = r"@?[A-Za-z0-9_](?:[A-Za-z0-9_.\-]{0,30}[A-Za-z0-9_])?"
+    my_cue = alternation(common.words("handle_my"))
+    add_cue = alternation(common.words("handle_add"))
+    account = r"(?:id|handle|username|user ?name|name|account|ник|номер|аккаунт)"
+    separator = rf"\s*{account}?\s*[:=]\s*|\s+-\s+"
+    handle_cued = (
+        rf"(?<!\w)(?P<p1>{latin_platforms}|{other_platforms})(?!\w)(?:{separator})(?P<h1>{handle})"
+        rf"|(?<!\w)(?:{my_cue})\s+(?:{latin_platforms}|{other_platforms})\w*\s*(?:{account}\s*)?(?:[:=,\-]\s*)?"
+        rf"(?:(?:is|it's|its|=|c'est|est|es|это|هو|هي)\s+)?(?P<h2>{handle})"
+        rf"|(?<!\w)(?:{add_cue})\s+(?:{latin_platforms}|{other_platforms})\w*\s*(?:{account}\s*)?(?:[:=,\-]\s*)?"
+        rf"(?:(?:it's|its|i'm|im|je suis|soy|я)\s+)?(?P<h3>{handle})"
+        rf"|(?:{han_platforms})(?:号码|账号|帳號|号|號|id)?\s*(?P<s4>是|为|為|:|=)?\s*(?P<h4>[A-Za-z0-9_\-]{{5,20}})(?![A-Za-z0-9_])"
+        rf"|(?<!\w)(?:{other_platforms})\w*\s*(?:[:\-]|هو|это)?\s*(?P<h5>@?[A-Za-z][A-Za-z0-9_.]{{2,30}})"
+    )
+
+    street_after = alternation(words_everywhere("street_after"))
+    street_before = alternation(words_everywhere("street_before"))
+    street_glued = alternation(common.words("street_glued"))
+    connectors = words_everywhere("name_connector") + common.words("name_connector")
+    connector = alternation(connectors)
+    house_mark = alternation(common.words("house_mark"))
+    capital_word = rf"[{_CAPITAL}][\w'\-]*"
+    any_word = r"[^\W\d_][\w'\-]*"
+    street_name = rf"(?:(?:{connector})\s+|d')?{capital_word}(?:\s+(?:(?:{connector})\s+|d')?{capital_word}){{0,3}}"
+    number = r"\d{1,5}(?:\s?(?:bis|ter)|[A-Za-z](?![A-Za-z]))?"
+    street_zh = alternation(unspaced_words("street_suffix"), spaced=False)
+    estate_zh = alternation(unspaced_words("estate_suffix"), spaced=False)
+
+    school_after = alternation(words_everywhere("school_after", "school_after_cue"))
+    school_before = alternation(words_everywhere("school_before", "school_before_cue"))
+    school_cue = cue_regex("school_cue")
+    school_han = alternation(unspaced_words("school_suffix") + unspaced_words("school_after_cue"), spaced=False)
+    school_number = alternation(words_everywhere("school_number"))
+    proper = rf"(?:[{_CAPITAL}][\w'.\-]*|\d{{1,3}}(?:st|nd|rd|th)?)"
+
+    return Patterns(
+        email=re.compile(email, re.I),
+        email_words=re.compile(email_words, re.I),
+        # "sam at gmail.com", "sam at school dot org"; not "a video at instagram.com"
+        email_words_spelled=re.compile(
+            rf"[\s\[({{<](?:{dot_words})[\s\])}}>]|(?<![A-Za-z0-9])(?:{providers})(?![A-Za-z0-9])", re.I
+        ),
+        email_provider=re.compile(email_provider, re.I),
+        email_cue=cue_regex("email_cue"),
+        url=re.compile(url, re.I),
+        social_hosts=frozenset(common.words("social_host")),
+        handle_at=re.compile(r"(?<![A-Za-z0-9_.@#])@[A-Za-z0-9_](?:[A-Za-z0-9_.]{0,28}[A-Za-z0-9_])?(?![A-Za-z0-9_@])"),
+        discord=re.compile(r"(?<![\w#])[A-Za-z0-9_.]{2,32}#\d{4}(?!\d)"),
+        handle_cued=re.compile(handle_cued, re.I),
+        handle_stop=frozenset(common.words("handle_stop")),
+        platform_short=frozenset(common.words("platform_short")),
+        number=re.compile(r"(?<![0-9A-Za-z+.,])(?:\+\s?|00)?\(?\d(?:[\d \-.()/]{0,24}\d)?"),
+        phone_cue=cue_regex("phone_cue"),
+        iban=re.compile(
+            r"(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?(?![A-Za-z0-9])", re.I
+        ),
+        china_id=re.compile(r"(?<!\d)\d{6}(?:19|20)\d{2}[01]\d[0-3]\d\d{3}[\dXx](?![\dA-Za-z])"),
+        id_cued=re.compile(
+            rf"(?:{cue_regex('id_cue').pattern})\s*(?:(?:number|no|num|nr|n°|nº|#|№|номер|серия|رقم|号码|号)\.?\s*)?"
+            r"(?:(?:is|est|es|это|هو|是|:|=|：)\s*)?"
+            r"(?P<id>[A-Za-z0-9](?:[A-Za-z0-9\-]*)(?: [A-Za-z0-9\-]+){0,3})",
+            re.I,
+        ),
+        street_after=re.compile(
+            rf"(?<![\w.,])(?P<number>{number}),?\s+(?P<name>{any_word}(?:\s+{any_word}){{0,3}})\s+"
+            rf"(?P<kind>{street_after})\.?(?!\w)",
+            re.I,
+        ),
+        street_before=re.compile(
+            rf"(?<!\w)(?i:{street_before})\.?\s*(?P<name>{street_name}),?\s*(?:(?i:{house_mark})\.?\s*)?"
+            rf"(?P<number>\d{{1,4}}[A-Za-z]?)(?![\d.,]?\d)(?:,?\s*(?i:кв|квартира|apt|appartement|piso|شقه)\.?\s*\d{{1,4}})?"
+        ),
+        street_glued=re.compile(
+            rf"(?<!\w)[{_CAPITAL}][\w'\-]*?[ \-]?(?i:{street_glued})\.?\s*\d{{1,4}}[A-Za-z]?(?![\d.,]?\d)"
+        ),
+        street_number_first=re.compile(
+            rf"(?<![\w.,])\d{{1,5}}(?:\s?(?:bis|ter))?,?\s+(?:{street_before})\.?\s+(?:(?:{connector})\s+|d')?"
+            rf"{any_word}(?-i:(?:\s+(?:(?:{connector})\s+|d')?{capital_word}){{0,3}})",
+            re.I,
+        ),
+        street_zh=re.compile(
+            rf"[{languages.HAN}]{{1,14}}(?:{street_zh})\d{{1,5}}[号號](?:\d{{1,5}}(?:号楼|號樓|栋|棟|幢|单元|單元|室|楼|樓|层|層))*"
+            rf"|[{languages.HAN}]{{2,14}}(?:{estate_zh})\d{{1,4}}(?:号楼|號樓|栋|棟|幢)"
+            rf"(?:\d{{1,5}}(?:单元|單元|室|楼|樓|层|層))*"
+        ),
+        address_cued=re.compile(rf"(?:{cue_regex('address_cue').pattern})\s*[:：,]?\s*", re.I),
+        home_cue=cue_regex("home_cue"),
+        postcode=re.compile(
+            r"(?<![A-Za-z0-9])(?:[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}|[A-Z]\d[A-Z] ?\d[A-Z]\d|\d{5}(?:-\d{4})?|\d{6})"
+            r"(?![A-Za-z0-9])",
+            re.I,
+        ),
+        postcode_cue=cue_regex("postcode_cue"),
+        self_intro=cue_regex("self_intro"),
+        self_intro_weak=cue_regex("self_intro_weak"),
+        self_intro_full=cue_regex("self_intro_full"),
+        not_a_name=frozenset(common.words("not_a_name")),
+        surnames_han=frozenset("".join(unspaced_words("surname_han"))),
+        name_stop=frozenset(words_everywhere("name_stop")),
+        name_stop_han=frozenset("".join(unspaced_words("name_stop_han"))),
+        connectors=frozenset(connectors),
+        school_after=re.compile(rf"(?<![\w'])(?P<name>(?:{proper}\s+){{1,5}})(?P<kind>(?i:{school_after}))(?![\w-])"),
+        school_before=re.compile(
+            rf"(?<!\w)(?P<kind>(?i:{school_before}))\s+(?P<name>(?:(?:{connector})\s+|d')?"
+            rf"(?:{capital_word}|«[^»]{{2,40}}»|\"[^\"]{{2,40}}\")(?:\s+(?:(?:{connector})\s+|d')?{capital_word}){{0,4}})"
+        ),
+        school_number=re.compile(
+            rf"(?<!\w)(?:{school_number})\s*(?:№|n[°º]|no\.?|nr\.?|num\.?|номер|#)\s*\d{{1,4}}(?!\d)", re.I
+        ),
+        # "第四中学" ends in "四中学", not "四中"; "四中学生" are its pupils.
+        school_han=re.compile(rf"(?P<name>[{languages.HAN}\d]{{1,14}}?)(?P<kind>{school_han})(?:(?<=中)学)?(?![生])"),
+        school_cue=school_cue,
+        school_cued_after=re.compile(
+            rf"(?:{school_cue.pattern})\s+(?P<name>(?:[\w'.\-]+\s+){{1,5}}?(?:{school_after}))(?!\w)",
+            re.I,
+        ),
+        school_cued_before=re.compile(
+            rf"(?:{school_cue.pattern})\s+(?P<name>(?:{school_before})\s+\S+(?:\s+\S+){{0,3}})",
+            re.I,
+        ),
+        school_capture=re.compile(rf"(?:{cue_regex('school_capture').pattern})\s*[:：,]?\s*", re.I),
+        school_needs_cue=frozenset(words_everywhere("school_after_cue", "school_before_cue")),
+        school_generic=frozenset(words_everywhere("school_generic")),
+        school_trim_han="".join(unspaced_words("school_trim_han")),
+        at_words=gate(common.words("at_word")),
+        platforms=gate(platforms, glued=glued_platforms),
+        id_cues=gate(words_everywhere("id_cue")),
+        streets=gate(
+            words_everywhere("street_before") + unspaced_words("street_suffix") + unspaced_words("estate_suffix")
+        ),
+        address_cues=gate(words_everywhere("address_cue")),
+        postcode_cues=gate(words_everywhere("postcode_cue")),
+        self_intros=gate(words_everywhere("self_intro", "self_intro_weak", "self_intro_full")),
+        schools=gate(
+            words_everywhere(
+                "school_after",
+                "school_after_cue",
+                "school_before",
+                "school_before_cue",
+                "school_number",
+                "school_capture",
+                "school_suffix",
+            )
+        ),
+    )
