@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import enum
+import hashlib
+import hmac
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
+from flask import current_app
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -128,10 +131,13 @@ class User(UserMixin, db.Model):
         return self.active
 
     def get_id(self) -> str:
+        """What the session cookie holds: the account and a fingerprint of its current password."""
         # The session names the password too, so changing it ends every other session.
-        from .auth.services import session_id
+        return f"{self.id}.{self.password_fingerprint()}"
 
-        return session_id(self)
+    def password_fingerprint(self) -> str:
+        key = current_app.config["SECRET_KEY"].encode()
+        return hmac.new(key, (self.password_hash or "").encode(), hashlib.sha256).hexdigest()[:16]
 
     @property
     def is_staff(self) -> bool:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import secrets
 import unicodedata
@@ -122,22 +121,13 @@ def suggest_pseudonym() -> str:
     return f"{rng.choice(_ADJECTIVES)} {rng.choice(_ANIMALS)} {rng.randint(1000, 999999)}"
 
 
-def _password_fingerprint(user: User) -> str:
-    key = current_app.config["SECRET_KEY"].encode()
-    return hmac.new(key, (user.password_hash or "").encode(), hashlib.sha256).hexdigest()[:16]
-
-
-def session_id(user: User) -> str:
-    """What the session cookie holds: the account and a fingerprint of its current password."""
-    return f"{user.id}.{_password_fingerprint(user)}"
-
-
 def load_user(session_user_id: str) -> User | None:
+    """The account a session cookie names (see ``User.get_id``), unless its password changed since."""
     ident, _, fingerprint = str(session_user_id).partition(".")
     if not (ident.isascii() and ident.isdigit()):
         return None
     user = db.session.get(User, int(ident))
-    if user is None or not hmac.compare_digest(fingerprint, _password_fingerprint(user)):
+    if user is None or not hmac.compare_digest(fingerprint, user.password_fingerprint()):
         return None  # the password changed since this session began
     return user
 
