@@ -126,8 +126,8 @@ def register_errorhandlers(app: Flask) -> None:
 
 def register_template_helpers(app: Flask) -> None:
     from . import i18n
-    from .auth.services import AGE_BAND_LABELS
     from .consultations import content
+    from .models import AGE_BAND_LABELS
     from .text import description_markup
 
     i18n.register_template_helpers(app)

@@ -13,23 +13,14 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from .audit_log import security_event
+from .auth.services import account_named
 from .config import LANGUAGES, PROJECT_DIR
 from .extensions import db
-from .models import Role, User
+from .models import AGE_BAND_LABELS, Role
 
 users = AppGroup("users", help="Manage accounts.")
 consultations = AppGroup("consultations", help="Manage consultations.")
 translate = AppGroup("translate", help="Extract, update and compile the message catalogs.")
-
-
-def account_named(name: str) -> User:
-    """The account called NAME (compared as at login), or a command-line error."""
-    from .auth.services import find_user
-
-    user = find_user(name)
-    if user is None:
-        raise click.ClickException(f"no account called {name!r}")
-    return user
 
 
 @users.command("role")
@@ -71,7 +62,7 @@ def create_user_command(name: str, role: str, password_stdin: bool, age_band: st
     from wtforms.validators import ValidationError
 
     from .auth.forms import PASSWORD_MAX, PASSWORD_MIN, PSEUDONYM_MAX, PSEUDONYM_MIN, validate_pseudonym_characters
-    from .auth.services import AGE_BAND_LABELS, create_user, password_weakness, pseudonym_taken
+    from .auth.services import create_user, password_weakness, pseudonym_taken
     from .text import clean_single_line
 
     name = clean_single_line(name)

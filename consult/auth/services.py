@@ -8,6 +8,7 @@ import unicodedata
 from functools import cache
 from importlib.resources import files
 
+import click
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
@@ -16,18 +17,10 @@ from sqlalchemy import select
 
 from .. import clock
 from ..extensions import db
-from ..models import Role, User
-from ..text import pseudonym_key
 
-# (code, lowest age, highest age or None, label). Only the band is stored, never the age.
-AGE_BANDS = (
-    ("u13", 0, 12, _l("under 13")),
-    ("13-15", 13, 15, _l("13–15")),
-    ("16-17", 16, 17, _l("16–17")),
-    ("18-24", 18, 24, _l("18–24")),
-    ("25+", 25, None, _l("25 or older")),
-)
-AGE_BAND_LABELS = {code: label for code, _low, _high, label in AGE_BANDS}
+# AGE_BAND_LABELS is imported from here by summaries.exports and summaries.charts (the formats branch's files).
+from ..models import AGE_BAND_LABELS, AGE_BANDS, Role, User  # noqa: F401
+from ..text import pseudonym_key
 
 _ADJECTIVES = (
     "Brave", "Bright", "Calm", "Clever", "Curious", "Gentle", "Happy", "Kind", "Lucky",
@@ -105,6 +98,14 @@ def verify_password(user: User | None, password: str) -> bool:
 
 def find_user(pseudonym: str) -> User | None:
     return db.session.scalar(select(User).where(User.pseudonym_key == pseudonym_key(pseudonym)))
+
+
+def account_named(name: str) -> User:
+    """The account called NAME (compared as at login), or a command-line error."""
+    user = find_user(name)
+    if user is None:
+        raise click.ClickException(f"no account called {name!r}")
+    return user
 
 
 def pseudonym_taken(pseudonym: str) -> bool:

@@ -14,10 +14,9 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from ..auth.services import AGE_BANDS
 from ..config import LANGUAGES
 from ..extensions import db
-from ..models import Consultation, Question, Submission, SubmissionStatus
+from ..models import AGE_BANDS, Consultation, Question, Submission, SubmissionStatus
 from .regions import REGIONS, UNKNOWN, region_of
 
 THRESHOLD = 10
