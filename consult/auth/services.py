@@ -13,6 +13,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from sqlalchemy import select
 
 from .. import clock
@@ -196,8 +197,6 @@ def record_consent(user: User) -> None:
 
 def privacy_update_needed() -> bool:
     """A signed-in participant agreed to an earlier privacy notice than the current one (staff consent elsewhere)."""
-    from flask_login import current_user
-
     return (
         getattr(current_user, "is_authenticated", False)
         and current_user.role is Role.PARTICIPANT
