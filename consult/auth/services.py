@@ -19,7 +19,8 @@ from sqlalchemy import select
 from .. import clock
 from ..extensions import db
 
-# AGE_BAND_LABELS is imported from here by summaries.exports and summaries.charts (the formats branch's files).
+# AGE_BAND_LABELS stays importable from here for summaries.exports and summaries.charts (the formats branch's
+# files) until they import it from consult.models; then this import drops it.
 from ..models import AGE_BAND_LABELS, AGE_BANDS, Role, User  # noqa: F401
 from ..text import pseudonym_key
 
