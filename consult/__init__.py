@@ -3,12 +3,35 @@
 from __future__ import annotations
 
 import sqlite3
+from pathlib import Path
+from urllib.parse import urlsplit
 
-from flask import Flask
+from flask import Flask, flash, request
+from flask_login.utils import login_url
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+from . import access, cli, errors, i18n, ratelimits, security, transactions
+from .api.views import bp as api_bp
+from .auth import sessions
+from .auth.services import load_user
+from .auth.views import bp as auth_bp
 from .config import PROJECT_DIR, load_config
+from .consultations import content
+from .consultations.views import bp as consultations_bp
+from .extensions import babel, csrf, db, limiter, login_manager, migrate
+from .models import AGE_BAND_LABELS
+from .moderation import cli as moderation_cli
+from .moderation import models as moderation_models  # noqa: F401 - registers its tables
+from .moderation import safeguarding_cli
+from .moderation.safeguarding_views import bp as safeguarding_bp
+from .moderation.views import bp as moderation_bp
+from .navigation import is_local_path
+from .secretariat.views import bp as secretariat_bp
+from .summaries import cli as summaries_cli
+from .summaries import models as summaries_models  # noqa: F401 - registers its tables
+from .summaries.views import bp as summaries_bp
+from .text import description_markup
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -30,17 +53,12 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    from . import i18n
-    from .auth.services import load_user
-    from .extensions import babel, csrf, db, limiter, login_manager, migrate
-    from .moderation import models as moderation_models  # noqa: F401 - registers its tables
-    from .summaries import models as summaries_models  # noqa: F401 - registers its tables
-
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
         _prepare_sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"])
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_DIR / "migrations"), render_as_batch=True)
     csrf.init_app(app)
+    app.config.setdefault("RATELIMIT_ON_BREACH_CALLBACK", ratelimits.log_breach)
     limiter.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
     login_manager.init_app(app)
@@ -53,28 +71,17 @@ def register_extensions(app: Flask) -> None:
 
 def _ask_to_log_in():
     """Anonymous or timed-out visitors log in, and come back to the page they were on."""
-    from urllib.parse import urlsplit
-
-    from flask import flash, request
-    from flask_login.utils import login_url
-
-    from .errors import signed_out
-    from .i18n import LOGIN_MESSAGE
-    from .navigation import is_local_path
-
     if request.method == "GET":
         target = request.full_path
     else:  # the page the form was on, never the POST-only address itself
         referrer = urlsplit(request.referrer or "")
         same_site = referrer.netloc == request.host
         target = referrer.path + (f"?{referrer.query}" if referrer.query else "") if same_site else ""
-    flash(LOGIN_MESSAGE, "info")
-    return signed_out(login_url("auth.login", next_url=target if is_local_path(target) else None))
+    flash(i18n.LOGIN_MESSAGE, "info")
+    return errors.signed_out(login_url("auth.login", next_url=target if is_local_path(target) else None))
 
 
 def _prepare_sqlite_file(uri: str) -> None:
-    from pathlib import Path
-
     path = uri.removeprefix("sqlite:///")
     if path and path != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
@@ -93,23 +100,12 @@ def _configure_sqlite(dbapi_connection, connection_record) -> None:
 
 
 def register_security(app: Flask) -> None:
-    from . import access, security
-    from .auth import sessions
-
     security.register(app)
     sessions.register(app)  # before the access check, so an expired session counts as signed out
     access.register(app)
 
 
 def register_blueprints(app: Flask) -> None:
-    from .api.views import bp as api_bp
-    from .auth.views import bp as auth_bp
-    from .consultations.views import bp as consultations_bp
-    from .moderation.safeguarding_views import bp as safeguarding_bp
-    from .moderation.views import bp as moderation_bp
-    from .secretariat.views import bp as secretariat_bp
-    from .summaries.views import bp as summaries_bp
-
     app.register_blueprint(consultations_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(moderation_bp, url_prefix="/moderation")
@@ -120,23 +116,14 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_errorhandlers(app: Flask) -> None:
-    from .errors import register
-
-    register(app)
+    errors.register(app)
 
 
 def register_transactions(app: Flask) -> None:
-    from . import transactions
-
     transactions.register(app)
 
 
 def register_template_helpers(app: Flask) -> None:
-    from . import i18n
-    from .auth.services import AGE_BAND_LABELS
-    from .consultations import content
-    from .text import description_markup
-
     i18n.register_template_helpers(app)
     # A consultation's own words in the reader's language (see consult.consultations.content).
     app.jinja_env.globals["consultation_content"] = content.consultation_content
@@ -147,12 +134,7 @@ def register_template_helpers(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    from .cli import register
-    from .moderation import cli as moderation_cli
-    from .moderation import safeguarding_cli
-    from .summaries.cli import register as register_summaries
-
-    register(app)
+    cli.register(app)
     moderation_cli.register(app)
     safeguarding_cli.register(app)
-    register_summaries(app)
+    summaries_cli.register(app)

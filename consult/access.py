@@ -14,7 +14,7 @@ from flask import Flask, abort, request
 from flask_login import current_user
 
 from .extensions import login_manager
-from .models import Role
+from .models import Role, may_safeguard
 
 
 class Access(enum.Enum):
@@ -98,8 +98,6 @@ STAFF_ROLES = {
 
 def may_use(user, access: Access) -> bool:
     """Whether a signed-in ``user`` passes the rule."""
-    from .moderation.safeguarding import may_safeguard
-
     if access in (Access.PUBLIC, Access.SIGNED_IN):
         return True
     if access is Access.PARTICIPANT:

@@ -13,6 +13,7 @@ from flask import has_request_context
 from flask_login import current_user
 
 from . import clock
+from .client_address import client_address_key
 
 logger = logging.getLogger("consult.security")
 _FORBIDDEN = frozenset({"password", "token", "body", "text", "published_text", "note", "ip", "remote_addr"})
@@ -28,8 +29,6 @@ def security_event(event: str, *, user=None, **fields) -> None:
         record["user_id"] = who.id
         record["role"] = who.role.value
     if has_request_context():
-        from .ratelimits import client_address_key
-
         record["client"] = client_address_key()[5:17]
     record.update(fields)
     logger.info(json.dumps(record, ensure_ascii=False, sort_keys=True, default=str))

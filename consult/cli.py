@@ -11,26 +11,23 @@ from pathlib import Path
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
+from wtforms.validators import ValidationError
 
-from . import languages
+from . import clock, languages
 from .audit_log import security_event
+from .auth.forms import PASSWORD_MAX, PASSWORD_MIN, PSEUDONYM_MAX, PSEUDONYM_MIN, validate_pseudonym_characters
+from .auth.services import account_named, create_user, password_weakness, pseudonym_taken
 from .config import PROJECT_DIR
+from .consultations.importers import ImportFailed, import_polis
+from .demo import seed_demo
 from .extensions import db
-from .models import Role, User
+from .models import AGE_BAND_LABELS, Role
+from .retention import purge
+from .text import clean_single_line
 
 users = AppGroup("users", help="Manage accounts.")
 consultations = AppGroup("consultations", help="Manage consultations.")
 translate = AppGroup("translate", help="Extract, update and compile the message catalogs.")
-
-
-def account_named(name: str) -> User:
-    """The account called NAME (compared as at login), or a command-line error."""
-    from .auth.services import find_user
-
-    user = find_user(name)
-    if user is None:
-        raise click.ClickException(f"no account called {name!r}")
-    return user
 
 
 @users.command("role")
@@ -69,12 +66,6 @@ def deactivate_command(name: str, activate: bool):
 @click.option("--country", default=None, help="Participants only: ISO 3166-1 alpha-2 code.")
 def create_user_command(name: str, role: str, password_stdin: bool, age_band: str | None, country: str | None):
     """Create an account called NAME."""
-    from wtforms.validators import ValidationError
-
-    from .auth.forms import PASSWORD_MAX, PASSWORD_MIN, PSEUDONYM_MAX, PSEUDONYM_MIN, validate_pseudonym_characters
-    from .auth.services import AGE_BAND_LABELS, create_user, password_weakness, pseudonym_taken
-    from .text import clean_single_line
-
     name = clean_single_line(name)
     if not PSEUDONYM_MIN <= len(name) <= PSEUDONYM_MAX:
         raise click.BadParameter(f"use {PSEUDONYM_MIN} to {PSEUDONYM_MAX} characters", param_hint="NAME")
@@ -129,8 +120,6 @@ class _LanguageChoice(click.Choice):
               help="Language of the imported statements.")  # fmt: skip
 def import_command(file: Path, file_format: str, slug, question_position, title, language):
     """Import the responses of FILE (a Pol.is comments.csv) into a closed consultation."""
-    from .consultations.importers import ImportFailed, import_polis
-
     started = time.perf_counter()
     try:
         result = import_polis(file, slug=slug, question_position=question_position, title=title, language=language)
@@ -146,8 +135,6 @@ def import_command(file: Path, file_format: str, slug, question_position, title,
 
 def seed_demo_command():
     """Create the demo meeting, consultations and accounts (idempotent)."""
-    from .demo import seed_demo
-
     result = seed_demo()
     db.session.commit()
     for slug in result.created:
@@ -168,9 +155,6 @@ def seed_demo_command():
 @click.option("--dry-run", is_flag=True, help="Count what would be removed; change nothing.")
 def purge_command(dry_run: bool):
     """Remove what the retention period (RETENTION_DAYS after the meeting) no longer allows."""
-    from . import clock
-    from .retention import purge
-
     days = current_app.config["RETENTION_DAYS"]
     counts = purge(clock.utcnow(), days, dry_run=dry_run)
     if dry_run:

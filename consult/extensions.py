@@ -9,7 +9,7 @@ from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
-from .ratelimits import client_address_key, log_breach
+from .client_address import client_address_key
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -29,4 +29,5 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
-limiter = Limiter(key_func=client_address_key, on_breach=log_breach)
+# Breaches are logged through RATELIMIT_ON_BREACH_CALLBACK, set by the app factory: the security log sits above.
+limiter = Limiter(key_func=client_address_key)

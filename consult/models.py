@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import enum
+import hashlib
+import hmac
+import re
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
+from flask import current_app
+from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -54,6 +59,23 @@ class Role(enum.StrEnum):
     MODERATOR = "moderator"
     SECRETARIAT = "secretariat"
     ADMIN = "admin"
+
+
+# (code, lowest age, highest age or None, label). Only the band is stored, never the age.
+AGE_BANDS = (
+    ("u13", 0, 12, _l("under 13")),
+    ("13-15", 13, 15, _l("13–15")),
+    ("16-17", 16, 17, _l("16–17")),
+    ("18-24", 18, 24, _l("18–24")),
+    ("25+", 25, None, _l("25 or older")),
+)
+AGE_BAND_LABELS = {code: label for code, _low, _high, label in AGE_BANDS}
+
+# Moderators and admins may be given the safeguarding permission; nobody else.
+SAFEGUARDING_ROLES = frozenset({Role.MODERATOR, Role.ADMIN})
+
+# A consultation's web address: lowercase letters, digits and single hyphens.
+SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
 class ConsultationStatus(enum.StrEnum):
@@ -128,10 +150,13 @@ class User(UserMixin, db.Model):
         return self.active
 
     def get_id(self) -> str:
+        """What the session cookie holds: the account and a fingerprint of its current password."""
         # The session names the password too, so changing it ends every other session.
-        from .auth.services import session_id
+        return f"{self.id}.{self.password_fingerprint()}"
 
-        return session_id(self)
+    def password_fingerprint(self) -> str:
+        key = current_app.config["SECRET_KEY"].encode()
+        return hmac.new(key, (self.password_hash or "").encode(), hashlib.sha256).hexdigest()[:16]
 
     @property
     def is_staff(self) -> bool:
@@ -139,6 +164,13 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.pseudonym!r} {self.role.value}>"
+
+
+def may_safeguard(user) -> bool:
+    """Whether ``user`` (an account, or Flask-Login's anonymous visitor) may see safeguarding escalations."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return user.is_active and user.role in SAFEGUARDING_ROLES and user.can_safeguard
 
 
 class Meeting(db.Model):

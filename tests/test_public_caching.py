@@ -71,6 +71,20 @@ def test_a_new_approval_changes_the_etag_and_the_page(client, db, consultation, 
     assert "Listen to young people" in changed.text
 
 
+def test_a_published_summary_changes_the_etag(client, db, consultation):
+    from consult import clock
+    from consult.summaries.models import Summary
+
+    first = client.get(_page(consultation))
+    db.session.add(Summary(consultation_id=consultation.id, version=1, kind="generated", parameters={}, content={},
+                           published_at=clock.utcnow()))  # fmt: skip
+    db.session.commit()
+    changed = client.get(_page(consultation), headers={"If-None-Match": first.headers["ETag"]})
+
+    assert changed.status_code == 200
+    assert changed.headers["ETag"] != first.headers["ETag"]
+
+
 def test_during_a_surge_a_worker_reads_the_state_once_a_second(app, client, db, consultation, make_submission,
                                                                make_user):  # fmt: skip
     app.config["PUBLIC_STATE_SECONDS"] = 60

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import logging
 import os
 
 import pytest
@@ -72,6 +74,15 @@ def test_one_address_trying_many_accounts_is_slowed(limited_app):
     assert _login(client, "Someone 1", "192.0.2.44").status_code == 422  # another address is not blocked
 
 
+def test_a_breached_limit_is_written_to_the_security_log(limited_app, caplog):
+    caplog.set_level(logging.INFO, logger="consult.security")
+    client = limited_app.test_client()
+    assert [_login(client, f"Someone {n}").status_code for n in range(7)][-1] == 429
+    events = [json.loads(r.getMessage()) for r in caplog.records if r.name == "consult.security"]
+    breaches = [e for e in events if e["event"] == "rate_limited"]
+    assert breaches and breaches[0]["endpoint"] == "auth.login"
+
+
 def test_sign_up_flood_from_one_address_gets_a_translated_429(limited_app, db):
     from consult.models import User
 
@@ -92,7 +103,7 @@ def test_sign_up_flood_from_one_address_gets_a_translated_429(limited_app, db):
 
 
 def test_limiter_keys_never_contain_the_client_address(limited_app):
-    from consult.ratelimits import client_address_key
+    from consult.client_address import client_address_key
 
     with limited_app.test_request_context("/", environ_base={"REMOTE_ADDR": "203.0.113.77"}):
         key = client_address_key()

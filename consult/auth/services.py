@@ -2,33 +2,24 @@
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import secrets
 import unicodedata
 from functools import cache
 from importlib.resources import files
 
+import click
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from sqlalchemy import select
 
 from .. import clock
 from ..extensions import db
-from ..models import Role, User
+from ..models import AGE_BANDS, Role, User
 from ..text import pseudonym_key
-
-# (code, lowest age, highest age or None, label). Only the band is stored, never the age.
-AGE_BANDS = (
-    ("u13", 0, 12, _l("under 13")),
-    ("13-15", 13, 15, _l("13–15")),
-    ("16-17", 16, 17, _l("16–17")),
-    ("18-24", 18, 24, _l("18–24")),
-    ("25+", 25, None, _l("25 or older")),
-)
-AGE_BAND_LABELS = {code: label for code, _low, _high, label in AGE_BANDS}
 
 _ADJECTIVES = (
     "Brave", "Bright", "Calm", "Clever", "Curious", "Gentle", "Happy", "Kind", "Lucky",
@@ -108,6 +99,14 @@ def find_user(pseudonym: str) -> User | None:
     return db.session.scalar(select(User).where(User.pseudonym_key == pseudonym_key(pseudonym)))
 
 
+def account_named(name: str) -> User:
+    """The account called NAME (compared as at login), or a command-line error."""
+    user = find_user(name)
+    if user is None:
+        raise click.ClickException(f"no account called {name!r}")
+    return user
+
+
 def pseudonym_taken(pseudonym: str) -> bool:
     return find_user(pseudonym) is not None
 
@@ -122,22 +121,13 @@ def suggest_pseudonym() -> str:
     return f"{rng.choice(_ADJECTIVES)} {rng.choice(_ANIMALS)} {rng.randint(1000, 999999)}"
 
 
-def _password_fingerprint(user: User) -> str:
-    key = current_app.config["SECRET_KEY"].encode()
-    return hmac.new(key, (user.password_hash or "").encode(), hashlib.sha256).hexdigest()[:16]
-
-
-def session_id(user: User) -> str:
-    """What the session cookie holds: the account and a fingerprint of its current password."""
-    return f"{user.id}.{_password_fingerprint(user)}"
-
-
 def load_user(session_user_id: str) -> User | None:
+    """The account a session cookie names (see ``User.get_id``), unless its password changed since."""
     ident, _, fingerprint = str(session_user_id).partition(".")
     if not (ident.isascii() and ident.isdigit()):
         return None
     user = db.session.get(User, int(ident))
-    if user is None or not hmac.compare_digest(fingerprint, _password_fingerprint(user)):
+    if user is None or not hmac.compare_digest(fingerprint, user.password_fingerprint()):
         return None  # the password changed since this session began
     return user
 
@@ -205,8 +195,6 @@ def record_consent(user: User) -> None:
 
 def privacy_update_needed() -> bool:
     """A signed-in participant agreed to an earlier privacy notice than the current one (staff consent elsewhere)."""
-    from flask_login import current_user
-
     return (
         getattr(current_user, "is_authenticated", False)
         and current_user.role is Role.PARTICIPANT

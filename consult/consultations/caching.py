@@ -24,6 +24,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from datetime import datetime
+from functools import cache
 from importlib.metadata import PackageNotFoundError, version
 from threading import Lock
 
@@ -37,7 +38,6 @@ from .. import clock
 from ..extensions import db
 from ..i18n import current_language
 from ..models import Consultation, ConsultationStatus, Endorsement, Question, Submission, SubmissionStatus
-from ..summaries.models import Summary
 
 # Stored, but revalidated on every use: an answer taken down disappears at once.
 PUBLIC = "public, no-cache"
@@ -72,13 +72,6 @@ def _token_field() -> str:
     return current_app.config["WTF_CSRF_FIELD_NAME"]
 
 
-# Built once, so each request only binds the slug: no ORM objects, no query compiled per request.
-# A newly published summary changes the page too: it links the summary.
-_LATEST_SUMMARY = (
-    select(func.max(Summary.published_at)).where(Summary.consultation_id == Consultation.id).scalar_subquery()
-)
-
-
 def _endorsed(aggregate):
     """Each published answer shows its endorsements. Their ids are never used again (see the model),
     so the count and the newest id change with every endorsement given or taken back."""
@@ -94,20 +87,33 @@ def _endorsed(aggregate):
 
 _ENDORSEMENTS = _endorsed(func.count(Endorsement.id))
 _LATEST_ENDORSEMENT = _endorsed(func.max(Endorsement.id))
-_CONSULTATION_STATE = (
-    select(Consultation.id, Consultation.opens_at, Consultation.closes_at, Consultation.title,
-           Consultation.description, func.count(Submission.id), func.max(Submission.id),
-           func.max(Submission.decided_at), func.max(Submission.updated_at), _LATEST_SUMMARY,
-           _ENDORSEMENTS, _LATEST_ENDORSEMENT)
-    .outerjoin(Question, Question.consultation_id == Consultation.id)
-    .outerjoin(Submission, and_(Submission.question_id == Question.id,
-                                Submission.status == SubmissionStatus.APPROVED))
-    .where(Consultation.slug == bindparam("slug"), Consultation.status == ConsultationStatus.PUBLISHED)
-    .group_by(Consultation.id)
-)  # fmt: skip
+
+
 _LISTING_STATE = select(Consultation.id, Consultation.opens_at, Consultation.closes_at).where(
     Consultation.status == ConsultationStatus.PUBLISHED
 )
+
+
+@cache
+def _consultation_state_query():
+    """Built once, so each request only binds the slug: no ORM objects, no query compiled per request."""
+    # A newly published summary changes the page too: it links the summary. The summaries package sits
+    # above this one, so its table is found by name (the app factory registers it) rather than imported.
+    summaries = db.metadata.tables["summaries"]
+    latest_summary = (
+        select(func.max(summaries.c.published_at)).where(summaries.c.consultation_id == Consultation.id)
+    ).scalar_subquery()
+    return (
+        select(Consultation.id, Consultation.opens_at, Consultation.closes_at, Consultation.title,
+               Consultation.description, func.count(Submission.id), func.max(Submission.id),
+               func.max(Submission.decided_at), func.max(Submission.updated_at), latest_summary,
+               _ENDORSEMENTS, _LATEST_ENDORSEMENT)
+        .outerjoin(Question, Question.consultation_id == Consultation.id)
+        .outerjoin(Submission, and_(Submission.question_id == Question.id,
+                                    Submission.status == SubmissionStatus.APPROVED))
+        .where(Consultation.slug == bindparam("slug"), Consultation.status == ConsultationStatus.PUBLISHED)
+        .group_by(Consultation.id)
+    )  # fmt: skip
 
 
 def _phase(opens_at: datetime, closes_at: datetime, now: datetime) -> str:
@@ -137,7 +143,7 @@ def consultation_validator(slug: str) -> tuple | None:
 
 
 def _consultation_state(slug: str) -> tuple | None:
-    row = db.session.connection().execute(_CONSULTATION_STATE, {"slug": slug}).first()
+    row = db.session.connection().execute(_consultation_state_query(), {"slug": slug}).first()
     if row is None:
         return None
     consultation_id, opens_at, closes_at, title, description, *approved = row

@@ -13,8 +13,7 @@ from markupsafe import escape
 from sqlalchemy import select
 
 from ..extensions import db
-from ..models import Consultation, ConsultationStatus, Question, Role, Submission, SubmissionStatus, User
-from ..secretariat.services import SLUG_PATTERN
+from ..models import SLUG_PATTERN, Consultation, ConsultationStatus, Question, Role, Submission, SubmissionStatus, User
 from ..text import clean_plain_text, clean_single_line, pseudonym_key
 
 POLIS_STATUS = {"1": SubmissionStatus.APPROVED, "-1": SubmissionStatus.REJECTED, "0": SubmissionStatus.PENDING}

@@ -23,13 +23,12 @@ from sqlalchemy.orm import selectinload
 
 from .. import clock
 from ..extensions import db
-from ..models import Question, Role, Submission, SubmissionStatus, User
+from ..models import SAFEGUARDING_ROLES, Question, Submission, SubmissionStatus, User, may_safeguard
 from ..text import clean_plain_text
 from .events import record_event
 from .models import ModerationAction, ModerationEvent, RejectReason, SafeguardingNote
 from .services import AlreadyDecided, approve_submission, reject_submission
 
-SAFEGUARDING_ROLES = frozenset({Role.MODERATOR, Role.ADMIN})
 ESCALATED_ONLY = (SubmissionStatus.ESCALATED,)
 HELPLINES_FILE = Path(__file__).with_name("helplines.json")
 
@@ -60,12 +59,6 @@ class NoActionRecorded(Exception):
 
 
 # --- who may see escalations ----------------------------------------------------------------
-
-
-def may_safeguard(user: User) -> bool:
-    if not getattr(user, "is_authenticated", False):
-        return False
-    return user.is_active and user.role in SAFEGUARDING_ROLES and user.can_safeguard
 
 
 def set_safeguarding_permission(user: User, allowed: bool) -> None:

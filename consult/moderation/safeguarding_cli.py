@@ -6,7 +6,7 @@ import click
 from flask import Flask
 
 from ..audit_log import security_event
-from ..cli import account_named
+from ..auth.services import account_named
 from ..extensions import db
 from .safeguarding import NotEligible, set_safeguarding_permission
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
@@ -13,6 +12,7 @@ from sqlalchemy import case, func, select
 from .. import languages
 from ..extensions import db
 from ..models import (
+    SLUG_PATTERN,
     Consultation,
     ConsultationStatus,
     ConsultationTranslation,
@@ -23,8 +23,6 @@ from ..models import (
     SubmissionStatus,
 )
 from ..text import clean_plain_text, clean_single_line, sanitise_description
-
-SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
 class InvalidInput(Exception):

@@ -10,11 +10,12 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from markupsafe import escape
 
 from .. import languages
-from ..auth.services import AGE_BAND_LABELS
+from ..models import AGE_BAND_LABELS
 from .regions import REGIONS, region_label
 from .stats import AGE_BAND_CODES
 
@@ -111,8 +112,7 @@ _SCRIPT_FONTS = {
 
 
 def _font(size: int):
-    from flask_babel import get_locale
-    from PIL import ImageFont
+    from PIL import ImageFont  # Pillow draws the PNG chart, in the job worker's documents only
 
     language = str(get_locale() or "en").split("_")[0]
     row = languages.language(language)

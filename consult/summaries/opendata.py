@@ -7,10 +7,9 @@ import io
 import json
 from collections.abc import Iterable
 
-from ..auth.services import AGE_BAND_LABELS
 from ..consultations.endorsements import consultation_endorsement_counts
 from ..consultations.public_responses import PublicResponse
-from ..models import Consultation
+from ..models import AGE_BAND_LABELS, Consultation
 from ..text import neutralise
 from .regions import REGIONS, region_of
 from .responses import LICENCE, LICENCE_NOTE, LICENCE_URL, attribution, public_responses

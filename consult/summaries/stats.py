@@ -15,9 +15,8 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from .. import languages
-from ..auth.services import AGE_BANDS
 from ..extensions import db
-from ..models import Consultation, Question, Submission, SubmissionStatus
+from ..models import AGE_BANDS, Consultation, Question, Submission, SubmissionStatus
 from .regions import REGIONS, UNKNOWN, region_of
 
 THRESHOLD = 10

@@ -9,6 +9,8 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from .keywords import Tokeniser, theme_keywords
+
 MIN_THEMES, MAX_THEMES = 2, 12
 MAX_THEMES_OVERRIDE = 30
 SEED = 20261128
@@ -129,9 +131,7 @@ def label_from_keywords(keywords: Sequence[str]) -> str:
 def build_themes(ids: Sequence[int], texts: Sequence[str], languages: Sequence[str], vectors,
                  k_override: int | None = None) -> tuple[list[Theme], int]:  # fmt: skip
     """Group one question's approved responses (ids ascending) into themes."""
-    import numpy as np
-
-    from .keywords import Tokeniser, theme_keywords
+    import numpy as np  # numpy only in the job worker (summaries), never when the web app starts
 
     k = theme_count(len(ids), k_override)
     if k == 0:
