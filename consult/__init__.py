@@ -29,7 +29,7 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    from . import i18n
+    from . import i18n, jobs
     from .auth.services import load_user
     from .extensions import babel, csrf, db, limiter, login_manager, migrate
     from .moderation import models as moderation_models  # noqa: F401 - registers its tables
@@ -48,6 +48,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.session_protection = "strong"
     login_manager.user_loader(load_user)
     login_manager.unauthorized_handler(_ask_to_log_in)
+    jobs.init_app(app)
 
 
 def _ask_to_log_in():
@@ -141,6 +142,7 @@ def register_template_helpers(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     from .cli import register
+    from .jobs import cli as jobs_cli
     from .moderation import cli as moderation_cli
     from .moderation import safeguarding_cli
     from .summaries.cli import register as register_summaries
@@ -149,3 +151,4 @@ def register_commands(app: Flask) -> None:
     moderation_cli.register(app)
     safeguarding_cli.register(app)
     register_summaries(app)
+    jobs_cli.register(app)
