@@ -15,6 +15,7 @@ from conftest import test_config as config_for
 from sqlalchemy import func, select
 
 from consult import create_app, outbox
+from consult.extensions import db as _db
 from consult.jobs.queue import FAILED, huey
 from consult.models import Priority, Submission, SubmissionStatus
 from consult.moderation import intake
@@ -151,22 +152,38 @@ def test_status_reports_the_backlog_as_json(app, db, client, login, make_user, m
     assert {"queued", "running", "failed"} <= figures.keys()
 
 
-def test_a_failed_job_is_listed_and_can_be_retried(tmp_path, database_url):
-    app = create_app({**config_for(database_url, tmp_path), "JOBS_IMMEDIATE": False,
-                      "JOBS_DATABASE": str(tmp_path / "jobs.db")})  # fmt: skip
-    try:
-        with app.app_context():
-            huey.put(FAILED + "lost-1", {"name": "screen_answers", "id": "lost-1", "args": [], "at": 0,
-                                         "worker": "w:1", "error": "OperationalError: database is locked"})  # fmt: skip
-            runner = app.test_cli_runner()
-            assert json.loads(runner.invoke(args=["jobs", "status", "--json"]).output)["failed"] == 1
+@pytest.fixture
+def queued_app(database_url, tmp_path):
+    """An app whose jobs go to a real queue (SQLite file, or Redis when given), as in production."""
+    apps = []
 
-            assert "Queued again: 1" in runner.invoke(args=["jobs", "retry-failed"]).output
-            assert json.loads(runner.invoke(args=["jobs", "status", "--json"]).output)["failed"] == 0
-            assert huey.pending_count() == 1
-    finally:
-        huey.flush()
-        create_app(config_for(database_url, tmp_path))  # back to immediate mode for the tests that follow
+    def make(redis_url: str | None = None):
+        config = {**config_for(database_url, tmp_path), "JOBS_IMMEDIATE": False,
+                  "JOBS_DATABASE": str(tmp_path / "jobs.db"), "REDIS_URL": redis_url}  # fmt: skip
+        apps.append(create_app(config))
+        return apps[-1]
+
+    yield make
+    huey.flush()
+    for app in apps:
+        with app.app_context():
+            _db.engine.dispose()
+    back = create_app(config_for(database_url, tmp_path))  # immediate mode again for the tests that follow
+    with back.app_context():
+        _db.engine.dispose()
+
+
+def test_a_failed_job_is_listed_and_can_be_retried(queued_app):
+    app = queued_app()
+    with app.app_context():
+        huey.put(FAILED + "lost-1", {"name": "screen_answers", "id": "lost-1", "args": [], "at": 0,
+                                     "worker": "w:1", "error": "OperationalError: database is locked"})  # fmt: skip
+        runner = app.test_cli_runner()
+        assert json.loads(runner.invoke(args=["jobs", "status", "--json"]).output)["failed"] == 1
+
+        assert "Queued again: 1" in runner.invoke(args=["jobs", "retry-failed"]).output
+        assert json.loads(runner.invoke(args=["jobs", "status", "--json"]).output)["failed"] == 0
+        assert huey.pending_count() == 1
 
 
 def _worker_env(database_url: str, tmp_path: Path, redis_url: str | None) -> dict:
@@ -183,17 +200,15 @@ QUEUES = ["sqlite"] + (["redis"] if REDIS_URL else [])
 
 
 @pytest.mark.parametrize("storage", QUEUES)
-def test_a_real_worker_screens_what_the_web_queued(storage, database_url, tmp_path, make_user, make_consultation,
-                                                   db):  # fmt: skip
+def test_a_real_worker_screens_what_the_web_queued(storage, database_url, tmp_path, make_user, make_consultation, db,
+                                                   queued_app):  # fmt: skip
     """A consumer process, as `make run` starts it, serves the queue the web app writes to."""
     if storage == "redis":
         import redis
 
         redis.Redis.from_url(REDIS_URL).flushdb()
     redis_url = REDIS_URL if storage == "redis" else None
-    config = {**config_for(database_url, tmp_path), "JOBS_IMMEDIATE": False,
-              "JOBS_DATABASE": str(tmp_path / "jobs.db"), "REDIS_URL": redis_url}  # fmt: skip
-    web = create_app(config)
+    web = queued_app(redis_url)
     consultation = make_consultation()
     author = make_user()
     client = web.test_client()
@@ -217,7 +232,6 @@ def test_a_real_worker_screens_what_the_web_queued(storage, database_url, tmp_pa
         worker.terminate()
         worker.wait(timeout=20)
         log.close()
-        create_app(config_for(database_url, tmp_path))  # back to immediate mode for the tests that follow
     assert db.session.scalar(select(func.count(ModerationEvent.id))) == 1
 
 
