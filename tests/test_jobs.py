@@ -18,7 +18,7 @@ from consult import create_app, outbox
 from consult.extensions import db as _db
 from consult.jobs.queue import FAILED, huey
 from consult.models import Priority, Submission, SubmissionStatus
-from consult.moderation import intake
+from consult.moderation import arrivals
 from consult.moderation.models import ModerationAction, ModerationEvent
 
 REDIS_URL = os.environ.get("CONSULT_TEST_REDIS_URL")
@@ -59,7 +59,7 @@ def test_the_post_itself_only_stores_the_answer_and_asks_for_screening(
     _post(client, consultation, "Les applications doivent protéger la vie privée des enfants par défaut.")
 
     submission = db.session.scalar(select(Submission))
-    assert asked == [intake.SCREENING_JOB]
+    assert asked == [arrivals.SCREENING_JOB]
     assert submission.screened_at is None and submission.priority == Priority.UNSCREENED
     assert (submission.language, submission.language_declared) == ("fr", False)  # the locale, until detected
     assert db.session.scalar(select(func.count(ModerationEvent.id))) == 0
@@ -97,8 +97,8 @@ def test_screening_twice_changes_nothing(app, db, make_user, make_consultation, 
                                           body="My number is 0712 345 678", language="en",
                                           status=SubmissionStatus.PENDING, priority=Priority.UNSCREENED))  # fmt: skip
         session_db.session.commit()
-        assert intake.screen_arrivals(100) == 1
-        assert intake.screen_arrivals(100) == 0
+        assert arrivals.screen_arrivals(100) == 1
+        assert arrivals.screen_arrivals(100) == 0
         session_db.session.commit()
 
     assert db.session.scalar(select(func.count(ModerationEvent.id))) == 1

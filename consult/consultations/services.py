@@ -24,7 +24,7 @@ from ..models import (
     is_public,
     phase_of,
 )
-from ..moderation.intake import SCREENING_JOB, UNSCREENED_FIELDS
+from ..moderation.arrivals import SCREENING_JOB, UNSCREENED_FIELDS
 
 
 class ParticipationRefused(Exception):

@@ -9,7 +9,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
 from .. import clock
-from ..moderation.intake import backlog
+from ..moderation.arrivals import backlog
 from . import queue
 from .queue import FAILED, RUNNING, huey
 from .tasks import JOBS, sweep

@@ -14,7 +14,7 @@ from huey import crontab
 from .. import clock
 from ..audit_log import security_event
 from ..extensions import db
-from ..moderation import intake
+from ..moderation import arrivals
 from ..retention import purge
 from .queue import huey, in_app_context
 
@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 def screen_answers() -> int:
     """Screen the answers that arrived (a batch at a time, oldest first), until none waits."""
     batch = current_app.config["SCREENING_BATCH"]
-    screened = intake.screen_arrivals(batch)
+    screened = arrivals.screen_arrivals(batch)
     db.session.commit()
     if screened == batch:  # more may wait: the next batch is another job, so others can interleave
         screen_answers()
@@ -37,7 +37,7 @@ def screen_answers() -> int:
 @in_app_context
 def sweep() -> None:
     """Ask again for work whose job was lost (a killed worker, a queue that was down)."""
-    waiting = intake.backlog()
+    waiting = arrivals.backlog()
     if waiting.oldest_seconds(clock.utcnow()) >= current_app.config["JOBS_SWEEP_AFTER_SECONDS"]:
         log.warning("%d answers wait for screening; asking for it again", waiting.count)
         screen_answers()
@@ -47,7 +47,7 @@ def sweep() -> None:
 @in_app_context
 def release_expired_claims() -> int:
     """Clear moderators' claims that have lapsed, so the queue shows who really has what open."""
-    released = intake.expire_claims(clock.utcnow())
+    released = arrivals.expire_claims(clock.utcnow())
     db.session.commit()
     return released
 
