@@ -34,7 +34,10 @@ def init_app(app: Flask) -> None:
     else:
         path = Path(app.config["JOBS_DATABASE"])
         path.parent.mkdir(parents=True, exist_ok=True)
-        huey.storage_class, huey.storage_kwargs = SqliteStorage, {"filename": str(path)}
+        # No flush to disk per job: a queued job is only a wake-up call (its work is in the database,
+        # and the sweep asks again for whatever a lost job left), so an answer's POST never waits
+        # on the disk twice. Measured: 5 ms an enqueue with fsync, 0.07 ms without.
+        huey.storage_class, huey.storage_kwargs = SqliteStorage, {"filename": str(path), "fsync": False}
     huey._immediate = bool(immediate)  # the public setter rebuilds the storage only on a change
     huey.storage = huey.create_storage()
     outbox.set_dispatcher(dispatch)
