@@ -1,4 +1,4 @@
-# consult: `make run` serves the demo, `make test` runs the whole suite.
+# consult: `make run` serves the demo (web server and job worker), `make test` runs the whole suite.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -24,7 +24,8 @@ run: $(VENV)/.installed translations
 	$(FLASK) seed-demo
 	@echo "Demo logins (role, pseudonym, password):"
 	@cat instance/demo-logins.txt 2>/dev/null || echo "  (none recorded)"
-	$(FLASK) run --host $(HOST) --port $(PORT)
+	@echo "Serving on http://$(HOST):$(PORT) with a job worker beside it; Ctrl-C stops both."
+	@trap 'kill 0' EXIT; $(FLASK) jobs worker & $(FLASK) run --host $(HOST) --port $(PORT)
 
 test: $(VENV)/.installed translations static-checks
 	$(BIN)/pytest $(PYTEST_ARGS)

@@ -11,7 +11,7 @@ from flask_login.utils import login_url
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from . import access, cli, errors, i18n, ratelimits, security, transactions
+from . import access, cli, errors, i18n, jobs, ratelimits, security, transactions
 from .api.views import bp as api_bp
 from .auth import sessions
 from .auth.services import load_user
@@ -20,6 +20,7 @@ from .config import PROJECT_DIR, load_config
 from .consultations import content
 from .consultations.views import bp as consultations_bp
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
+from .jobs import cli as jobs_cli
 from .models import AGE_BAND_LABELS
 from .moderation import cli as moderation_cli
 from .moderation import models as moderation_models  # noqa: F401 - registers its tables
@@ -67,6 +68,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.session_protection = "strong"
     login_manager.user_loader(load_user)
     login_manager.unauthorized_handler(_ask_to_log_in)
+    jobs.init_app(app)
 
 
 def _ask_to_log_in():
@@ -138,3 +140,4 @@ def register_commands(app: Flask) -> None:
     moderation_cli.register(app)
     safeguarding_cli.register(app)
     summaries_cli.register(app)
+    jobs_cli.register(app)

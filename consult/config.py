@@ -55,6 +55,19 @@ class Defaults:
     ENDORSE_LIMIT_PER_USER = "20 per minute; 60 per hour"
     ENDORSE_LIMIT_PER_ADDRESS = "120 per minute; 600 per hour"
 
+    # Redis, when several workers or machines serve: the job queue, and the rate-limit counters unless
+    # CONSULT_RATELIMIT_STORAGE_URI names another store.
+    REDIS_URL: str | None = None
+    # Background jobs (consult/jobs): Huey on a SQLite file by default, on Redis with REDIS_URL.
+    JOBS_DATABASE = str(INSTANCE_DIR / "jobs.db")
+    JOBS_IMMEDIATE: bool | None = None  # None: run jobs at once, in-process, only when testing
+    JOBS_WORKERS = 2
+    JOBS_WORKER_TYPE = "thread"
+    JOBS_POLL_SECONDS = 0.5  # longest wait between polls of the SQLite queue (Redis blocks instead)
+    JOBS_SWEEP_AFTER_SECONDS = 30  # an answer unscreened this long had its job lost: ask again
+    SCREENING_BATCH = 200
+    UNSCREENED_WARNING_SECONDS = 60  # the moderators' dashboard warns: is the worker down?
+
     MIN_AGE = 13
     # `flask purge`: days after a consultation's meeting (or close, without one) that originals of
     # redacted and rejected answers, safeguarding and decision notes are kept; also how long an
@@ -109,6 +122,8 @@ def load_config(app, overrides: dict | None) -> None:
     if app.config["SESSION_COOKIE_SECURE"] is None:
         app.config["SESSION_COOKIE_SECURE"] = env == "production"
     app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(app.config["DATABASE_URL"])
+    if app.config["REDIS_URL"] and app.config["RATELIMIT_STORAGE_URI"] == "memory://":
+        app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"]
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
 
 

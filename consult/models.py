@@ -99,6 +99,7 @@ class Priority(enum.IntEnum):
     SAFEGUARDING = 0
     FLAGGED = 1
     CLEAR = 2
+    UNSCREENED = 3  # not yet through screening (moments after it arrived): last, marked "being checked"
 
 
 class Phase(enum.StrEnum):
@@ -248,6 +249,9 @@ class Submission(db.Model):
         sa.Index("ix_submissions_question_status", "question_id", "status", "id"),
         sa.Index("ix_submissions_queue", "status", "priority", "id"),
         sa.Index("ix_submissions_author_question", "author_id", "question_id"),
+        # The screening worker's backlog: a few rows at any moment, among all the answers.
+        sa.Index("ix_submissions_unscreened", "id", sqlite_where=sa.text("screened_at IS NULL"),
+                 postgresql_where=sa.text("screened_at IS NULL")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -257,6 +261,8 @@ class Submission(db.Model):
     body: Mapped[str] = mapped_column(sa.Text)  # as written, plain text
     published_text: Mapped[str | None] = mapped_column(sa.Text)  # what the public ever sees
     language: Mapped[str] = mapped_column(sa.String(8))
+    # Chosen by the author; otherwise screening tells it from the text (until then, the author's locale).
+    language_declared: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     status: Mapped[SubmissionStatus] = mapped_column(
         _enum(SubmissionStatus, "submission_status"), default=SubmissionStatus.PENDING
     )
@@ -276,6 +282,7 @@ class Submission(db.Model):
     flag_reported: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     pii_spans: Mapped[list[dict] | None] = mapped_column(sa.JSON)
     suggested_text: Mapped[str | None] = mapped_column(sa.Text)
+    screened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # None: waiting for the job worker
     priority: Mapped[int] = mapped_column(sa.SmallInteger, default=Priority.CLEAR, server_default="2")
     # A moderator who opened the item holds it until claimed_until, so others see other items.
     claimed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))

@@ -20,9 +20,10 @@ PACKAGE_DIR = Path(__file__).resolve().parent.parent / "consult"
 # belongs to the entry naming the longest prefix of its dotted name (a module, or a package and all it
 # holds); the root package names only its own __init__. Entries for modules not written yet are harmless.
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    # retention's purge reaches across accounts, moderation and consultations; only the CLI runs it.
-    ("app", ("consult", "consult.cli", "consult.demo", "consult.retention")),
+    ("app", ("consult", "consult.cli", "consult.demo")),
     ("jobs", ("consult.jobs",)),
+    # retention's purge reaches across accounts, moderation and consultations; the CLI and a job run it.
+    ("retention", ("consult.retention",)),
     ("api", ("consult.api",)),
     ("secretariat", ("consult.secretariat",)),
     ("summaries", ("consult.summaries",)),
@@ -36,8 +37,9 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("extensions", ("consult.extensions",)),
     # Below the extensions, which key the rate limiter with it.
     ("client address", ("consult.client_address",)),
+    # outbox: services ask for jobs by name; the jobs layer installs what runs them.
     ("core, Flask-free", ("consult.text", "consult.languages", "consult.clock", "consult.config",
-                          "consult.domain")),
+                          "consult.domain", "consult.outbox")),
 )  # fmt: skip
 FLASK_FREE_LAYERS = frozenset({"core, Flask-free"})
 FLASK_PACKAGES = ("flask", "flask_babel", "flask_login", "flask_wtf", "flask_sqlalchemy", "flask_limiter",

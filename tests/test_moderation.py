@@ -249,7 +249,7 @@ def _flag(db, submission, **flags) -> Submission:
 
 
 def _screened(db, author, question, body: str, language: str = "en") -> Submission:
-    """A response sent the way a participant sends it, screened at intake."""
+    """A response sent the way a participant sends it, screened at arrivals."""
     submission_id = submit_response(db.session.get(type(author), author.id), question, body, language)
     db.session.commit()
     return db.session.get(Submission, submission_id)

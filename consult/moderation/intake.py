@@ -29,6 +29,7 @@ def apply_screening(submission: Submission) -> set[str]:
     for name, value in fields.items():
         setattr(submission, name, value)
     submission.priority = priority_of(submission)  # a reader's report, if any, counts too
+    submission.screened_at = clock.utcnow()
     return flags
 
 

@@ -1,0 +1,68 @@
+"""The jobs: what the worker does, each a commit point of its own, each safe to run twice.
+
+A job reads its work from the database and commits its result once, like a request; services below
+flush and never commit. Periodic jobs also stay CLI commands (``flask purge``, ``flask jobs sweep``).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from flask import current_app
+from huey import crontab
+
+from .. import clock
+from ..audit_log import security_event
+from ..extensions import db
+from ..moderation import arrivals
+from ..retention import purge
+from .queue import huey, in_app_context
+
+log = logging.getLogger(__name__)
+
+
+@huey.task(retries=3, retry_delay=5, priority=10, name="screen_answers")
+@in_app_context
+def screen_answers() -> int:
+    """Screen the answers that arrived (a batch at a time, oldest first), until none waits."""
+    batch = current_app.config["SCREENING_BATCH"]
+    screened = arrivals.screen_arrivals(batch)
+    db.session.commit()
+    if screened == batch:  # more may wait: the next batch is another job, so others can interleave
+        screen_answers()
+    return screened
+
+
+@huey.periodic_task(crontab(minute="*"), priority=5, name="sweep")
+@in_app_context
+def sweep() -> None:
+    """Ask again for work whose job was lost (a killed worker, a queue that was down)."""
+    waiting = arrivals.backlog()
+    if waiting.oldest_seconds(clock.utcnow()) >= current_app.config["JOBS_SWEEP_AFTER_SECONDS"]:
+        log.warning("%d answers wait for screening; asking for it again", waiting.count)
+        screen_answers()
+
+
+@huey.periodic_task(crontab(minute="*/5"), priority=1, name="release_expired_claims")
+@in_app_context
+def release_expired_claims() -> int:
+    """Clear moderators' claims that have lapsed, so the queue shows who really has what open."""
+    released = arrivals.expire_claims(clock.utcnow())
+    db.session.commit()
+    return released
+
+
+@huey.periodic_task(crontab(hour="3", minute="17"), priority=1, name="purge_expired")
+@huey.lock_task("retention-purge")  # several machines' schedulers may start it at once
+@in_app_context
+def purge_expired() -> None:
+    """Retention, daily: forget what RETENTION_DAYS after the meeting no longer allows."""
+    days = current_app.config["RETENTION_DAYS"]
+    counts = purge(clock.utcnow(), days)
+    db.session.commit()
+    security_event("retention_purge", via="jobs", **dict(counts.items()))
+
+
+# Every job by its queue name: services ask for them by name (consult.outbox), and
+# `flask jobs retry-failed` queues a failed one again.
+JOBS = {job.name: job for job in (screen_answers, sweep, release_expired_claims, purge_expired)}

@@ -1,0 +1,95 @@
+"""Screening the answers that have arrived, in batches, in the job worker.
+
+An answer is taken in by the web request as written (pending, not yet screened) and screened here
+moments later: its language is told from the text (unless its author chose one), the lexicons look
+for personal information, abuse and possible disclosures of harm, and the result orders the
+moderation queue and suggests a redaction. Screening never publishes anything.
+
+A batch writes each result only if the answer is still unscreened and unchanged since it was read,
+so two workers, or a job run twice after a crash, never screen an answer twice or record a result
+for a text its author has since edited (the edit asks for screening again).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import func, select, update
+
+from .. import clock, languages
+from ..extensions import db
+from ..models import Priority, Question, Submission
+from .events import text_hash
+from .intake import screening_fields
+from .models import ModerationAction, ModerationEvent
+
+SCREENING_JOB = "screen_answers"
+# Screening fields an edit puts back to "not yet screened".
+UNSCREENED_FIELDS = {
+    "flag_pii": False, "flag_abuse": False, "flag_safeguarding": False, "pii_spans": None,
+    "suggested_text": None, "priority": Priority.UNSCREENED, "screened_at": None,
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Backlog:
+    count: int
+    oldest: datetime | None
+
+    def oldest_seconds(self, now: datetime) -> float:
+        return max(0.0, (now - self.oldest).total_seconds()) if self.oldest else 0.0
+
+
+def backlog() -> Backlog:
+    """How many answers wait for screening, and since when."""
+    count, oldest = db.session.execute(
+        select(func.count(Submission.id), func.min(Submission.created_at)).where(Submission.screened_at.is_(None))
+    ).one()
+    return Backlog(count, oldest.replace(tzinfo=oldest.tzinfo or UTC) if oldest else None)
+
+
+def screen_arrivals(limit: int) -> int:
+    """Screen up to ``limit`` unscreened answers, oldest first; flushes, never commits. How many were screened."""
+    rows = db.session.execute(
+        select(Submission.id, Submission.body, Submission.language, Submission.language_declared,
+               Submission.updated_at, Question.consultation_id)
+        .join(Question, Question.id == Submission.question_id)
+        .where(Submission.screened_at.is_(None))
+        .order_by(Submission.id)
+        .limit(limit)
+    ).all()  # fmt: skip
+    now = clock.utcnow()
+    screened = 0
+    for row in rows:
+        language = row.language if row.language_declared else languages.detect(row.body, row.language).language
+        flags, fields = screening_fields(row.body, language)
+        written = db.session.execute(
+            update(Submission)
+            .where(Submission.id == row.id, Submission.screened_at.is_(None), Submission.body == row.body,
+                   _same(Submission.updated_at, row.updated_at))
+            .values(language=language, screened_at=now, **fields)
+            .execution_options(synchronize_session=False)
+        ).rowcount  # fmt: skip
+        if written:
+            screened += 1
+            db.session.execute(ModerationEvent.__table__.insert(), {
+                "consultation_id": row.consultation_id, "submission_id": row.id,
+                "action": ModerationAction.SCREENED.value, "note": " ".join(sorted(flags)) or None,
+                "before_hash": None, "after_hash": text_hash(row.body), "created_at": now,
+            })  # fmt: skip
+    return screened
+
+
+def _same(column, value):
+    return column.is_(None) if value is None else column == value
+
+
+def expire_claims(now: datetime) -> int:
+    """Clear claims that have lapsed (a lapsed claim already binds nobody); flushes. How many were cleared."""
+    return db.session.execute(
+        update(Submission)
+        .where(Submission.claimed_by_id.is_not(None), Submission.claimed_until <= now)
+        .values(claimed_by_id=None, claimed_until=None)
+        .execution_options(synchronize_session=False)
+    ).rowcount
