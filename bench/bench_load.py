@@ -368,6 +368,9 @@ def bench(name: str, url: str, redis_url: str | None, hello_port: int, args, wor
             f" turn with its baseline, ratio = median of {args.rounds} rounds")  # fmt: skip
         figures = report(results, args)
         people, positions = results["participants"], results["positions"]
+        queue_state = worker.status()
+        say(f"  the job queue after the posting runs: {queue_state}")
+        figures["jobs_queued_after_posting"] = queue_state["queued"]
         left, waited = database.wait_screened(180)
         say(f"screening at {args.rate:g} posts/s for {args.screening_seconds:g} s (the backlog of the posting runs"
             f" screened in {waited:.0f} s{'' if not left else f', {left} still waiting'})")  # fmt: skip

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import http.client
+import json
 import os
 import re
 import secrets
@@ -317,10 +318,17 @@ class JobWorker:
         self.process: subprocess.Popen | None = None
 
     def start(self) -> None:
-        self.process = _spawn([str(BIN / "flask"), "--app", "wsgi", "jobs", "worker"], self.env, self.log)
+        env = {**self.env, "PYTHONUNBUFFERED": "1"}  # its log as it happens, even when killed
+        self.process = _spawn([str(BIN / "flask"), "--app", "wsgi", "jobs", "worker"], env, self.log)
         time.sleep(1.5)  # the consumer's start-up; answers that arrive before then wait in the queue
         if self.process.poll() is not None:
             raise RuntimeError(f"the job worker stopped at once; see {self.log}")
+
+    def status(self) -> dict:
+        """``flask jobs status --json``: the queue as the operators see it."""
+        command = [str(BIN / "flask"), "--app", "wsgi", "jobs", "status", "--json"]
+        reply = subprocess.run(command, env=self.env, cwd=ROOT, check=True, capture_output=True, text=True)  # nosec B603
+        return json.loads(reply.stdout.strip().splitlines()[-1])
 
     def kill(self) -> int:
         os.killpg(self.process.pid, signal.SIGKILL)
