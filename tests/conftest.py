@@ -22,7 +22,16 @@ from consult import clock, create_app
 from consult.auth.services import create_user
 from consult.config import Defaults
 from consult.extensions import db as _db
-from consult.models import Consultation, ConsultationStatus, Meeting, Question, Role, Submission, SubmissionStatus
+from consult.models import (
+    Consultation,
+    ConsultationStatus,
+    Meeting,
+    Priority,
+    Question,
+    Role,
+    Submission,
+    SubmissionStatus,
+)
 
 PROJECT = Path(__file__).resolve().parents[1]
 
@@ -253,7 +262,7 @@ def make_consultation(db):
 @pytest.fixture
 def make_submission(db):
     def make(question: Question, author=None, body: str = "Keep us safe online.", status=SubmissionStatus.PENDING,
-             language: str = "en") -> Submission:  # fmt: skip
+             language: str = "en", screened: bool = True) -> Submission:  # fmt: skip
         submission = Submission(
             question_id=question.id,
             author_id=author.id if author else None,
@@ -263,7 +272,9 @@ def make_submission(db):
             status=status,
             age_band=author.age_band if author else None,
             country=author.country if author else None,
-            screened_at=clock.utcnow(),  # as if the job worker had been through it
+            # As if the job worker had been through it; unscreened ones wait for it, last in the queue.
+            screened_at=clock.utcnow() if screened else None,
+            priority=Priority.CLEAR if screened else Priority.UNSCREENED,
         )
         db.session.add(submission)
         db.session.commit()

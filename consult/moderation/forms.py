@@ -6,7 +6,7 @@ import re
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, RadioField, SelectField, SelectMultipleField, TextAreaField
+from wtforms import BooleanField, HiddenField, RadioField, SelectField, SelectMultipleField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
 from .. import languages
@@ -73,6 +73,7 @@ class ApproveForm(_DecisionForm):
         description=_l("Edit this only to take out personal information; then choose “My edited text below”."),
         filters=[clean_plain_text],
     )
+    before_screening = BooleanField(_l("Approve before the automatic check has finished"))
 
     def __init__(self, *args, submission: Submission, **kwargs):
         super().__init__(*args, **kwargs)

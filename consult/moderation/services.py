@@ -54,6 +54,21 @@ class InvalidDecision(Invalid):
     """Nothing left to publish once the moderator's redaction was cleaned."""
 
 
+class NotYetScreened(Conflict):
+    """The automatic check of this answer has not finished; approving it needs the moderator to say so."""
+
+    def __init__(self, submission_id: int | None = None):
+        super().__init__(_l(
+            "This answer is still being checked for personal information and signs of harm. Wait a few seconds and "
+            "open it again, or tick “Approve before the automatic check has finished”."
+        ))  # fmt: skip
+        self.submission_id = submission_id
+
+
+# The audit note of an approval given before screening had finished (the moderator ticked the box).
+BEFORE_SCREENING = "unscreened"
+
+
 def _require_unchanged(submission: Submission, seen: str | None) -> str | None:
     """With ``seen`` (text_hash of the body on the moderator's page): refuse a decision on words they never read.
 
@@ -112,13 +127,19 @@ def approve_submission(
     from_statuses: tuple[SubmissionStatus, ...] = DECIDABLE,
     expected_body: str | None = None,
     seen: str | None = None,
+    before_screening: bool = False,
 ) -> None:
     """Publish the response, as written or with the moderator's redaction.
 
     The published text is what the public, the API, summaries and exports ever see. Readers'
-    earlier reports are settled by this decision, so the count starts again.
+    earlier reports are settled by this decision, so the count starts again. An answer the job
+    worker has not screened yet is approved only when the moderator says so (``before_screening``),
+    and the audit trail records it.
     """
     expected_body = _require_unchanged(submission, seen) or expected_body
+    unscreened = submission.screened_at is None
+    if unscreened and not before_screening:
+        raise NotYetScreened(submission.id)
     text = clean_plain_text(published_text) if published_text is not None else submission.body
     if not text:
         raise InvalidDecision()
@@ -135,7 +156,7 @@ def approve_submission(
         report_count=0,
     )
     record_event(submission, ModerationAction.APPROVED, moderator, reason=_version_of(text, submission.body, suggested),
-                 before=submission.body, after=text)  # fmt: skip
+                 note=BEFORE_SCREENING if unscreened else None, before=submission.body, after=text)  # fmt: skip
 
 
 def _version_of(text: str, body: str, suggested: str | None) -> PublishedVersion:
@@ -199,6 +220,7 @@ def bulk_approve(submission_ids: list[int], moderator: User, *, seen: dict[int, 
             Submission.id.in_(submission_ids),
             Submission.status == SubmissionStatus.PENDING,
             Submission.priority == Priority.CLEAR,
+            Submission.screened_at.is_not(None),  # never unread by screening
             sa.not_(claimed_by_someone_else(moderator, clock.utcnow())),
         )
     ).all()

@@ -27,6 +27,7 @@ from ..auth.roles import role_required
 from ..extensions import db
 from ..models import Consultation, Priority, Role, Submission, SubmissionStatus
 from . import labels
+from .arrivals import backlog
 from .audit import csv_lines, events_page, note_visible, submission_events
 from .dashboard import decisions_per_moderator, median_time_to_decision, queue_figures
 from .events import text_hash
@@ -49,6 +50,7 @@ from .services import (
     AlreadyDecided,
     ChangedWhileOpen,
     InvalidDecision,
+    NotYetScreened,
     approve_submission,
     bulk_approve,
     escalate_submission,
@@ -56,6 +58,15 @@ from .services import (
 )
 
 bp = Blueprint("moderation", __name__)
+
+
+@bp.context_processor
+def _screening_state() -> dict:
+    """Answers waiting for screening past the warning threshold: the job worker may be down."""
+    waiting = backlog()
+    seconds = waiting.oldest_seconds(clock.utcnow())
+    stalled = seconds >= current_app.config["UNSCREENED_WARNING_SECONDS"]
+    return {"screening_stalled": waiting if stalled else None, "screening_wait_s": int(seconds)}
 
 
 @bp.context_processor
@@ -239,7 +250,8 @@ def decide(submission_id: int, decision: str):
     seen = form.seen.data
     try:
         if decision == "approve":
-            approve_submission(submission, current_user, form.text_to_publish(), seen=seen)
+            approve_submission(submission, current_user, form.text_to_publish(), seen=seen,
+                               before_screening=form.before_screening.data)  # fmt: skip
         elif decision == "reject":
             reject_submission(submission, current_user, RejectReason(form.reason.data), form.note.data, seen=seen)
         else:
@@ -248,6 +260,8 @@ def decide(submission_id: int, decision: str):
         return _already_decided(consultation, filter_form, filters)
     except ChangedWhileOpen as changed:
         return _render_item(submission, filter_form, refusal=changed.message, status=409)
+    except NotYetScreened as waiting:
+        return _render_item(submission, filter_form, {decision: form}, refusal=waiting.message, status=409)
     except InvalidDecision:
         return _render_item(submission, filter_form, {decision: form}, status=422)
     flash(
