@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from conftest import PROJECT
 from sqlalchemy import select
+from test_language_detection import SENTENCES  # one sentence per language, shared
 
 from consult import languages
 from consult.languages import Detection, Language, chosen_or_detected, detect
@@ -15,14 +16,6 @@ from consult.moderation.screening import screen
 from consult.summaries.keywords import Tokeniser
 from consult.summaries.stats import published_language_codes
 
-SENTENCES = {
-    "ar": "يجب على الكبار أن يستمعوا إلينا أكثر عندما نتحدث عن الإنترنت.",
-    "zh": "成年人应该多听听我们对网络安全的意见。",
-    "en": "Adults should listen to us more when we talk about the internet.",
-    "fr": "Les adultes devraient nous écouter davantage quand nous parlons d'internet.",
-    "ru": "Взрослые должны больше слушать нас, когда мы говорим об интернете.",
-    "es": "Los adultos deberían escucharnos más cuando hablamos de internet.",
-}
 PORTUGUESE = "Os adultos deveriam ouvir-nos mais quando falamos sobre a internet e as redes sociais."
 
 
