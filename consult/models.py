@@ -261,8 +261,9 @@ class Submission(db.Model):
     body: Mapped[str] = mapped_column(sa.Text)  # as written, plain text
     published_text: Mapped[str | None] = mapped_column(sa.Text)  # what the public ever sees
     language: Mapped[str] = mapped_column(sa.String(8))
-    # Chosen by the author; otherwise screening tells it from the text (until then, the author's locale).
-    language_declared: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # Chosen by the author (or given by an import); otherwise the screening job tells it from the text (until
+    # then, the author's locale). The answer POST always says which.
+    language_declared: Mapped[bool] = mapped_column(default=True, server_default=sa.false())
     status: Mapped[SubmissionStatus] = mapped_column(
         _enum(SubmissionStatus, "submission_status"), default=SubmissionStatus.PENDING
     )
