@@ -21,7 +21,7 @@ from .config import PROJECT_DIR
 from .consultations.importers import ImportFailed, import_polis
 from .demo import seed_demo
 from .extensions import db
-from .models import AGE_BAND_LABELS, Role
+from .models import AGE_BAND_LABELS, ConsultationStatus, Role
 from .retention import purge
 from .text import clean_single_line
 
@@ -119,7 +119,7 @@ class _LanguageChoice(click.Choice):
 @click.option("--language", type=_LanguageChoice(), default="en", show_default=True,
               help="Language of the imported statements.")  # fmt: skip
 def import_command(file: Path, file_format: str, slug, question_position, title, language):
-    """Import the responses of FILE (a Pol.is comments.csv) into a closed consultation."""
+    """Import the responses of FILE (a Pol.is comments.csv) into a closed consultation, created as a draft."""
     started = time.perf_counter()
     try:
         result = import_polis(file, slug=slug, question_position=question_position, title=title, language=language)
@@ -131,6 +131,14 @@ def import_command(file: Path, file_format: str, slug, question_position, title,
         f"{result.consultation.slug}: {result.added} responses added, {result.already_present} already present, "
         f"{result.empty} empty skipped ({time.perf_counter() - started:.2f} s)."
     )
+    consultation = result.consultation
+    if consultation.status is ConsultationStatus.DRAFT:
+        click.echo(
+            f"{consultation.slug} is a draft, shown nowhere public: the secretariat publishes it with Publish "
+            f"at /secretariat/consultations/{consultation.id}/edit."
+        )
+    else:
+        click.echo(f"{consultation.slug} was already published and stays published.")
 
 
 def seed_demo_command():

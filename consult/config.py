@@ -82,9 +82,13 @@ class Defaults:
     MODERATION_CLAIM_MINUTES = 5
     # Helplines shown to the safeguarding team, by country (JSON like consult/moderation/helplines.json).
     HELPLINES_FILE: str | None = None
-    REPORTS_PER_HOUR = 10  # per reader
     AUDIT_EVENTS_PER_PAGE = 100
-    REPORT_THRESHOLD = 3  # readers' reports that take a published response down for review
+    # A take-down for review needs reports from this many distinct participant accounts, each at least
+    # this old: staff reports and those of newer accounts are kept but not counted, so that one person
+    # with a handful of fresh accounts cannot take an answer down (consult/moderation/reports.py).
+    REPORT_THRESHOLD = 3
+    REPORT_MIN_ACCOUNT_AGE_MINUTES = 10
+    REPORTS_PER_ACCOUNT_PER_HOUR = 10
 
     # OWASP Password Storage Cheat Sheet, first Argon2id option.
     ARGON2_TIME_COST = 2

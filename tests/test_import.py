@@ -13,7 +13,10 @@ import pytest
 from conftest import DATA
 from sqlalchemy import func, select
 
-from consult.models import Consultation, ConsultationStatus, Phase, Submission, SubmissionStatus, User
+from consult.models import Consultation, ConsultationStatus, Phase, Role, Submission, SubmissionStatus, User
+from consult.secretariat.services import publish_consultation
+from consult.summaries.generation import generate_summary
+from consult.summaries.versions import SummaryRefused, publish_summary
 
 POLIS = DATA / "polis"
 LONDON = POLIS / "london.youth.policing.comments.csv"
@@ -38,6 +41,19 @@ def _moment(row) -> datetime:
 
 def _import(runner, path, *options):
     return runner.invoke(args=["consultations", "import", str(path), "--format", "polis", *options])
+
+
+def _consultation(db, slug: str) -> Consultation:
+    db.session.expire_all()
+    return db.session.scalar(select(Consultation).where(Consultation.slug == slug))
+
+
+def _publish(db, slug: str) -> Consultation:
+    """What the secretariat's Publish button does (tested through the page below)."""
+    consultation = _consultation(db, slug)
+    publish_consultation(consultation)
+    db.session.commit()
+    return consultation
 
 
 def _count(db, model) -> int:
@@ -72,11 +88,10 @@ def test_london_file_becomes_a_closed_consultation_with_its_real_moderation(db, 
 
     assert result.exit_code == 0, result.output
     assert f"london: {len(rows)} responses added" in result.output
-    db.session.expire_all()
-    consultation = db.session.scalar(select(Consultation).where(Consultation.slug == "london"))
+    consultation = _consultation(db, "london")
     times = sorted(_moment(row) for row in rows)
-    assert consultation.status is ConsultationStatus.PUBLISHED
-    assert consultation.phase() is Phase.CLOSED
+    assert consultation.status is ConsultationStatus.DRAFT
+    assert consultation.phase() is Phase.DRAFT
     assert consultation.opens_at == times[0]
     assert times[-1] < consultation.closes_at <= times[-1] + timedelta(seconds=1)
     assert consultation.title == "What is the best way to engage more young people in local scrutiny of policing?"
@@ -131,6 +146,7 @@ def test_importing_the_same_file_twice_adds_nothing(db, runner):
 def test_public_page_credits_polis_and_shows_only_approved_statements(client, db, runner):
     rows = _rows(LONDON)
     _import(runner, LONDON, "--slug", "london")
+    _publish(db, "london")
 
     page = client.get("/consultations/london").get_data(as_text=True)
 
@@ -158,6 +174,7 @@ def test_chinese_conversation_with_chosen_slug_title_question_and_language(clien
     assert _count(db, Submission) == len(rows)
     assert set(db.session.scalars(select(Submission.language))) == {"zh"}
 
+    _publish(db, "uberx")
     page = client.get("/consultations/uberx").get_data(as_text=True)
     assert ATTRIBUTION in page
     approved = [row["comment-body"].strip() for row in rows if row["moderated"] == "1"]
@@ -173,9 +190,11 @@ def test_import_into_an_existing_consultation_adds_the_question_and_the_credit(c
     result = _import(runner, LONDON, "--slug", "youth-policing", "--question", "2")
 
     assert result.exit_code == 0, result.output
+    assert "youth-policing was already published and stays published." in result.output
     assert _count(db, Consultation) == 1
     db.session.expire_all()
     consultation = db.session.get(Consultation, existing.id)
+    assert consultation.status is ConsultationStatus.PUBLISHED
     assert [q.position for q in consultation.questions] == [1, 2]
     assert {s.question.position for s in db.session.scalars(select(Submission))} == {2}
     page = client.get("/consultations/youth-policing").get_data(as_text=True)
@@ -198,11 +217,81 @@ def test_full_march_on_file_shows_every_approved_statement_across_the_pages(clie
     assert "marchon: 2162 responses added" in result.output
     assert elapsed < 30
 
+    _publish(db, "marchon")
     shown, pages = _walk_pages(client, "marchon")
     assert sorted(shown) == approved
     assert not set(shown) & hidden
     assert pages > 1
     assert client.get(f"/consultations/marchon?page={pages + 1}").status_code == 404
+
+
+def _listed(client, slug: str) -> dict[str, bool]:
+    """Where a reader, or a program reading the open API, would find the consultation."""
+    return {
+        "home": f'href="/consultations/{slug}"' in client.get("/").get_data(as_text=True),
+        "page": client.get(f"/consultations/{slug}").status_code == 200,
+        "api list": slug in [c["slug"] for c in client.get("/api/v1/consultations").get_json()["consultations"]],
+        "api": client.get(f"/api/v1/consultations/{slug}").status_code == 200,
+        "api responses": client.get(f"/api/v1/consultations/{slug}/responses").status_code == 200,
+    }
+
+
+def test_an_imported_consultation_is_a_draft_shown_nowhere_until_the_secretariat_publishes_it(
+    app, client, db, runner, make_user
+):
+    result = _import(runner, LONDON, "--slug", "london")
+
+    assert result.exit_code == 0, result.output
+    consultation = _consultation(db, "london")
+    assert consultation.status is ConsultationStatus.DRAFT
+    assert (
+        f"london is a draft, shown nowhere public: the secretariat publishes it with Publish at "
+        f"/secretariat/consultations/{consultation.id}/edit." in result.output
+    )
+    assert not any(_listed(client, "london").values())
+
+    secretariat = make_user(Role.SECRETARIAT)
+    staff = app.test_client()
+    credentials = {"username": secretariat.pseudonym, "password": secretariat.password}
+    assert staff.post("/login", data=credentials).status_code == 302
+    assert f'href="/secretariat/consultations/{consultation.id}/edit"' in staff.get("/secretariat/").text
+    assert staff.post(f"/secretariat/consultations/{consultation.id}/publish").status_code == 303
+
+    assert _consultation(db, "london").phase() is Phase.CLOSED  # its window is the conversation's, long past
+    assert all(_listed(client, "london").values())
+
+
+def test_importing_again_neither_publishes_nor_withdraws_the_consultation(db, runner):
+    _import(runner, LONDON, "--slug", "london")
+
+    again = _import(runner, LONDON, "--slug", "london")
+    assert "london is a draft" in again.output
+    assert _consultation(db, "london").status is ConsultationStatus.DRAFT
+
+    _publish(db, "london")
+    once_more = _import(runner, LONDON, "--slug", "london")
+    assert once_more.exit_code == 0, once_more.output
+    assert "london was already published and stays published." in once_more.output
+    assert _consultation(db, "london").status is ConsultationStatus.PUBLISHED
+
+
+def test_the_secretariat_summarises_an_imported_consultation_and_publishes_the_summary_once_it_is_public(
+    client, db, runner, make_user
+):
+    secretariat = make_user(Role.SECRETARIAT)
+    _import(runner, LONDON, "--slug", "london")
+    summary = generate_summary(_consultation(db, "london"), secretariat)
+    db.session.commit()
+    with pytest.raises(SummaryRefused):
+        publish_summary(summary, secretariat)
+    db.session.rollback()
+
+    _publish(db, "london")
+    publish_summary(summary, secretariat)
+    db.session.commit()
+
+    assert client.get("/archive/london/v1").status_code == 200
+    assert client.get("/api/v1/consultations/london/summary").status_code == 200
 
 
 def _write(tmp_path, content: str | bytes, name: str = "broken.comments.csv"):

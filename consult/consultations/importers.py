@@ -122,7 +122,12 @@ def import_polis(
     title: str | None = None,
     language: str = "en",
 ) -> ImportResult:
-    """Import a Pol.is ``comments.csv``; importing the same file again adds nothing."""
+    """Import a Pol.is ``comments.csv``; importing the same file again adds nothing.
+
+    A new consultation is created in draft: data gathered elsewhere, for other audiences, is listed
+    nowhere public until the secretariat has read it and published it. An existing consultation keeps
+    its status, so importing again neither publishes nor withdraws it.
+    """
     stem = path.stem
     if slug is not None and not (SLUG_PATTERN.match(slug) and len(slug) <= SLUG_MAX):
         raise ImportFailed(
@@ -147,7 +152,7 @@ def import_polis(
             source_language=language,
             opens_at=comments[0].created_at,
             closes_at=comments[-1].created_at + timedelta(seconds=1),
-            status=ConsultationStatus.PUBLISHED,
+            status=ConsultationStatus.DRAFT,
         )
         db.session.add(consultation)
         db.session.flush()

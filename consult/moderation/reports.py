@@ -1,4 +1,10 @@
-"""Readers' reports: enough of them take a published response down until a moderator looks again."""
+"""Readers' reports: enough of them take a published response down until a moderator looks again.
+
+Only accounts can report, and one person must not be able to take an answer down alone: a take-down
+needs reports from REPORT_THRESHOLD distinct participant accounts at least REPORT_MIN_ACCOUNT_AGE_MINUTES
+old. Reports from newer accounts and from staff (who have the moderation desk) are kept, and shown to
+moderators with their reasons, but do not count toward a take-down.
+"""
 
 from __future__ import annotations
 
@@ -8,19 +14,17 @@ import hmac
 from datetime import timedelta
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from .. import clock
+from ..domain import Conflict, NotAllowed, NotFound, TooMany
 from ..extensions import db
-from ..models import Submission, SubmissionStatus, User
+from ..models import Role, Submission, SubmissionStatus, User
 from .events import record_event
 from .intake import priority_of
 from .models import ModerationAction, Report
-
-# A reader may send this many reports an hour (config REPORTS_PER_HOUR); per-address limits come
-# with the rate limiter, since no address is ever stored here.
-REPORTS_PER_HOUR = 10
 
 
 class ReportReason(enum.StrEnum):
@@ -31,69 +35,91 @@ class ReportReason(enum.StrEnum):
     OTHER = "other"
 
 
-class NotReportable(Exception):
+class ReportNeedsAccount(NotAllowed):
+    """Reports come from signed-in accounts only, so that they can be told apart and limited."""
+
+
+class NotReportable(NotFound):
     """The response is not (or no longer) published."""
 
 
-class AlreadyReported(Exception):
-    """This reader has reported this response before; the report counts once."""
+class AlreadyReported(Conflict):
+    """This account has reported this response before; the report counts once."""
 
 
-class TooManyReports(Exception):
-    """This reader has sent as many reports as allowed for now."""
+class TooManyReports(TooMany):
+    """This account has sent as many reports as allowed for now (config REPORTS_PER_ACCOUNT_PER_HOUR)."""
 
 
 def reporter_key(identity: str) -> str:
     """A keyed hash that tells readers apart without keeping who they are.
 
-    ``identity`` is "user:<id>" for a signed-in reader, or "reader:<random id kept in the session>".
+    ``identity`` is "user:<id>": one key per account, which makes a second report of the same response
+    by the same account, even sent twice at once, meet the reports table's unique constraint.
     """
     secret = current_app.config["SECRET_KEY"].encode()
     return hmac.new(secret, identity.encode(), hashlib.sha256).hexdigest()
 
 
-def report_submission(submission: Submission, reason: ReportReason, key: str, reporter: User | None = None) -> bool:
-    """Count one reader's report; True when it was the one that took the response down.
+def counts_toward_take_down(reporter: User) -> bool:
+    """Staff have the moderation desk, and a brand-new account could be one person's tenth."""
+    if reporter.role is not Role.PARTICIPANT:
+        return False
+    min_age = timedelta(minutes=current_app.config["REPORT_MIN_ACCOUNT_AGE_MINUTES"])
+    return reporter.created_at <= clock.utcnow() - min_age
 
-    The reporter is left out of the audit trail, so moderators never learn who reported whom.
+
+def report_submission(submission: Submission, reason: ReportReason, key: str, reporter: User | None) -> bool:
+    """Record one account's report; True when it was the one that took the response down.
+
+    ``key`` is ``reporter_key(f"user:{reporter.id}")``. The reporter is left out of the audit trail, so
+    moderators never learn who reported whom.
     """
+    if reporter is None or not reporter.is_authenticated:
+        raise ReportNeedsAccount(_l("Please log in to report an answer."))
     if submission.status is not SubmissionStatus.APPROVED:
-        raise NotReportable(submission.id)
+        raise NotReportable()
     now = clock.utcnow()
-    limit = current_app.config.get("REPORTS_PER_HOUR", REPORTS_PER_HOUR)
     recent = db.session.scalar(
-        select(func.count(Report.id)).where(Report.reporter_key == key, Report.created_at > now - timedelta(hours=1))
+        select(func.count(Report.id)).where(
+            Report.reporter_id == reporter.id, Report.created_at > now - timedelta(hours=1)
+        )
     )
-    if recent >= limit:
-        raise TooManyReports(key)
-    if db.session.scalar(select(Report.id).where(Report.submission_id == submission.id, Report.reporter_key == key)):
-        raise AlreadyReported(submission.id)
+    if recent >= current_app.config["REPORTS_PER_ACCOUNT_PER_HOUR"]:
+        raise TooManyReports()
+    if db.session.scalar(
+        select(Report.id).where(Report.submission_id == submission.id, Report.reporter_id == reporter.id)
+    ):
+        raise AlreadyReported()
+    counts = counts_toward_take_down(reporter)
     # One savepoint for the report and its count: a refusal keeps neither (see consult/domain.py).
     try:
         with db.session.begin_nested():
             db.session.add(
                 Report(
                     submission_id=submission.id,
-                    reporter_id=reporter.id if reporter else None,
+                    reporter_id=reporter.id,
                     reporter_key=key,
                     reason=reason.value,
                     created_at=now,
                 )
             )
             db.session.flush()
-            counted = db.session.execute(
+            # Every report, counted or not, must still find the answer published. ``report_count`` holds
+            # the counted ones since the answer was last approved: one per account, by the unique key.
+            still_published = db.session.execute(
                 update(Submission)
                 .where(Submission.id == submission.id, Submission.status == SubmissionStatus.APPROVED)
-                .values(report_count=Submission.report_count + 1)
+                .values(report_count=Submission.report_count + (1 if counts else 0))
                 .execution_options(synchronize_session=False)
             ).rowcount
-            if not counted:  # a moderator or other readers took it down meanwhile
-                raise NotReportable(submission.id)
-    except IntegrityError as error:  # the same reader, twice at once
-        raise AlreadyReported(submission.id) from error
+            if not still_published:  # a moderator or other readers took it down meanwhile
+                raise NotReportable()
+    except IntegrityError as error:  # the same account, twice at once
+        raise AlreadyReported() from error
     db.session.refresh(submission)
     record_event(submission, ModerationAction.REPORTED, reason=reason.value)
-    if submission.report_count < current_app.config["REPORT_THRESHOLD"]:
+    if not counts or submission.report_count < current_app.config["REPORT_THRESHOLD"]:
         return False
     return _take_down(submission)
 
