@@ -12,11 +12,26 @@ _DIGIT_RE = re.compile(r"\d")
 
 
 def find_addresses(view: View, p: Patterns) -> list[Candidate]:
+    return [(kind, start, _with_units(view.text, end, p)) for kind, start, end in _streets(view, p)]
+
+
+def _with_units(text: str, end: int, p: Patterns) -> int:
+    """Where an address ends once its flat, floor or building is added: "Calle Mayor 3, 2ºB"."""
+    for _ in range(3):
+        m = p.unit.match(text, end)
+        if not m:
+            break
+        end = m.end()
+    return end
+
+
+def _streets(view: View, p: Patterns) -> list[Candidate]:
     text, folded = view.text, view.folded
     found: list[Candidate] = []
     if not _DIGIT_RE.search(text):
         return found
     found += [("address", m.start(), m.end()) for m in p.street_glued.finditer(text)]
+    found += [("address", m.start(), m.end()) for m in p.street_named.finditer(text)]
     for m in p.street_after.finditer(text):
         words = [*m.group("name").split(), m.group("kind")]
         capitalised = all(w[0].isupper() or w.lower() in p.connectors for w in words)

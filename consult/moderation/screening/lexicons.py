@@ -130,12 +130,16 @@ def unspaced_words(section: str) -> list[str]:
     ]
 
 
-def cue_regex(section: str) -> re.Pattern:
+def cue_regex(*sections: str) -> re.Pattern:
     """Cue phrases of every language as one pattern; those of languages without spaces need no word boundary."""
     spaced = [
-        w for lang in languages.codes() if languages.spaced(lang) for w in read_lexicon(f"pii-{lang}").words(section)
+        w
+        for lang in languages.codes()
+        if languages.spaced(lang)
+        for section in sections
+        for w in read_lexicon(f"pii-{lang}").words(section)
     ]
-    unspaced = unspaced_words(section)
+    unspaced = [w for section in sections for w in unspaced_words(section)]
     parts = [_bounded(alternation(spaced))]
     if unspaced:
         parts.append(alternation(unspaced, spaced=False))

@@ -1,4 +1,4 @@
-"""Names: introduced by their owner ("my name is..."), or another person's in context."""
+"""Names introduced by their owner: "my name is...", "I'm Jordan Smith", "我是张伟"."""
 
 from __future__ import annotations
 
@@ -8,11 +8,11 @@ from .base import HAN_RE, Candidate
 from .lexicons import fold_entry
 from .patterns import Patterns
 
-_NAME_WORD_RE = re.compile(r"[^\W\d_][\w'\-]*")
+NAME_WORD_RE = re.compile(r"[^\W\d_][\w'\-]*")
 
 
 def find_names(text: str, folded: str, p: Patterns) -> list[Candidate]:
-    found = []
+    found: list[Candidate] = []
     for regex, weak in ((p.self_intro, False), (p.self_intro_weak, True)):
         for m in regex.finditer(folded):
             span = capture_name(text, m.end(), p, weak=weak)
@@ -43,7 +43,7 @@ def _capture_full_name(text: str, pos: int, p: Patterns) -> tuple[int, int] | No
     words: list[tuple[int, int]] = []
     cursor = pos
     while len(words) < 3:
-        m = _NAME_WORD_RE.match(text, cursor)
+        m = NAME_WORD_RE.match(text, cursor)
         if not m:
             break
         word = m.group().rstrip("'-")
@@ -69,7 +69,7 @@ def capture_name(text: str, pos: int, p: Patterns, *, weak: bool, max_words: int
     capitalised = False
     cursor = pos
     while len(words) < max_words:
-        m = _NAME_WORD_RE.match(text, cursor)
+        m = NAME_WORD_RE.match(text, cursor)
         if not m:
             break
         word = m.group().rstrip("'-")

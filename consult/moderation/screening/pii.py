@@ -11,6 +11,7 @@ from .names import find_names
 from .normalise import View
 from .numbers import find_numbers
 from .patterns import Patterns, patterns
+from .people import find_people
 from .schools import find_schools
 
 _URL_HINT_RE = re.compile(r"[A-Za-z0-9][.:/][A-Za-z]|\s(?:dot|punto|point|точка)\s", re.I)
@@ -40,6 +41,7 @@ def find_pii(view: View) -> list[Candidate]:
         found += find_postcodes(text, folded, addresses, p)
     if p.self_intros.opens(view):
         found += find_names(text, folded, p)
+    found += find_people(view, p)
     if p.schools.opens(view):
         found += find_schools(text, folded, p)
     return found
@@ -73,6 +75,11 @@ def _handles(view: View, p: Patterns) -> list[Candidate]:
                 found.append(("social", m.start(), m.end()))
     if "#" in text:
         found += [("social", m.start(), m.end()) for m in p.discord.finditer(text)]
+    if p.usernames.opens(view):
+        for m in p.username_cued.finditer(text):
+            handle = m.group("handle").rstrip(".-")
+            if handle.lstrip("@").lower() not in p.handle_stop:
+                found.append(("social", m.start("handle"), m.start("handle") + len(handle)))
     if not p.platforms.opens(view):
         return found
     for m in p.handle_cued.finditer(text):

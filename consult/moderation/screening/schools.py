@@ -9,13 +9,18 @@ from .lexicons import fold_entry
 from .names import capture_name
 from .patterns import Patterns
 
+# The end of a sentence, but not the full stop of a title: "Mr. Kamau at Starehe Boys Centre".
+_SENTENCE_END_RE = re.compile(r"[!?\n。！？]|(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bDr)(?<!\bSr)(?<!\bSra)(?<!\bM)\.")
+
 
 def find_schools(text: str, folded: str, p: Patterns) -> list[Candidate]:
     found: list[Candidate] = []
 
     def cued(start: int) -> bool:
-        sentence_start = max(text.rfind(c, 0, start) for c in ".!?\n。！？")
-        return bool(p.school_cue.search(folded, max(sentence_start + 1, start - 60), start))
+        sentence_start = max(
+            (m.start() for m in _SENTENCE_END_RE.finditer(text, max(0, start - 60), start)), default=-1
+        )
+        return bool(p.school_context.search(folded, max(sentence_start + 1, start - 60), start))
 
     def add(kind_word: str, start: int, end: int, name_words: list[str]) -> None:
         named = [w for w in name_words if fold_entry(w) not in p.school_generic and fold_entry(w) not in p.connectors]
