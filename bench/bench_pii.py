@@ -119,9 +119,7 @@ def main() -> None:
     for split in ("dev", "heldout"):
         for lang in ("en", "fr", "es", "ru", "ar", "zh", "all"):
             s = scores[(lang, split)]
-            print(
-                f"{split:8s} {lang:4s} {s.spans:6d} {s.recall:7.3f} {s.clean:6d} {s.altered_share:8.3f} {s.extra:6d}"
-            )
+            print(f"{split:8s} {lang:4s} {s.spans:6d} {s.recall:7.3f} {s.clean:6d} {s.altered_share:8.3f} {s.extra:6d}")
     if args.examples:
         print("\nThe issue's examples:")
         for lang, text in ISSUE_EXAMPLES:
