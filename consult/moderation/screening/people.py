@@ -35,7 +35,8 @@ class _People:
     titles: frozenset[str]
     given_names: frozenset[str]  # folded
     not_a_name_han: frozenset[str]
-    cues: Gate
+    persons: Gate
+    titled: Gate
 
 
 @cache
@@ -58,10 +59,8 @@ def _people() -> _People:
         ),
         given_names=frozenset(fold_entry(n) for n in words_everywhere("given_name")),
         not_a_name_han=frozenset(unspaced_words("not_a_name_han")),
-        cues=gate(
-            words_everywhere("person", "title", "title_capital", "title_lower"),
-            glued=tuple(unspaced_words("title_after")),
-        ),
+        persons=gate(words_everywhere("person")),
+        titled=gate(words_everywhere("title", "title_capital", "title_lower")),
     )
 
 
@@ -69,19 +68,19 @@ def find_people(view: View, p: Patterns) -> list[Candidate]:
     text, folded = view.text, view.folded
     found: list[Candidate] = [("name", m.start(), m.end()) for m in _PATRONYMIC_RE.finditer(text)]
     people = _people()
-    if not people.cues.opens(view):
-        return found
-    for m in people.person.finditer(folded):
+    for m in people.persons.matches(people.person, view):
         span = _capture(text, m.end(), p, people)
         if span:
             found.append(("name", *span))
-    for m in people.title.finditer(folded):
+    for m in people.titled.matches(people.title, view):
         first = text[m.start()]
         if (m.lastgroup == "capital" and not first.isupper()) or (m.lastgroup == "lower" and not first.islower()):
             continue  # "I miss home", "Don Quijote"
         span = _capture(text, m.end(), p, people)
         if span:
             found.append(("name", *span))
+    if not HAN_RE.search(folded):
+        return found
     for m in people.title_after.finditer(text):
         if text[m.start() : m.start() + 2] not in people.not_a_name_han:
             found.append(("name", m.start(), m.end()))

@@ -75,11 +75,10 @@ def _handles(view: View, p: Patterns) -> list[Candidate]:
                 found.append(("social", m.start(), m.end()))
     if "#" in text:
         found += [("social", m.start(), m.end()) for m in p.discord.finditer(text)]
-    if p.usernames.opens(view):
-        for m in p.username_cued.finditer(text):
-            handle = m.group("handle").rstrip(".-")
-            if handle.lstrip("@").lower() not in p.handle_stop:
-                found.append(("social", m.start("handle"), m.start("handle") + len(handle)))
+    for m in p.usernames.matches(p.username_cued, view, text):
+        handle = m.group("handle").rstrip(".-")
+        if handle.lstrip("@").lower() not in p.handle_stop:
+            found.append(("social", m.start("handle"), m.start("handle") + len(handle)))
     if not p.platforms.opens(view):
         return found
     for m in p.handle_cued.finditer(text):
