@@ -45,3 +45,10 @@ SAFEGUARDING_CATEGORIES = ("self_harm", "home_abuse", "grooming", "sextortion")
 WORD_RE = re.compile(r"\w+")
 REPEATS_RE = re.compile(r"(.)\1+")
 HAN_RE = languages.script_pattern("Hans")
+
+Candidate = tuple[str, int, int]  # kind, start, end in the normalised view
+
+
+def after_last(value: str, characters: str) -> int:
+    """Where ``value`` continues after the last of ``characters`` in it (0 if none)."""
+    return max((value.rfind(c) + 1 for c in characters), default=0)

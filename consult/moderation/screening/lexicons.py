@@ -130,12 +130,16 @@ def unspaced_words(section: str) -> list[str]:
     ]
 
 
-def cue_regex(section: str) -> re.Pattern:
+def cue_regex(*sections: str) -> re.Pattern:
     """Cue phrases of every language as one pattern; those of languages without spaces need no word boundary."""
     spaced = [
-        w for lang in languages.codes() if languages.spaced(lang) for w in read_lexicon(f"pii-{lang}").words(section)
+        w
+        for lang in languages.codes()
+        if languages.spaced(lang)
+        for section in sections
+        for w in read_lexicon(f"pii-{lang}").words(section)
     ]
-    unspaced = unspaced_words(section)
+    unspaced = [w for section in sections for w in unspaced_words(section)]
     parts = [_bounded(alternation(spaced))]
     if unspaced:
         parts.append(alternation(unspaced, spaced=False))
@@ -303,6 +307,22 @@ class Gate:
 
     def opens(self, view: View) -> bool:
         return not self.keys.isdisjoint(view.keys) or any(literal in view.folded for literal in self.literals)
+
+    def matches(self, pattern: re.Pattern, view: View, text: str | None = None) -> list[re.Match]:
+        """The matches of a cue pattern, tried only where one of its first words starts (scanning
+        the whole text only when it holds a literal): a big alternation tried at every position is slow.
+        """
+        subject = view.folded if text is None else text
+        if any(literal in view.folded for literal in self.literals):
+            return list(pattern.finditer(subject))
+        found, end = [], 0
+        for start, word in view.words:
+            if start >= end and word_key(word) in self.keys:
+                m = pattern.match(subject, start)
+                if m:
+                    found.append(m)
+                    end = m.end()
+        return found
 
 
 def gate(entries: list[str], glued: tuple[str, ...] = ()) -> Gate:

@@ -26,6 +26,8 @@ class Patterns:
     discord: re.Pattern
     handle_cued: re.Pattern
     handle_stop: frozenset[str]
+    username_cued: re.Pattern
+    usernames: Gate
     platform_short: frozenset[str]
     number: re.Pattern
     phone_cue: re.Pattern
@@ -54,6 +56,9 @@ class Patterns:
     school_number: re.Pattern
     school_han: re.Pattern
     school_cue: re.Pattern
+    school_context: re.Pattern
+    street_named: re.Pattern
+    unit: re.Pattern
     school_cued_after: re.Pattern
     school_cued_before: re.Pattern
     school_capture: re.Pattern
@@ -159,6 +164,14 @@ def patterns() -> Patterns:
         discord=re.compile(r"(?<![\w#])[A-Za-z0-9_.]{2,32}#\d{4}(?!\d)"),
         handle_cued=re.compile(handle_cued, re.I),
         handle_stop=frozenset(common.words("handle_stop")),
+        # "my username on roblox is xX_shadow_Xx", "mon pseudo c'est DarkKnight_75", "我的游戏账号是dragon_fire_88":
+        # a name with a digit, an underscore, a dot or a capital inside, up to four words after the cue.
+        username_cued=re.compile(
+            rf"(?i:{cue_regex('username_cue').pattern})(?:\s*[^\s:=：]+){{0,4}}?\s*"
+            r"(?:[:=：]|(?i:is|c'est|est|es|это|هو)(?!\w)|是|为)?\s*"
+            r"(?P<handle>@?(?=[A-Za-z0-9_.\-]*(?:\d|_|[a-z][A-Z]))[A-Za-z0-9][A-Za-z0-9_.\-]{2,29})(?![A-Za-z0-9_])"
+        ),
+        usernames=gate(words_everywhere("username_cue")),
         platform_short=frozenset(common.words("platform_short")),
         number=re.compile(r"(?<![0-9A-Za-z+.,])(?:\+\s?|00)?\(?\d(?:[\d \-.()/]{0,24}\d)?"),
         phone_cue=cue_regex("phone_cue"),
@@ -221,6 +234,20 @@ def patterns() -> Patterns:
         # "第四中学" ends in "四中学", not "四中"; "四中学生" are its pupils.
         school_han=re.compile(rf"(?P<name>[{languages.HAN}\d]{{1,14}}?)(?P<kind>{school_han})(?:(?<=中)学)?(?![生])"),
         school_cue=school_cue,
+        # Someone in the sentence places the school: "my friend Sarah from Greenwood Academy", "Mr. Kamau at...".
+        school_context=cue_regex("school_cue", "person", "title", "title_capital", "title_lower", "title_after"),
+        # A name, its kind, then the number: "5th Avenue 12", "Harbour Street 8".
+        street_named=re.compile(
+            rf"(?<![\w.])(?:(?:[{_CAPITAL}][\w'\-]*|\d{{1,3}}(?:st|nd|rd|th))\s+){{1,3}}(?i:{street_after})\.?,?\s+"
+            r"(?!(?:19|20)\d\d(?!\d))\d{1,4}[A-Za-z]?(?![\d.,]?\d)(?!\s*(?:%|years?|times|people|km|miles|min))"
+        ),
+        # A flat, floor or building after a street address: "apartment 3", "2ºB", "кв. 12", "شقة 4".
+        unit=re.compile(
+            rf",?\s*(?:(?i:{alternation(common.words('unit'))})\.?\s*(?:n[°º]\s*)?"
+            # NFKC has made "º" and "ª" the letters "o" and "a": "2ºB" reads "2oB".
+            r"(?:\d{1,4}[A-Za-z]?|[A-Z](?!\w))|\d{1,2}(?:[°ºªoa]|\s[°ºª])(?:[A-Za-z](?![A-Za-z])|\s?\d{1,2}[ºªoa])?"
+            r"|\d{1,2}(?:e|er|ème)\s+étage)(?:\s*(?i:izquierda|derecha|izq|dcha)\.?)?(?!\w)"
+        ),
         school_cued_after=re.compile(
             rf"(?:{school_cue.pattern})\s+(?P<name>(?:[\w'.\-]+\s+){{1,5}}?(?:{school_after}))(?!\w)",
             re.I,

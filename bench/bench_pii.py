@@ -1,0 +1,133 @@
+"""Personal information beyond self-introductions: ``.venv/bin/python bench/bench_pii.py``.
+
+Reads ``tests/data/pii_corpus.jsonl`` (each line: text, language, the spans of personal information
+expected in it with their kinds, and a split) and prints, per language and split:
+
+- span recall: the share of expected spans entirely covered by what the screening would redact;
+- clean altered: the share of answers without personal information in which it would redact anything;
+- extra spans: spans redacted in answers with personal information that cover none of the expected ones.
+
+The rules are tuned on the "dev" split only; "heldout" measures them on writing they were not shaped by.
+``--examples`` also prints the issue's examples and every miss and false alarm of the chosen split.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from consult.moderation.screening import redact, screen
+
+CORPUS = Path(__file__).resolve().parents[1] / "tests" / "data" / "pii_corpus.jsonl"
+
+#: The examples of issue 12, item 3, as (language, text).
+ISSUE_EXAMPLES = (
+    ("en", "my friend Sarah Jones from Greenwood Academy"),
+    ("en", "Mr. Kamau at Starehe Boys Centre"),
+    ("en", "I live at 5th Avenue 12, apartment 3"),
+    ("ru", "мой друг Саша Петров"),
+    ("es", "mi amiga Lucía"),
+    ("fr", "mon prof M. Dupont"),
+    ("zh", "我的朋友王小明"),
+    ("ar", "صديقي أحمد"),
+    ("fr", "je suis au lycée Victor Hugo"),
+    ("ru", "я учусь в школа № 57"),
+    ("es", "estudio en el Colegio San José"),
+    ("zh", "我在北京市第四中学上学"),
+    ("ar", "أدرس في مدرسة الأمل"),
+    ("fr", "j'habite au 12 rue de Lyon"),
+    ("ru", "я живу: ул. Ленина, д. 5, кв. 12"),
+    ("es", "vivo en la Calle Mayor 3, 2ºB"),
+    ("zh", "我住在朝阳区建国路88号"),
+    ("ar", "أسكن في شارع الملك فهد ١٢"),
+    ("en", "I don't think Will, May, Rose, Bill or Mark from China would mind."),
+)
+
+
+def read_corpus(path: Path = CORPUS) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+@dataclass
+class Score:
+    spans: int = 0
+    recalled: int = 0
+    clean: int = 0
+    altered: int = 0
+    extra: int = 0
+    misses: list[str] = field(default_factory=list)
+    false_alarms: list[str] = field(default_factory=list)
+
+    @property
+    def recall(self) -> float:
+        return self.recalled / self.spans if self.spans else 1.0
+
+    @property
+    def altered_share(self) -> float:
+        return self.altered / self.clean if self.clean else 0.0
+
+
+def covered(text: str, expected: str, redacted: list[tuple[int, int]]) -> bool:
+    """Whether every visible character of ``expected`` (first found in ``text``) is redacted."""
+    start = text.find(expected)
+    if start < 0:
+        raise ValueError(f"{expected!r} is not in {text!r}")
+    return all(
+        any(s <= position < e for s, e in redacted)
+        for position in range(start, start + len(expected))
+        if not text[position].isspace()
+    )
+
+
+def measure(lines: list[dict]) -> dict[tuple[str, str], Score]:
+    """Scores keyed by (language, split), with ("all", split) for every language together."""
+    scores: dict[tuple[str, str], Score] = defaultdict(Score)
+    for line in lines:
+        text = line["text"]
+        found = screen(text, line["language"]).pii
+        redacted = [(span.start, span.end) for span in found]
+        for key in ((line["language"], line["split"]), ("all", line["split"])):
+            score = scores[key]
+            if not line["spans"]:
+                score.clean += 1
+                if found:
+                    score.altered += 1
+                    score.false_alarms.append(f"{text}  ->  {[(s.kind, s.text) for s in found]}")
+                continue
+            for expected in line["spans"]:
+                score.spans += 1
+                if covered(text, expected["text"], redacted):
+                    score.recalled += 1
+                else:
+                    score.misses.append(f"{expected['kind']} {expected['text']!r} in: {text}")
+            starts = [text.find(expected["text"]) for expected in line["spans"]]
+            wanted = [(s, s + len(e["text"])) for s, e in zip(starts, line["spans"], strict=True)]
+            score.extra += sum(not any(s < we and ws < e for ws, we in wanted) for s, e in redacted)
+    return scores
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--examples", choices=("dev", "heldout"), help="print the issue's examples and the misses")
+    args = parser.parse_args()
+
+    scores = measure(read_corpus())
+    print("split    lang  spans  recall  clean  altered  extra")
+    for split in ("dev", "heldout"):
+        for lang in ("en", "fr", "es", "ru", "ar", "zh", "all"):
+            s = scores[(lang, split)]
+            print(f"{split:8s} {lang:4s} {s.spans:6d} {s.recall:7.3f} {s.clean:6d} {s.altered_share:8.3f} {s.extra:6d}")
+    if args.examples:
+        print("\nThe issue's examples:")
+        for lang, text in ISSUE_EXAMPLES:
+            print(f"  {lang}  {redact(text, screen(text, lang).pii, '[…]')}")
+        everything = scores[("all", args.examples)]
+        print(f"\nMissed in {args.examples}:", *everything.misses, sep="\n  ")
+        print(f"\nClean answers altered in {args.examples}:", *everything.false_alarms, sep="\n  ")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,69 @@
+"""Street addresses and postcodes."""
+
+from __future__ import annotations
+
+import re
+
+from .base import Candidate, after_last
+from .normalise import View
+from .patterns import Patterns
+
+_DIGIT_RE = re.compile(r"\d")
+
+
+def find_addresses(view: View, p: Patterns) -> list[Candidate]:
+    return [(kind, start, _with_units(view.text, end, p)) for kind, start, end in _streets(view, p)]
+
+
+def _with_units(text: str, end: int, p: Patterns) -> int:
+    """Where an address ends once its flat, floor or building is added: "Calle Mayor 3, 2ºB"."""
+    for _ in range(3):
+        m = p.unit.match(text, end)
+        if not m:
+            break
+        end = m.end()
+    return end
+
+
+def _streets(view: View, p: Patterns) -> list[Candidate]:
+    text, folded = view.text, view.folded
+    found: list[Candidate] = []
+    if not _DIGIT_RE.search(text):
+        return found
+    found += [("address", m.start(), m.end()) for m in p.street_glued.finditer(text)]
+    found += [("address", m.start(), m.end()) for m in p.street_named.finditer(text)]
+    for m in p.street_after.finditer(text):
+        words = [*m.group("name").split(), m.group("kind")]
+        capitalised = all(w[0].isupper() or w.lower() in p.connectors for w in words)
+        if capitalised or p.home_cue.search(folded, max(0, m.start() - 30), m.start()):
+            found.append(("address", m.start(), m.end()))
+    if p.streets.opens(view):
+        found += [("address", m.start(), m.end()) for m in p.street_before.finditer(text)]
+        found += [("address", m.start(), m.end()) for m in p.street_number_first.finditer(text)]
+        for m in p.street_zh.finditer(text):
+            start = m.start() + after_last(m.group(), "在是住于於：:")
+            found.append(("address", start, m.end()))
+    if not p.address_cues.opens(view):
+        return found
+    for m in p.address_cued.finditer(folded):
+        # "my address is ...": up to the end of the clause, if it looks like an address.
+        clause = re.match(r"[^\n.;!?。！？]{4,80}", text[m.end() :])
+        if clause and re.search(r"\d", clause.group()):
+            # Up to its last word with a digit, leaving a postcode at the end to its own span.
+            words_with_digits = [w for w in re.finditer(r"\S+", clause.group()) if re.search(r"\d", w.group())]
+            value = clause.group()[: words_with_digits[-1].end()].rstrip(" ,")
+            postcode = p.postcode.search(value, len(value) - 9)
+            if postcode and postcode.end() == len(value) and postcode.start() > 0:
+                found.append(("postcode", m.end() + postcode.start(), m.end() + postcode.end()))
+                value = value[: postcode.start()].rstrip(" ,")
+            found.append(("address", m.end(), m.end() + len(value)))
+    return found
+
+
+def find_postcodes(text: str, folded: str, addresses: list[Candidate], p: Patterns) -> list[Candidate]:
+    found = []
+    for m in p.postcode.finditer(text):
+        near_address = any(0 <= m.start() - end <= 40 or 0 <= start - m.end() <= 20 for _, start, end in addresses)
+        if near_address or p.postcode_cue.search(folded, max(0, m.start() - 30), m.start()):
+            found.append(("postcode", m.start(), m.end()))
+    return found

@@ -1,0 +1,97 @@
+"""Names introduced by their owner: "my name is...", "I'm Jordan Smith", "我是张伟"."""
+
+from __future__ import annotations
+
+import re
+
+from .base import HAN_RE, Candidate
+from .lexicons import fold_entry
+from .patterns import Patterns
+
+NAME_WORD_RE = re.compile(r"[^\W\d_][\w'\-]*")
+
+
+def find_names(text: str, folded: str, p: Patterns) -> list[Candidate]:
+    found: list[Candidate] = []
+    for regex, weak in ((p.self_intro, False), (p.self_intro_weak, True)):
+        for m in regex.finditer(folded):
+            span = capture_name(text, m.end(), p, weak=weak)
+            if span:
+                found.append(("name", *span))
+    for m in p.self_intro_full.finditer(folded):
+        span = _capture_full_name(text, m.end(), p)
+        if span:
+            found.append(("name", *span))
+    return found
+
+
+def _capture_full_name(text: str, pos: int, p: Patterns) -> tuple[int, int] | None:
+    """After "I'm", "soy", "я", "我是": a name only if it looks like a full one.
+
+    Two capitalised words ("I'm Jordan Smith", not "I'm Muslim"), or in Chinese a common
+    surname and one or two characters standing alone ("我是张伟，", not "我是学生").
+    """
+    pos = re.compile(r"[ \t]*[,:，：]?[ \t]*").match(text, pos).end()
+    if pos < len(text) and HAN_RE.match(text[pos]):
+        if text[pos] not in p.surnames_han:
+            return None
+        end = pos + 1
+        while end < len(text) and end - pos < 3 and HAN_RE.match(text[end]) and text[end] not in p.name_stop_han:
+            end += 1
+        alone = end == len(text) or not HAN_RE.match(text[end]) or text[end] in p.name_stop_han
+        return (pos, end) if end - pos >= 2 and alone else None
+    words: list[tuple[int, int]] = []
+    cursor = pos
+    while len(words) < 3:
+        m = NAME_WORD_RE.match(text, cursor)
+        if not m:
+            break
+        word = m.group().rstrip("'-")
+        key = fold_entry(word)
+        if not word[0].isupper() or key in p.name_stop or key in p.not_a_name:
+            break
+        words.append((m.start(), m.start() + len(word)))
+        after = m.start() + len(word)
+        if not re.match(r"[ \t](?=[^\W\d_])", text[after : after + 2]):
+            break
+        cursor = after + 1
+    return (words[0][0], words[-1][1]) if len(words) >= 2 else None
+
+
+def capture_name(text: str, pos: int, p: Patterns, *, weak: bool, max_words: int = 4) -> tuple[int, int] | None:
+    pos = re.compile(r"[ \t]*[:：,\-]?[ \t]*").match(text, pos).end()
+    if pos < len(text) and HAN_RE.match(text[pos]):
+        end = pos
+        while end < len(text) and end - pos < 4 and HAN_RE.match(text[end]) and text[end] not in p.name_stop_han:
+            end += 1
+        return (pos, end) if end > pos else None
+    words: list[tuple[int, int]] = []
+    capitalised = False
+    cursor = pos
+    while len(words) < max_words:
+        m = NAME_WORD_RE.match(text, cursor)
+        if not m:
+            break
+        word = m.group().rstrip("'-")
+        key = fold_entry(word)
+        # Arabic joins "and" to the next word: "ورقمي" is "and my number".
+        if key in p.name_stop or (key[:1] == "و" and key[1:] in p.name_stop):
+            break
+        if not words:
+            capitalised = word[0].isupper()
+            if weak and word[0].islower():
+                return None  # Arabic and Chinese have no case: never lower case
+        elif capitalised and not word[0].isupper() and key not in p.connectors:
+            break
+        elif key[:1] == "و":
+            break  # "نور وأبي": a second word joined to "and" starts a new clause
+        elif not capitalised and len(words) >= 3:
+            break
+        words.append((m.start(), m.start() + len(word)))
+        after = m.start() + len(word)
+        if not re.match(r"[ \t](?=[^\W\d_])", text[after : after + 2]):
+            break
+        cursor = after + 1
+    while words and fold_entry(text[words[-1][0] : words[-1][1]]) in p.connectors:
+        words.pop()
+    return (words[0][0], words[-1][1]) if words else None

@@ -1,0 +1,150 @@
+"""Other people's names, in the context that makes them names: "my friend Sarah Jones", "Mr. Kamau",
+"мой друг Саша Петров", "mi amiga Lucía", "我的朋友王小明", "王老师", "صديقي أحمد".
+
+Only after a cue: a capitalised word alone is not a name ("Will", "May", "Rose", "China", a sentence's first
+word), and a lower-case word after a cue is an ordinary one ("my friend will come"). Arabic has no capitals:
+there a name is one of the common given names of the lexicon. Chinese has no spaces: a common surname and one
+or two characters, unless they make an ordinary word ("朋友周末" is "my friend at the weekend").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from ... import languages
+from .base import HAN_RE, Candidate
+from .lexicons import Gate, alternation, cue_regex, fold_entry, gate, unspaced_words, words_everywhere
+from .names import NAME_WORD_RE
+from .normalise import View
+from .patterns import Patterns
+
+_GAP_RE = re.compile(r"[ \t]*[,:\-–]?[ \t]*")
+_NEXT_WORD_RE = re.compile(r"[ \t](?=[^\W\d_])")
+_ARABIC_RE = languages.script_pattern("Arab")
+# A first name and a patronymic are a name wherever they stand: "Мария Ивановна".
+_PATRONYMIC_RE = re.compile(r"(?<!\w)[А-Я][а-я]+\s+[А-Я][а-я]+(?:ович|евич|ьич|овна|евна|ична|инична)(?!\w)")
+
+
+@dataclass(frozen=True, slots=True)
+class _People:
+    person: re.Pattern  # on the folded text: "my friend", "mon prof", "صديقي", "同学"
+    title: re.Pattern  # on the folded text, groups "any", "capital", "lower" say how it must be written
+    title_after: re.Pattern  # on the text: a surname before "老师", "阿姨"...
+    titles: frozenset[str]
+    given_names: frozenset[str]  # folded
+    not_a_name_han: frozenset[str]
+    persons: Gate
+    titled: Gate
+
+
+@cache
+def _people() -> _People:
+    def titles(section: str) -> str:
+        entries = [rf"{re.escape(t)}" if t.endswith(".") else rf"{re.escape(t)}\.?" for t in words_everywhere(section)]
+        return "|".join(sorted(entries, key=len, reverse=True)) or "(?!)"
+
+    surnames = "".join(unspaced_words("surname_han"))
+    title_after = alternation(unspaced_words("title_after"), spaced=False)
+    return _People(
+        person=cue_regex("person"),
+        title=re.compile(
+            rf"(?<![\w.])(?:(?P<any>{titles('title')})|(?P<capital>{titles('title_capital')})"
+            rf"|(?P<lower>{titles('title_lower')}))(?=[ \t])"
+        ),
+        title_after=re.compile(rf"(?<![{surnames}])[{surnames}](?={title_after})"),
+        titles=frozenset(
+            t.rstrip(".") for section in ("title", "title_capital", "title_lower") for t in words_everywhere(section)
+        ),
+        given_names=frozenset(fold_entry(n) for n in words_everywhere("given_name")),
+        not_a_name_han=frozenset(unspaced_words("not_a_name_han")),
+        persons=gate(words_everywhere("person")),
+        titled=gate(words_everywhere("title", "title_capital", "title_lower")),
+    )
+
+
+def find_people(view: View, p: Patterns) -> list[Candidate]:
+    text, folded = view.text, view.folded
+    found: list[Candidate] = [("name", m.start(), m.end()) for m in _PATRONYMIC_RE.finditer(text)]
+    people = _people()
+    for m in people.persons.matches(people.person, view):
+        span = _capture(text, m.end(), p, people)
+        if span:
+            found.append(("name", *span))
+    for m in people.titled.matches(people.title, view):
+        first = text[m.start()]
+        if (m.lastgroup == "capital" and not first.isupper()) or (m.lastgroup == "lower" and not first.islower()):
+            continue  # "I miss home", "Don Quijote"
+        span = _capture(text, m.end(), p, people)
+        if span:
+            found.append(("name", *span))
+    if not HAN_RE.search(folded):
+        return found
+    for m in people.title_after.finditer(text):
+        if text[m.start() : m.start() + 2] not in people.not_a_name_han:
+            found.append(("name", m.start(), m.end()))
+    return found
+
+
+def _capture(text: str, pos: int, p: Patterns, people: _People) -> tuple[int, int] | None:
+    pos = _GAP_RE.match(text, pos).end()
+    if pos >= len(text):
+        return None
+    if HAN_RE.match(text[pos]):
+        return _capture_han(text, pos, p, people)
+    if _ARABIC_RE.match(text[pos]):
+        return _capture_arabic(text, pos, people)
+    words: list[tuple[int, int]] = []
+    cursor = pos
+    while len(words) < 3:
+        m = NAME_WORD_RE.match(text, cursor)
+        if not m:
+            break
+        word = re.sub(r"'s$|['\-]+$", "", m.group())
+        key = fold_entry(word)
+        if words and key in p.connectors:
+            pass  # "Jean de la Fontaine"
+        elif (
+            not word[0].isupper()
+            or (len(word) > 1 and word.isupper())  # "our IT teacher", "notre CPE"
+            or key in p.name_stop
+            or key in p.not_a_name
+            or key in people.titles  # "el director Sr. Ortega": the title's own match takes the name
+        ):
+            break
+        words.append((m.start(), m.start() + len(word)))
+        after = m.start() + len(word)
+        if not _NEXT_WORD_RE.match(text, after):
+            break
+        cursor = after + 1
+    while words and fold_entry(text[slice(*words[-1])]) in p.connectors:
+        words.pop()
+    return (words[0][0], words[-1][1]) if words else None
+
+
+def _capture_han(text: str, pos: int, p: Patterns, people: _People) -> tuple[int, int] | None:
+    """A common surname and one or two characters that do not end the name ("王小明在..." -> "王小明")."""
+    if text[pos] not in p.surnames_han or text[pos : pos + 2] in people.not_a_name_han:
+        return None
+    end = pos + 1
+    while end < len(text) and end - pos < 3 and HAN_RE.match(text[end]) and text[end] not in p.name_stop_han:
+        end += 1
+    return (pos, end) if end - pos >= 2 else None
+
+
+def _capture_arabic(text: str, pos: int, people: _People) -> tuple[int, int] | None:
+    """A common given name, and a second one after it ("علي حسن"); "أبو محمد", "أم خالد", "عبد الله" whole."""
+    first = NAME_WORD_RE.match(text, pos)
+    if not first:
+        return None
+    key = fold_entry(first.group())
+    end = first.end()
+    following = NAME_WORD_RE.match(text, end + 1) if _NEXT_WORD_RE.match(text, end) else None
+    if key in ("ابو", "ام", "عبد", "بن") and following:
+        return pos, following.end()
+    if key not in people.given_names:
+        return None
+    if following and fold_entry(following.group()) in people.given_names:
+        end = following.end()
+    return pos, end

@@ -1,0 +1,178 @@
+"""Personal information beyond self-introductions: other people's names, schools, addresses, accounts.
+
+``data/pii_corpus.jsonl`` holds youth writing in the six languages, each line with the spans of personal
+information expected in it (none in a clean answer) and a split. The corpus was written and committed before
+the rules; the rules were then tuned on ``dev`` only, and ``heldout`` was measured once, at the end
+(``bench/bench_pii.py`` prints the table). Its first run, kept as it was:
+
+    heldout  en  recall 1.000 (24 spans)  clean altered 0.000 (22)
+    heldout  fr  recall 1.000 (22)        clean altered 0.000 (20)
+    heldout  es  recall 0.909 (22)        clean altered 0.000 (20)
+    heldout  ru  recall 1.000 (21)        clean altered 0.000 (20)
+    heldout  ar  recall 1.000 (22)        clean altered 0.050 (20)
+    heldout  zh  recall 0.952 (21)        clean altered 0.000 (20)
+    heldout all  recall 0.977 (132)       clean altered 0.008 (122)
+
+It missed "Escuela Secundaria Técnica 45", "Paseo de la Reforma 222, piso 3" and "上海市第二中学", and took
+"مدرسة مسؤول عن الأمان الرقمي" ("a person in charge in every school...") for a school's name. These are left
+as they were, so that the held-out figures stay honest; dev stands at 0.992 and 0.000.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from consult import languages
+from consult.moderation.intake import screening_fields
+from consult.moderation.screening import PII_KINDS, screen
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT / "tests" / "data" / "pii_corpus.jsonl"
+
+
+@cache
+def _bench():
+    """The measurement of ``bench/bench_pii.py`` itself, so that the test and the bench cannot disagree."""
+    spec = importlib.util.spec_from_file_location("bench_pii", ROOT / "bench" / "bench_pii.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclass looks its module up while being defined
+    spec.loader.exec_module(module)
+    return module
+
+
+def found(text: str, lang: str) -> list[tuple[str, str]]:
+    return [(span.kind, span.text) for span in screen(text, lang).pii]
+
+
+# --- the targets, on the held-out split ---------------------------------------------------------
+
+
+def test_held_out_span_recall_and_clean_answers_altered_meet_the_targets():
+    bench = _bench()
+    scores = bench.measure(bench.read_corpus(CORPUS))
+    held_out = scores[("all", "heldout")]
+    assert held_out.recall >= 0.97, held_out.misses
+    assert held_out.altered_share <= 0.03, held_out.false_alarms
+    for lang in languages.codes():
+        # Per language, with about twenty spans each, one miss is 0.05: a floor below the overall target.
+        score = scores[(lang, "heldout")]
+        assert score.recall >= 0.9, (lang, score.misses)
+        assert score.altered_share <= 0.05, (lang, score.false_alarms)
+
+
+def test_dev_split_meets_the_targets_too():
+    bench = _bench()
+    dev = bench.measure(bench.read_corpus(CORPUS))[("all", "dev")]
+    assert dev.recall >= 0.97, dev.misses
+    assert dev.altered == 0, dev.false_alarms
+
+
+def test_corpus_lines_are_well_formed_and_each_language_has_enough_of_both():
+    counts: dict[tuple[str, bool], int] = {}
+    for line in CORPUS.read_text(encoding="utf-8").splitlines():
+        item = json.loads(line)
+        assert set(item) == {"text", "language", "spans", "split"}
+        assert item["language"] in languages.codes()
+        assert item["split"] in ("dev", "heldout")
+        for span in item["spans"]:
+            assert span["kind"] in PII_KINDS
+            assert span["text"] and span["text"] in item["text"]
+        key = (item["language"], bool(item["spans"]))
+        counts[key] = counts.get(key, 0) + 1
+    for lang in languages.codes():
+        assert counts[(lang, True)] >= 39 and counts[(lang, False)] >= 40, lang
+
+
+# --- the issue's examples -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, lang, expected",
+    [
+        (
+            "my friend Sarah Jones from Greenwood Academy",
+            "en",
+            [("name", "Sarah Jones"), ("school", "Greenwood Academy")],
+        ),
+        ("Mr. Kamau at Starehe Boys Centre", "en", [("name", "Kamau"), ("school", "Starehe Boys Centre")]),
+        ("I live at 5th Avenue 12, apartment 3", "en", [("address", "5th Avenue 12, apartment 3")]),
+        ("мой друг Саша Петров", "ru", [("name", "Саша Петров")]),
+        ("mi amiga Lucía", "es", [("name", "Lucía")]),
+        ("mon prof M. Dupont", "fr", [("name", "Dupont")]),
+        ("我的朋友王小明", "zh", [("name", "王小明")]),
+        ("صديقي أحمد", "ar", [("name", "أحمد")]),
+        ("王老师说不要分享密码", "zh", [("name", "王")]),
+        ("наша учительница Мария Ивановна", "ru", [("name", "Мария Ивановна")]),
+        ("la maestra Sra. López", "es", [("name", "López")]),
+        ("جاري أبو محمد", "ar", [("name", "أبو محمد")]),
+        ("je suis au lycée Victor Hugo", "fr", [("school", "lycée Victor Hugo")]),
+        ("я учусь в школе № 57", "ru", [("school", "школе № 57")]),
+        ("estudio en el Colegio San José", "es", [("school", "Colegio San José")]),
+        ("我在北京市第四中学上学", "zh", [("school", "北京市第四中学")]),
+        ("أدرس في مدرسة الأمل", "ar", [("school", "مدرسة الأمل")]),
+        ("j'habite au 12 rue de Lyon", "fr", [("address", "12 rue de Lyon")]),
+        ("я живу на ул. Ленина, д. 5, кв. 12", "ru", [("address", "ул. Ленина, д. 5, кв. 12")]),
+        ("vivo en la Calle Mayor 3, 2ºB", "es", [("address", "Calle Mayor 3, 2ºB")]),
+        ("我住在朝阳区建国路88号", "zh", [("address", "朝阳区建国路88号")]),
+        ("أسكن في شارع الملك فهد ١٢", "ar", [("address", "شارع الملك فهد ١٢")]),
+        ("my username on roblox is xX_shadow_Xx", "en", [("social", "xX_shadow_Xx")]),
+        ("mon pseudo sur Roblox c'est DarkKnight_75", "fr", [("social", "DarkKnight_75")]),
+        ("我的游戏账号是dragon_fire_88", "zh", [("social", "dragon_fire_88")]),
+    ],
+)
+def test_other_peoples_details_are_found(text, lang, expected):
+    assert found(text, lang) == expected
+
+
+# --- ordinary words stay as they are ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, lang",
+    [
+        ("I don't think so, and I won't, can't or shouldn't either; they'd say it's fine.", "en"),
+        ("Will you fix it? May is busy. Rose petals. Bill Gates. Mark my words. Grace periods. Hope so.", "en"),
+        ("China, Jordan and Chad were in the news on Monday, and Victoria Falls on Sunday.", "en"),
+        ("My friend will come, my teacher may help, my friends and I agree, my friend's phone broke.", "en"),
+        ("I miss home. Mr and Mrs are titles. Doctors say so.", "en"),
+        ("Ma meilleure amie dit que c'est pas normal. Rose est ma couleur. Pierre qui roule...", "fr"),
+        ("Mai et juin, Lundi, la France et le Canada. Madame la ministre, lisez-nous.", "fr"),
+        ("Don Quijote es un libro. Rosa es mi color. Mayo es el mes de exámenes, ¿no?", "es"),
+        ("Mi amiga dice que no. Señor presidente, lea esto. Esperanza y Mar del Plata.", "es"),
+        ("Надежда умирает последней. Роза ветров. Любовь и Вера. Слава богу, Май.", "ru"),
+        ("Моя подруга говорит, что учитель информатики у нас хороший.", "ru"),
+        ("الأمل هو ما نحتاجه. نور الشمس. كريم الأخلاق. صديقي قال لي. الأستاذ قال إن.", "ar"),
+        ("جاري طيب ويساعدنا دائما. صديقتي المقربة تفكر مثلي.", "ar"),
+        ("王者荣耀很好玩。我朋友周末去图书馆。老师马上来了。李白的诗。高兴的是。", "zh"),
+        ("我们老师说不要分享密码。周末我和同学一起学习。", "zh"),
+    ],
+)
+def test_ordinary_words_that_look_like_names_are_not_redacted(text, lang):
+    assert found(text, lang) == []
+
+
+# --- the suggested redaction reads in the answer's language ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, lang, suggested",
+    [
+        ("my friend Sarah Jones said", "en", "my friend [personal information removed] said"),
+        ("mon prof M. Dupont a dit", "fr", "mon prof M. [informations personnelles supprimées] a dit"),
+        ("mi amiga Lucía dijo", "es", "mi amiga [información personal eliminada] dijo"),
+        ("мой друг Саша Петров сказал", "ru", "мой друг [личные данные удалены] сказал"),
+        ("صديقي أحمد قال", "ar", "صديقي [تمت إزالة معلومات شخصية] قال"),
+        ("我的朋友王小明说", "zh", "我的朋友[个人信息已删除]说"),
+    ],
+)
+def test_the_suggested_redaction_is_in_the_answers_language(app, text, lang, suggested):
+    with app.app_context():
+        flags, fields = screening_fields(text, lang)
+    assert flags == {"pii"}
+    assert fields["suggested_text"] == suggested
