@@ -629,12 +629,17 @@ def test_a_decision_about_words_the_participant_changed_meanwhile_is_refused(
 # --- bulk approval -------------------------------------------------------------------------
 
 
-def _bulk(client, consultation, *submissions, seen=None):
+def _bulk(client, consultation, *submissions, seen=None, confirmed=True):
+    """The bulk approval as posted from the confirmation page (``confirmed``) or from the queue."""
     values = [f"{s.id}:{(seen or {}).get(s.id, text_hash(s.body))}" for s in submissions]
-    return client.post(f"/moderation/consultations/{consultation.slug}/bulk-approve", data={"items": values})
+    data = {"items": values, **({"confirmed": "yes"} if confirmed else {})}
+    return client.post(f"/moderation/consultations/{consultation.slug}/bulk-approve", data=data)
 
 
-def test_bulk_approval_publishes_the_ticked_answers_that_carry_no_flag(
+BULK_BOX = r'<input type="checkbox" form="bulk-approve" name="items" id="bulk-(\d+)" value="[^"]+"( checked)?>'
+
+
+def test_bulk_approval_publishes_the_selected_answers_that_carry_no_flag(
     app, client, db, login, make_user, make_consultation, make_submission
 ):
     consultation = make_consultation(open=True)
@@ -643,8 +648,9 @@ def test_bulk_approval_publishes_the_ticked_answers_that_carry_no_flag(
     unticked = make_submission(consultation.questions[0], make_user(), "Left for later")
     login(make_user(Role.MODERATOR))
     queue = _queue(client, consultation).text
-    ticked = re.findall(r'name="items" id="bulk-\d+" value="([^"]+)" checked', queue)
-    assert len(ticked) == 4 and not any(v.startswith(f"{flagged.id}:") for v in ticked)
+    boxes = re.findall(BULK_BOX, queue)
+    assert {int(ident) for ident, _checked in boxes} == {*(s.id for s in plain), unticked.id}
+    assert not any(checked for _ident, checked in boxes)  # nothing is pre-ticked
 
     response = _bulk(client, consultation, *plain, flagged)
 

@@ -29,7 +29,8 @@ def test_an_unscreened_answer_is_marked_and_left_out_of_bulk_approval(client, db
     assert page.index(f"submission-{clear.id}") < page.index(f"submission-{waiting.id}")  # last in the queue
 
     items = [f"{s.id}:{text_hash(s.body)}" for s in (waiting, clear)]
-    client.post(f"/moderation/consultations/{consultation.slug}/bulk-approve", data={"items": items})
+    confirmed = {"items": items, "confirmed": "yes"}  # as from the confirmation page
+    client.post(f"/moderation/consultations/{consultation.slug}/bulk-approve", data=confirmed)
     db.session.expire_all()
     assert db.session.get(Submission, waiting.id).status is SubmissionStatus.PENDING
     assert db.session.get(Submission, clear.id).status is SubmissionStatus.APPROVED

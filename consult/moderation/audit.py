@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Collection, Iterable, Iterator
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
 
 from ..extensions import db
-from ..models import Consultation
+from ..models import Consultation, Submission
 from ..text import neutralise
 from .models import ModerationAction, ModerationEvent
 
@@ -32,8 +32,46 @@ CSV_COLUMNS = (
 SAFEGUARDING_ACTIONS = frozenset({ModerationAction.ESCALATED.value, ModerationAction.SAFEGUARDING_ACTION.value})
 
 
-def note_visible(event: ModerationEvent, can_safeguard: bool) -> bool:
-    return can_safeguard or event.action not in SAFEGUARDING_ACTIONS
+def escalated_once():
+    """The SQL condition "a moderator escalated this response at some time", for queries on Submission."""
+    return exists().where(
+        ModerationEvent.submission_id == Submission.id, ModerationEvent.action == ModerationAction.ESCALATED.value
+    )
+
+
+def ever_escalated(submission_ids: Iterable[int]) -> set[int]:
+    """Those of the responses a moderator escalated at some time, whatever the team decided since.
+
+    Read from the append-only trail rather than the response's status: the status moves on when the
+    team approves or rejects, while the escalation event can be neither changed nor deleted, and it
+    is there for every response escalated before this rule existed.
+    """
+    ids = set(submission_ids)
+    if not ids:
+        return set()
+    return set(
+        db.session.scalars(
+            select(ModerationEvent.submission_id)
+            .where(ModerationEvent.submission_id.in_(ids), ModerationEvent.action == ModerationAction.ESCALATED.value)
+            .distinct()
+        )
+    )
+
+
+def need_to_know(submission_ids: Iterable[int], can_safeguard: bool) -> set[int]:
+    """The responses whose words, notes and reasons this reader may not see: none for the safeguarding team.
+
+    Once escalated, always: the original text, the team's notes and actions, and the reasons of its
+    decision stay with the team after it approves or rejects (others see the published text alone).
+    """
+    return set() if can_safeguard else ever_escalated(submission_ids)
+
+
+def note_visible(event: ModerationEvent, can_safeguard: bool, restricted: Collection[int] = ()) -> bool:
+    """Whether this reader sees the event's reason and note; ``restricted`` is need_to_know's answer."""
+    if can_safeguard:
+        return True
+    return event.action not in SAFEGUARDING_ACTIONS and event.submission_id not in restricted
 
 
 def events_page(consultation: Consultation, limit: int, before: int | None = None) -> list[ModerationEvent]:
@@ -49,7 +87,8 @@ def events_page(consultation: Consultation, limit: int, before: int | None = Non
     return list(db.session.scalars(query))
 
 
-def _all_events(consultation: Consultation, batch: int = 1000) -> Iterator[ModerationEvent]:
+def _all_events(consultation: Consultation, batch: int = 1000) -> Iterator[list[ModerationEvent]]:
+    """Oldest first, a batch at a time (each batch costs one query to know which responses are need-to-know)."""
     after = 0
     while True:
         events = db.session.scalars(
@@ -58,7 +97,8 @@ def _all_events(consultation: Consultation, batch: int = 1000) -> Iterator[Moder
             .order_by(ModerationEvent.id)
             .limit(batch)
         ).all()
-        yield from events
+        if events:
+            yield events
         if len(events) < batch:
             return
         after = events[-1].id
@@ -82,12 +122,15 @@ def csv_lines(consultation: Consultation, can_safeguard: bool) -> Iterator[str]:
         return buffer.getvalue()
 
     yield line(CSV_COLUMNS)
-    for event in _all_events(consultation):
-        note = event.note if note_visible(event, can_safeguard) else None
-        yield line(
-            (event.id, event.created_at.isoformat(), event.submission_id, event.action, event.reason,
-             event.actor_id, event.actor_name, note, event.before_hash, event.after_hash)
-        )  # fmt: skip
+    for batch in _all_events(consultation):
+        restricted = need_to_know({event.submission_id for event in batch}, can_safeguard)
+        for event in batch:
+            visible = note_visible(event, can_safeguard, restricted)
+            yield line(
+                (event.id, event.created_at.isoformat(), event.submission_id, event.action,
+                 event.reason if visible else None, event.actor_id, event.actor_name,
+                 event.note if visible else None, event.before_hash, event.after_hash)
+            )  # fmt: skip
 
 
 def submission_events(submission_id: int) -> list[ModerationEvent]:

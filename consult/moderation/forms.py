@@ -78,12 +78,18 @@ class ApproveForm(_DecisionForm):
     def __init__(self, *args, submission: Submission, **kwargs):
         super().__init__(*args, **kwargs)
         self.submission = submission
-        choices = [(PublishedVersion.AS_WRITTEN.value, _l("The answer as written"))]
+        choices = []
         if self._previous():
             choices.append((PREVIOUS, _l("The text as it was published before the reports")))
         if submission.suggested_text:
             choices.append((PublishedVersion.SUGGESTED.value, _l("The answer with the suggested redaction")))
         choices.append((PublishedVersion.EDITED.value, _l("My edited text below")))
+        as_written = (PublishedVersion.AS_WRITTEN.value, _l("The answer as written"))
+        # On a flagged answer "as written" is the last choice, never the first: a flag means read, then choose.
+        if submission.flags:
+            choices.append(as_written)
+        else:
+            choices.insert(0, as_written)
         self.version.choices = choices
 
     def _previous(self) -> str | None:
@@ -98,8 +104,9 @@ class ApproveForm(_DecisionForm):
             self.version.data = PREVIOUS
         elif submission.suggested_text:
             self.version.data = PublishedVersion.SUGGESTED.value
-        else:
+        elif not submission.flags:
             self.version.data = PublishedVersion.AS_WRITTEN.value
+        # A flagged answer without a suggested redaction has nothing chosen: the moderator decides what to publish.
         self.published_text.data = self.starting_text()
         return self
 
@@ -160,6 +167,8 @@ _BULK_ITEM = re.compile(r"^(\d{1,18}):([0-9a-f]{64})$")
 class BulkApproveForm(FlaskForm):
     # Each value is "<id>:<hash of the text shown>", so nothing edited since the page loaded is approved.
     items = SelectMultipleField(_l("Responses to approve"), validate_choice=False)
+    # Set only by the confirmation page, which shows the count and the list: nothing is published before it.
+    confirmed = HiddenField()
 
     def validate_items(self, field) -> None:
         if not field.data:

@@ -12,6 +12,7 @@ from sqlalchemy import func, select, update
 from .. import clock
 from ..extensions import db
 from ..models import Consultation, Priority, Question, Submission, SubmissionStatus, User
+from .audit import escalated_once
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,8 @@ def queue_page(
 ) -> list[Submission]:
     """Pending responses: possible disclosures first, then flagged ones, then the rest, oldest first.
 
-    Items another moderator has open are left out, so parallel moderators see different items.
+    Items another moderator has open are left out, so parallel moderators see different items. A
+    response escalated once (back after a take-down) is the safeguarding team's to decide and read.
     """
     now = clock.utcnow()
     query = (
@@ -66,6 +68,8 @@ def queue_page(
         .order_by(Submission.priority, Submission.id)
         .limit(limit)
     )
+    if not moderator.can_safeguard:
+        query = query.where(sa.not_(escalated_once()))
     if filters.consultation_id:
         in_consultation = select(Question.id).where(Question.consultation_id == filters.consultation_id)
         query = query.where(Submission.question_id.in_(in_consultation.scalar_subquery()))

@@ -25,8 +25,9 @@ from .. import clock
 from ..extensions import db
 from ..models import SAFEGUARDING_ROLES, Question, Submission, SubmissionStatus, User, may_safeguard
 from ..text import clean_plain_text
+from .audit import ever_escalated
 from .events import record_event
-from .models import ModerationAction, ModerationEvent, RejectReason, SafeguardingNote
+from .models import ModerationAction, RejectReason, SafeguardingNote
 from .services import AlreadyDecided, approve_submission, reject_submission
 
 ESCALATED_ONLY = (SubmissionStatus.ESCALATED,)
@@ -216,18 +217,7 @@ def recorded_actions(submission_ids: list[int]) -> dict[int, list[SafeguardingNo
 
 def was_escalated(submission: Submission) -> bool:
     """Escalated now, or once: a closed escalation stays readable to the team with its record."""
-    if submission.status is SubmissionStatus.ESCALATED:
-        return True
-    return bool(
-        db.session.scalar(
-            select(
-                exists().where(
-                    ModerationEvent.submission_id == submission.id,
-                    ModerationEvent.action == ModerationAction.ESCALATED.value,
-                )
-            )
-        )
-    )
+    return submission.status is SubmissionStatus.ESCALATED or bool(ever_escalated([submission.id]))
 
 
 # --- what the team did, and closing -------------------------------------------------------

@@ -13,6 +13,7 @@ from ..domain import Conflict, Invalid
 from ..extensions import db
 from ..models import Priority, Submission, SubmissionStatus, User
 from ..text import clean_plain_text
+from .audit import escalated_once
 from .events import record_event, text_hash
 from .models import ModerationAction, RejectReason
 from .queue import claimed_by_someone_else
@@ -209,23 +210,40 @@ def escalate_submission(
     record_event(submission, ModerationAction.ESCALATED, moderator, note=note, before=submission.body)
 
 
-def bulk_approve(submission_ids: list[int], moderator: User, *, seen: dict[int, str] | None = None) -> int:
-    """Approve, as written, those of the given items that are still pending and carry no flag.
+def bulk_approvable(submission_ids: list[int], moderator: User) -> list[Submission]:
+    """Those of the given items bulk approval may publish as written, by id; the queue offers no others.
 
-    Items another moderator has open are left to them. With ``seen`` (id -> text_hash of the body
-    the moderator read), an item edited since is left for a second look.
+    Only a pending answer that screening read and found nothing in: never one flagged, reported or
+    taken down, never one not yet screened, never one another moderator has open.
     """
-    candidates = db.session.scalars(
-        select(Submission).where(
-            Submission.id.in_(submission_ids),
-            Submission.status == SubmissionStatus.PENDING,
-            Submission.priority == Priority.CLEAR,
-            Submission.screened_at.is_not(None),  # never unread by screening
-            sa.not_(claimed_by_someone_else(moderator, clock.utcnow())),
+    return list(
+        db.session.scalars(
+            select(Submission)
+            .where(
+                Submission.id.in_(submission_ids),
+                Submission.status == SubmissionStatus.PENDING,
+                Submission.priority == Priority.CLEAR,
+                Submission.flag_safeguarding.is_(False),
+                Submission.flag_pii.is_(False),
+                Submission.flag_abuse.is_(False),
+                Submission.flag_reported.is_(False),
+                Submission.hidden_at.is_(None),
+                Submission.screened_at.is_not(None),
+                sa.not_(escalated_once()),
+                sa.not_(claimed_by_someone_else(moderator, clock.utcnow())),
+            )
+            .order_by(Submission.id)
         )
-    ).all()
+    )
+
+
+def bulk_approve(submission_ids: list[int], moderator: User, *, seen: dict[int, str] | None = None) -> int:
+    """Approve, as written, those of the given items bulk_approvable offers; the rest are refused, whoever posts them.
+
+    With ``seen`` (id -> text_hash of the body the moderator read), an item edited since is left for a second look.
+    """
     approved = 0
-    for submission in candidates:
+    for submission in bulk_approvable(submission_ids, moderator):
         if seen is not None and seen.get(submission.id) != text_hash(submission.body):
             continue
         try:

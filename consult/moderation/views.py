@@ -25,10 +25,10 @@ from ..audit_log import security_event
 from ..auth.fresh import fresh_login_required
 from ..auth.roles import role_required
 from ..extensions import db
-from ..models import Consultation, Priority, Role, Submission, SubmissionStatus
+from ..models import Consultation, Role, Submission, SubmissionStatus
 from . import labels
 from .arrivals import backlog
-from .audit import csv_lines, events_page, note_visible, submission_events
+from .audit import csv_lines, events_page, need_to_know, note_visible, submission_events
 from .dashboard import decisions_per_moderator, median_time_to_decision, queue_figures
 from .events import text_hash
 from .forms import ApproveForm, BulkApproveForm, EscalateForm, QueueFilterForm, RejectForm
@@ -52,6 +52,7 @@ from .services import (
     InvalidDecision,
     NotYetScreened,
     approve_submission,
+    bulk_approvable,
     bulk_approve,
     escalate_submission,
     reject_submission,
@@ -117,15 +118,19 @@ def queue(slug: str):
         after = QueueCursor.parse(request.args.get("after"))
     except ValueError:
         abort(404)
-    return _render_queue(consultation, filter_form, filters, after)
+    select_all = request.args.get("select") == "unflagged"
+    return _render_queue(consultation, filter_form, filters, after, select_all=select_all)
 
 
 def _render_queue(consultation: Consultation, filter_form: QueueFilterForm, filters: QueueFilters,
                   after: QueueCursor | None = None, *, refusal: str | None = None,
-                  bulk_form: BulkApproveForm | None = None, status: int = 200):  # fmt: skip
+                  bulk_form: BulkApproveForm | None = None, select_all: bool = False,
+                  status: int = 200):  # fmt: skip
+    """The queue; nothing is ticked for bulk approval unless the moderator asked to select every offered item."""
     per_page = current_app.config["PENDING_PER_PAGE"]
     items = queue_page(filters, current_user, per_page, after)
     next_cursor = str(QueueCursor(items[-1].priority, items[-1].id)) if len(items) == per_page else None
+    offered = {s.id for s in bulk_approvable([s.id for s in items], current_user)}
     return render_template(
         "moderation/queue.html",
         consultation=consultation,
@@ -133,7 +138,8 @@ def _render_queue(consultation: Consultation, filter_form: QueueFilterForm, filt
         filter_args=filter_form.query_args(),
         items=items,
         segments={s.id: pii_segments(s.body, s.pii_spans) for s in items},
-        unflagged=[s for s in items if s.priority == Priority.CLEAR],
+        offered=offered,
+        select_all=select_all,
         text_hash=text_hash,
         bulk_form=bulk_form or BulkApproveForm(formdata=None),
         next_cursor=next_cursor,
@@ -163,10 +169,33 @@ def bulk(slug: str):
     if not form.validate_on_submit():
         return _render_queue(consultation, filter_form, filters, bulk_form=form, status=422)
     seen = form.seen()
+    if form.confirmed.data != "yes":
+        return _confirm_bulk(consultation, filter_form, seen)
     approved = bulk_approve(list(seen), current_user, seen=seen)
     flash(ngettext("%(num)d response approved and published.", "%(num)d responses approved and published.",
                    approved), "success")  # fmt: skip
-    if left := len(seen) - approved:
+    _left_out(len(seen) - approved)
+    return redirect(url_for(".queue", slug=slug, **filter_form.query_args()), 303)
+
+
+def _confirm_bulk(consultation: Consultation, filter_form: QueueFilterForm, seen: dict[int, str]):
+    """The count and the list of what would be published, read again now; publishing needs one more press."""
+    chosen = [s for s in bulk_approvable(list(seen), current_user) if seen[s.id] == text_hash(s.body)]
+    if not chosen:
+        _left_out(len(seen))
+        return redirect(url_for(".queue", slug=consultation.slug, **filter_form.query_args()), 303)
+    return render_template(
+        "moderation/bulk_confirm.html",
+        consultation=consultation,
+        filter_args=filter_form.query_args(),
+        chosen=chosen,
+        left_out=len(seen) - len(chosen),
+        text_hash=text_hash,
+    )
+
+
+def _left_out(left: int) -> None:
+    if left:
         flash(
             ngettext(
                 "%(num)d response was left out: another moderator has it open or decided on it, "
@@ -177,7 +206,6 @@ def bulk(slug: str):
             ),
             "info",
         )
-    return redirect(url_for(".queue", slug=slug, **filter_form.query_args()), 303)
 
 
 # --- one response at a time ----------------------------------------------------------------
@@ -193,9 +221,15 @@ def item(submission_id: int):
     """Opening a waiting response claims it for a few minutes, so other moderators get other ones."""
     submission = _submission(submission_id)
     filter_form = _filters(submission.question.consultation)[0]
-    if submission.status is SubmissionStatus.PENDING:
+    # Nobody claims what they may not decide: a plain moderator never holds up the safeguarding team.
+    if submission.status is SubmissionStatus.PENDING and not _need_to_know(submission):
         claim_submission(submission, current_user)
     return _render_item(submission, filter_form)
+
+
+def _need_to_know(submission: Submission) -> bool:
+    """Whether this moderator may not read the response: it was escalated once, and they are not on the team."""
+    return bool(need_to_know([submission.id], current_user.can_safeguard))
 
 
 DECISION_FORMS = {"approve": ApproveForm, "reject": RejectForm, "escalate": EscalateForm}
@@ -218,8 +252,9 @@ def _render_item(submission: Submission, filter_form: QueueFilterForm, forms: di
         and submission.claimed_until is not None
         and submission.claimed_until > now
     )
-    # An escalated disclosure is for the safeguarding team's eyes from then on.
-    show_body = submission.status is not SubmissionStatus.ESCALATED or current_user.can_safeguard
+    # An escalated disclosure is for the safeguarding team's eyes from then on, whatever the team decided.
+    restricted = need_to_know([submission.id], current_user.can_safeguard)
+    show_body = not restricted
     return render_template(
         "moderation/item.html",
         submission=submission,
@@ -228,6 +263,7 @@ def _render_item(submission: Submission, filter_form: QueueFilterForm, forms: di
         forms=_fresh_forms(submission) | (forms or {}),
         held_by_other=held_by_other,
         show_body=show_body,
+        restricted=restricted,
         segments=pii_segments(submission.body, submission.pii_spans) if show_body else [],
         events=submission_events(submission.id),
         reports=report_reasons(submission),
@@ -243,6 +279,8 @@ def decide(submission_id: int, decision: str):
     filter_form, filters = _filters(consultation)
     if submission.status is not SubmissionStatus.PENDING:
         return _already_decided(consultation, filter_form, filters)
+    if _need_to_know(submission):  # back after a take-down: the team decides again, having read it
+        abort(403)
     form = ApproveForm(submission=submission) if decision == "approve" else DECISION_FORMS[decision]()
     if not form.validate_on_submit():
         return _render_item(submission, filter_form, {decision: form}, status=422)
@@ -326,6 +364,7 @@ def audit(slug: str):
         "moderation/audit.html",
         consultation=consultation,
         events=events,
+        restricted=need_to_know({event.submission_id for event in events}, current_user.can_safeguard),
         older=events[-1].id if len(events) == per_page else None,
     )
 
