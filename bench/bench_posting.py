@@ -32,15 +32,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench_load import ANSWER, PASSWORD, _csrf, app_env, empty_postgres  # noqa: E402 - after the path is set
-from bench_load import OPEN_SLUG as SLUG  # noqa: E402
+from loadlib import ANSWER, PASSWORD, _csrf, app_env, empty_postgres  # noqa: E402 - after the path is set
+from loadlib import OPEN_SLUG as SLUG  # noqa: E402
 from noop_app import NOOP_PATH  # noqa: E402
 
 BIN = Path(sys.executable).parent
 
 
 def prepare(url: str, workdir: Path):
-    env = app_env(url, workdir)  # as bench_load.py serves it
+    env = app_env(url, workdir, None)  # as bench_load.py serves it
     for command in (["db", "upgrade"], ["seed-demo"]):
         subprocess.run([str(BIN / "flask"), *command], env=env, cwd=ROOT, check=True, capture_output=True)  # nosec B603
     os.environ.update(env)
