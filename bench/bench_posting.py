@@ -1,6 +1,6 @@
 """Where the time of posting an answer goes, in one process, side by side with what bounds it.
 
-    .venv/bin/python bench/bench_posting.py [--posts 500] [--rounds 5]
+    .venv/bin/python bench/bench_posting.py [--posts 500] [--rounds 5] [--profile 30]
 
 bench_load.py measures the served app against a hello-world app; this script explains its posting
 figure. In one process (Flask's test client, no HTTP server, a temporary SQLite WAL database, or
@@ -10,18 +10,22 @@ the PostgreSQL database in CONSULT_BENCH_DATABASE_URL, which is EMPTIED first), 
 - a signed-in no-op POST: consult's own request path (session cookie, Flask-Login's user load,
   session timeouts, the access registry, CSRF check, security headers) to a view, registered here
   only, that answers 303 and does nothing else: the floor for any signed-in form post;
-- posting an answer: the real route (one question lookup, the per-question limit, screening,
-  two INSERTs and the commit, the thank-you message).
+- posting an answer: the real route (one question lookup, one INSERT that also counts the
+  per-question limit, the commit, the screening job queued; the thank-you is in the redirect's
+  address, so the session cookie is not signed again).
 
 Rounds alternate the three so that each meets the same machine; the figures are medians of the
 rounds. The ratios show how much of an answer's cost is the request path every signed-in POST
-pays, and how much is taking the answer itself.
+pays, and how much is taking the answer itself. With --profile N, cProfile then runs over --posts
+no-op POSTs and --posts answer POSTs and prints each one's N costliest entries (cumulative time).
 """
 
 from __future__ import annotations
 
 import argparse
+import cProfile
 import os
+import pstats
 import statistics
 import subprocess
 import sys
@@ -32,15 +36,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench_load import ANSWER, PASSWORD, _csrf, app_env, empty_postgres  # noqa: E402 - after the path is set
-from bench_load import OPEN_SLUG as SLUG  # noqa: E402
+from loadlib import ANSWER, PASSWORD, _csrf, app_env, empty_postgres  # noqa: E402 - after the path is set
+from loadlib import OPEN_SLUG as SLUG  # noqa: E402
 from noop_app import NOOP_PATH  # noqa: E402
 
 BIN = Path(sys.executable).parent
 
 
 def prepare(url: str, workdir: Path):
-    env = app_env(url, workdir)  # as bench_load.py serves it
+    env = app_env(url, workdir, None)  # as bench_load.py serves it
     for command in (["db", "upgrade"], ["seed-demo"]):
         subprocess.run([str(BIN / "flask"), *command], env=env, cwd=ROOT, check=True, capture_output=True)  # nosec B603
     os.environ.update(env)
@@ -81,6 +85,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--posts", type=int, default=500, help="requests per figure and round")
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--profile", type=int, default=0, metavar="N", help="then print cProfile's top N entries")
     args = parser.parse_args()
 
     from flask import Flask
@@ -100,8 +105,7 @@ def main() -> int:
 
         def post(path: str, form: dict):
             def send(_number: int) -> None:
-                # Every request carries the session as it was after login (the thank-you message
-                # is never read, as in bench_load.py), so the cookie does not grow.
+                # Every request carries the session as it was after login, as in bench_load.py.
                 client.set_cookie(name, cookie)
                 status = client.post(path, data=form).status_code
                 if status != 303:
@@ -119,6 +123,13 @@ def main() -> int:
             figures["hello"].append(timed(say_hello, args.posts))
             figures["noop"].append(timed(noop, args.posts))
             figures["answer"].append(timed(answer, args.posts))
+
+        if args.profile:
+            for label, action in (("signed-in no-op POST", noop), ("posting an answer", answer)):
+                profile = cProfile.Profile()
+                profile.runcall(timed, action, args.posts)
+                print(f"\n--- {label}: {args.posts} requests under cProfile ---")
+                pstats.Stats(profile).strip_dirs().sort_stats("cumulative").print_stats(args.profile)
 
     median = {key: statistics.median(values) for key, values in figures.items()}
     backend = "PostgreSQL" if url.startswith("postgresql") else "SQLite (WAL)"

@@ -210,8 +210,8 @@ def sign_in(port: int, pseudonym: str) -> Participant:
     cookies(reply, jar)
     page = request(port, "GET", f"/consultations/{OPEN_SLUG}", cookie_header(jar))
     cookies(page, jar)
-    # The cookie stays as it was after login: the thank-you flash of each answer is never read,
-    # and keeping it would grow the cookie with every post.
+    # The cookie stays as it was after login (an answer's POST sends no new one: its thank-you is in
+    # the redirect's address, not a flash in the session).
     return Participant(cookie_header(jar), _csrf(page.body))
 
 

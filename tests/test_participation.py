@@ -1,11 +1,19 @@
 """A participant answers inside the window, and only inside it."""
 
+import threading
+import time
 from datetime import timedelta
 
 import pytest
+from flask_babel import force_locale, gettext
+from markupsafe import escape
 from sqlalchemy import func, select
 
-from consult.models import Role, Submission, SubmissionStatus
+from consult.consultations.services import ResponseLimitReached, answer_target, submit_response
+from consult.extensions import db as _db
+from consult.models import Role, Submission, SubmissionStatus, User
+
+THANKS = "Thank you! Your answer was received. A moderator will check it before it is published."
 
 
 def _post_answer(client, consultation, text="Schools should teach online safety.", position=1, language="en"):
@@ -34,6 +42,49 @@ def test_participant_answers_an_open_consultation_and_sees_it_pending(client, db
     assert submission.status is SubmissionStatus.PENDING
     assert submission.author_id == participant.id
     assert (submission.age_band, submission.country) == (participant.age_band, participant.country)
+
+
+def _in(app, language: str, message: str) -> str:
+    with app.test_request_context(), force_locale(language):
+        return escape(gettext(message))
+
+
+@pytest.mark.parametrize("language", ["fr", "ar"])
+def test_the_participant_is_thanked_beside_the_answer_in_their_language(
+    app, client, db, login, make_user, make_consultation, language
+):
+    consultation = make_consultation(open=True)
+    login(make_user(locale=language))
+    client.get(f"/consultations/{consultation.slug}")  # the session as the form page left it
+
+    response = _post_answer(client, consultation, "Teach parents too.")
+
+    submission_id = db.session.scalar(select(Submission.id))
+    assert response.headers["Location"].endswith(f"?sent={submission_id}#mine-{submission_id}")
+    # Nothing in the session changed, so its cookie is not signed and sent again.
+    assert "Set-Cookie" not in response.headers
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert _in(app, language, THANKS) != THANKS
+    mine = page.split(f'id="mine-{submission_id}"', 1)[1].split("</article>", 1)[0]
+    assert _in(app, language, THANKS) in mine and "Teach parents too." in mine
+    # Said once, on that page only.
+    assert _in(app, language, THANKS) not in client.get(f"/consultations/{consultation.slug}").get_data(as_text=True)
+
+
+def test_an_address_naming_someone_elses_answer_thanks_nobody(
+    client, db, login, make_user, make_consultation, make_submission
+):
+    consultation = make_consultation(open=True)
+    theirs = make_submission(consultation.questions[0], make_user(), "their words")
+    login(make_user())
+    mine = _post_answer(client, consultation, "my words").headers["Location"]
+
+    page = client.get(f"/consultations/{consultation.slug}?sent={theirs.id}&updated={theirs.id}").get_data(as_text=True)
+    assert THANKS not in page and "Your answer was updated." not in page
+    for forged in ("<script>", "0", "-1", mine.split("=")[1].split("#")[0] + "x"):
+        assert THANKS not in client.get(f"/consultations/{consultation.slug}?sent={forged}").get_data(as_text=True)
+    client.post("/logout")
+    assert THANKS not in client.get(mine).get_data(as_text=True)
 
 
 def test_pending_answer_is_not_public(client, login, make_user, make_consultation):
@@ -110,6 +161,39 @@ def test_answers_per_question_are_limited(app, client, db, login, make_user, mak
     assert _count(db) == 3
 
 
+def test_the_limit_holds_when_two_posts_of_one_participant_race(app, db, make_user, make_consultation):
+    """Two posts at the same moment (two tabs, a double tap): the second waits for the first and is counted."""
+    app.config["MAX_RESPONSES_PER_QUESTION"] = 1
+    slug, user_id = make_consultation(open=True).slug, make_user().id
+    first_written, outcomes = threading.Event(), {}
+
+    def post(name: str) -> None:
+        with app.test_request_context():
+            user = _db.session.get(User, user_id)
+            target = answer_target(slug, 1)
+            if name == "second":
+                first_written.wait(5)
+            try:
+                submit_response(user, target, f"the {name} tap", "en")
+            except ResponseLimitReached:
+                outcomes[name] = "refused"
+                _db.session.rollback()
+                return
+            if name == "first":
+                first_written.set()
+                time.sleep(0.5)  # the second arrives while the first is written but not yet committed
+            _db.session.commit()
+            outcomes[name] = "taken"
+
+    threads = [threading.Thread(target=post, args=(name,)) for name in ("first", "second")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(20)
+    assert outcomes == {"first": "taken", "second": "refused"}
+    assert db.session.scalars(select(Submission.body)).all() == ["the first tap"]
+
+
 def test_default_limit_is_three_answers(client, login, make_user, make_consultation):
     consultation = make_consultation(open=True)
     login(make_user())
@@ -156,6 +240,8 @@ def test_participant_edits_a_pending_answer(client, db, login, make_user, make_c
     assert response.status_code == 303
     edited = db.session.get(Submission, submission.id)
     assert (edited.body, edited.language) == ("second draft", "fr")
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Your answer was updated." in page.split(f'id="mine-{submission.id}"', 1)[1].split("</article>", 1)[0]
 
 
 def test_participant_withdraws_a_pending_answer(client, db, login, make_user, make_consultation, make_submission):
@@ -164,8 +250,10 @@ def test_participant_withdraws_a_pending_answer(client, db, login, make_user, ma
     submission = make_submission(consultation.questions[0], participant)
     login(participant)
 
-    assert client.post(f"/responses/{submission.id}/withdraw").status_code == 303
+    response = client.post(f"/responses/{submission.id}/withdraw")
+    assert response.status_code == 303
     assert _count(db) == 0
+    assert "Your answer was withdrawn and deleted." in client.get(response.headers["Location"]).get_data(as_text=True)
 
 
 def test_decided_answers_cannot_be_edited_or_withdrawn(

@@ -110,13 +110,23 @@ def respond(slug: str, position: int):
     if not form.validate_on_submit():
         return _render_consultation(published_consultation(slug) or abort(404), {target.question_id: form}, status=422)
     try:
-        submit_response(current_user, target, form.body.data, form.language.data)
+        submission_id = submit_response(current_user, target, form.body.data, form.language.data)
     except ParticipationRefused as refused:
         form.body.errors = [refused.message]
         return _render_consultation(published_consultation(slug) or abort(404), {target.question_id: form},
                                     refusal=refused.message, status=refused.status_code)  # fmt: skip
-    flash(_("Thank you! Your answer was received. A moderator will check it before it is published."), "success")
-    return redirect(url_for(".detail", slug=slug, _anchor="your-responses"), 303)
+    return _back_to_own_answers(slug, sent=submission_id)
+
+
+def _back_to_own_answers(slug: str, *, sent: int | None = None, updated: int | None = None):
+    """To the consultation page, which thanks the participant beside the answer just sent or changed.
+
+    Said in the address, not with flash(): a flash re-signs and re-sends the session cookie on the
+    busiest POST of the day, and again on the page after it. The page shows only a fixed message, and
+    only beside an answer of the participant's own (consultations/detail.html): a forged address
+    says nothing to anyone else, and nothing untrue about the answer it sits beside.
+    """
+    return redirect(url_for(".detail", slug=slug, sent=sent, updated=updated, _anchor=f"mine-{sent or updated}"), 303)
 
 
 def _own_submission(submission_id: int) -> Submission:
@@ -142,8 +152,7 @@ def edit(submission_id: int):
         except ParticipationRefused as refused:
             refusal, status = refused.message, refused.status_code
         else:
-            flash(_("Your answer was updated."), "success")
-            return redirect(url_for(".detail", slug=question.consultation.slug, _anchor="your-responses"), 303)
+            return _back_to_own_answers(question.consultation.slug, updated=submission.id)
     else:
         status = 422
     return render_template("consultations/edit.html", form=form, submission=submission,
@@ -160,6 +169,8 @@ def withdraw(submission_id: int):
     except ParticipationRefused as refused:
         flash(refused.message, "error")
         return redirect(url_for(".detail", slug=slug, _anchor="your-responses"), 303)
+    # Still a flash: on this rare path, and unlike "sent" or "updated" it names no answer on the page,
+    # so in the address anyone could make it say a participant's answer was deleted.
     flash(_("Your answer was withdrawn and deleted."), "info")
     return redirect(url_for(".detail", slug=slug, _anchor="your-responses"), 303)
 
