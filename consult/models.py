@@ -258,7 +258,7 @@ class Submission(db.Model):
         # The public listings (is_public() below), in the order a consultation's page shows them.
         sa.Index("ix_submissions_public", "question_id", "created_at", "id", sqlite_where=sa.text(_PUBLIC_WHERE),
                  postgresql_where=sa.text(_PUBLIC_WHERE)),
-    )
+    )  # fmt: skip
 
     id: Mapped[int] = mapped_column(primary_key=True)
     question_id: Mapped[int] = mapped_column(sa.ForeignKey("questions.id", ondelete="CASCADE"))

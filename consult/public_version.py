@@ -22,6 +22,8 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import ORMExecuteState, Session
+from sqlalchemy.sql import visitors
+from sqlalchemy.sql.elements import BindParameter
 
 from . import clock
 from .extensions import db
@@ -43,8 +45,11 @@ _PUBLIC_TABLES = frozenset({"consultations", "questions", "consultation_translat
 # approved one changes. Claims, screening, report counts and notes are for staff only.
 _SUBMISSION_SHOWN = frozenset({"status", "published_text", "hidden_at", "author_id", "question_id", "language",
                                "age_band", "country", "created_at", "decided_at"})  # fmt: skip
+# In bulk (UPDATE statements) only these change on a public answer; screening sets the language, but before
+# any moderator approved the answer.
 _SUBMISSION_MOVES = frozenset({"status", "published_text", "hidden_at", "author_id", "question_id"})
 _USER_SHOWN = ("pseudonym",)
+_STATUSES = frozenset(SubmissionStatus) | frozenset(status.value for status in SubmissionStatus)
 _BUMPED = "consult_public_version_bumped"
 
 _BUMP = sa.update(public_version).where(public_version.c.id == 1).values(version=public_version.c.version + 1)
@@ -99,19 +104,35 @@ def _after_flush(session: Session, _flush_context) -> None:
         bump(session)
 
 
+def _statuses_named(clause) -> set[SubmissionStatus]:
+    """The answer statuses a statement's WHERE clause names (``status IN (...)``, ``status = ...``)."""
+    named: set[SubmissionStatus] = set()
+    for element in visitors.iterate(clause) if clause is not None else ():
+        if isinstance(element, BindParameter):
+            value = element.effective_value
+            named.update(v for v in (value if isinstance(value, list | tuple) else [value]) if v in _STATUSES)
+    return {SubmissionStatus(v) for v in named}
+
+
 def _bulk_shows(state: ORMExecuteState) -> bool:
     """An UPDATE or DELETE statement run through the session, such as a moderator's decision."""
     statement = state.statement
-    table = getattr(statement, "table", None)
-    name = getattr(table, "name", None)
+    name = getattr(getattr(statement, "table", None), "name", None)
     if name in _PUBLIC_TABLES or (state.is_delete and name in ("submissions", "users")):
         return True
-    if name == "submissions" and state.is_update:
-        values = getattr(statement, "_values", None)
-        if not values:  # set in a way this cannot read: count it, to be safe
-            return True
-        return any(getattr(key, "key", key) in _SUBMISSION_MOVES for key in values)
-    return False
+    if name != "submissions" or not state.is_update:
+        return False
+    values = getattr(statement, "_values", None)
+    if not values:  # set in a way this cannot read: count it, to be safe
+        return True
+    values = {getattr(key, "key", key): value for key, value in values.items()}
+    if not values.keys() & _SUBMISSION_MOVES:
+        return False
+    # Rows that were not approved and are not approved now were never public: deciding on a pending
+    # answer (an escalation, a rejection) changes no public page.
+    becomes = getattr(values.get("status"), "value", None)
+    was = _statuses_named(statement.whereclause)
+    return becomes == SubmissionStatus.APPROVED or not was or SubmissionStatus.APPROVED in was
 
 
 @event.listens_for(Session, "do_orm_execute")

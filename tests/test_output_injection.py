@@ -668,13 +668,21 @@ def test_staff_pages_and_decisions_show_every_text_as_stored(app, client, db, lo
     # Readers choose a reason from a list: anything else is refused, kindly.
     target = next(s for s in decided if s.status is SubmissionStatus.APPROVED)
     report_url = f"/consultations/{slug}/responses/{target.id}/report"
+
+    def participant():  # reporting needs an account
+        browser, user = app.test_client(), make_user()
+        assert browser.post("/login", data={"username": user.pseudonym, "password": user.password}).status_code == 302
+        return browser
+
+    reporter = participant()
+    check_page(failures, "report page", reporter.get(report_url), shown=[target.published_text])
     for typed in stored.payloads:
-        response = reader.post(report_url, data={"reason": typed})
+        response = reporter.post(report_url, data={"reason": typed})
         check_page(failures, f"report {typed[:40]!r}", response)
         if response.status_code != 422:
             _fail(failures, "report", typed, f"status {response.status_code}")
     for _n in range(app.config["REPORT_THRESHOLD"]):
-        assert app.test_client().post(report_url, data={"reason": "personal_info"}).status_code == 303
+        assert participant().post(report_url, data={"reason": "personal_info"}).status_code == 303
     check_page(failures, "item taken down", client.get(f"/moderation/submissions/{target.id}"),
                shown=[target.published_text])  # fmt: skip
 

@@ -20,13 +20,10 @@ def _report(client, consultation, submission, reason="abusive", **extra):
     )
 
 
-def _reader(app):
-    """Another anonymous reader, in their own browser."""
-    return app.test_client()
-
-
-def _signed_in(app, user):
+def _signed_in(app, user, address: str | None = None):
     browser = app.test_client()
+    if address:  # before logging in: a session is bound to the address it began from
+        browser.environ_base["REMOTE_ADDR"] = address
     assert browser.post("/login", data={"username": user.pseudonym, "password": user.password}).status_code == 302
     return browser
 
@@ -46,6 +43,19 @@ def author(make_user):
 
 
 @pytest.fixture
+def reader(app, make_user):
+    """Another participant, signed in in their own browser: reporting needs an account."""
+    return lambda: _signed_in(app, make_user())
+
+
+@pytest.fixture
+def signed_in(client, login, make_user):
+    """The test's own browser, signed in as a participant."""
+    login(make_user())
+    return client
+
+
+@pytest.fixture
 def published(author, make_consultation, make_submission):
     consultation = make_consultation(open=True)
     submission = make_submission(
@@ -54,40 +64,59 @@ def published(author, make_consultation, make_submission):
     return consultation, submission
 
 
-def test_every_published_answer_has_a_labelled_report_form(client, published, make_submission, make_user):
+def test_every_published_answer_links_to_one_labelled_report_form(signed_in, published, make_submission, make_user):
     consultation, submission = published
     other = make_submission(consultation.questions[1], make_user(), "Another answer", SubmissionStatus.APPROVED)
 
-    answers = _public_answers(client, consultation)
+    answers = _public_answers(signed_in, consultation)
 
     assert answers.count(REPORT_BUTTON) == 2
+    assert "<select" not in answers  # the reasons are listed once, on the report page, not once per answer
     for answer in (submission, other):
-        action = f'action="/consultations/{consultation.slug}/responses/{answer.id}/report"'
-        assert action in answers
-        assert f'<label for="report-reason-{answer.id}">What is wrong with this answer?</label>' in answers
-        assert f'<select id="report-reason-{answer.id}" name="reason" required>' in answers
+        address = f"/consultations/{consultation.slug}/responses/{answer.id}/report"
+        assert f'href="{address}"' in answers
+        form = signed_in.get(address).text
+        assert f'action="{address}"' in form
+        assert answer.body in form
+        assert '<label for="report-reason">What is wrong with this answer?</label>' in form
+        assert '<select id="report-reason" name="reason" required>' in form
 
 
-def test_an_anonymous_reader_reports_once_and_is_thanked(app, client, db, published):
+def test_a_participant_reports_once_and_is_thanked(app, signed_in, db, published, reader):
     consultation, submission = published
 
-    response = _report(client, consultation, submission, "personal_info")
-    again = _report(client, consultation, submission, "spam")
+    response = _report(signed_in, consultation, submission, "personal_info")
+    again = _report(signed_in, consultation, submission, "spam")
 
     assert response.status_code == again.status_code == 303
     assert response.headers["Location"] == f"/consultations/{consultation.slug}#responses-heading"
-    page = client.get(response.headers["Location"]).text
+    page = signed_in.get(response.headers["Location"]).text
     assert "Thank you for telling us. A moderator will look at this answer again." in page
     assert "You have already reported this answer." in page
     assert _reports(db, submission) == 1
     assert db.session.get(Submission, submission.id).report_count == 1
     report = db.session.scalars(select(Report)).one()
-    assert (report.reason, report.reporter_id) == ("personal_info", None)
+    assert report.reason == "personal_info" and report.reporter_id is not None
     assert re.fullmatch(r"[0-9a-f]{64}", report.reporter_key)
-    # Another reader's report counts separately: the key tells readers apart.
-    assert _report(_reader(app), consultation, submission).status_code == 303
+    # Another participant's report counts separately.
+    assert _report(reader(), consultation, submission).status_code == 303
     keys = db.session.scalars(select(Report.reporter_key)).all()
     assert len(set(keys)) == 2
+
+
+def test_an_anonymous_reader_is_asked_to_log_in_to_report(client, db, published):
+    consultation, submission = published
+    page = f"/consultations/{consultation.slug}"
+
+    refused = client.post(f"{page}/responses/{submission.id}/report", data={"reason": "abusive"},
+                          headers={"Referer": f"http://localhost{page}"})  # fmt: skip
+    form = client.get(f"{page}/responses/{submission.id}/report")
+
+    assert refused.status_code == 302
+    assert refused.headers["Location"] == f"/login?next={page.replace('/', '%2F')}"
+    assert form.status_code == 302 and form.headers["Location"].startswith("/login?next=")
+    assert "Please log in to see this page." in client.get(refused.headers["Location"]).text
+    assert _reports(db, submission) == 0
 
 
 def test_a_participant_counts_once_whatever_browser_they_use(app, db, published, make_user):
@@ -102,16 +131,16 @@ def test_a_participant_counts_once_whatever_browser_they_use(app, db, published,
     assert db.session.get(Submission, submission.id).report_count == 1
 
 
-def test_enough_reports_take_the_answer_down_and_back_into_the_queue(app, db, published, author, make_user):
+def test_enough_reports_take_the_answer_down_and_back_into_the_queue(app, db, published, author, make_user, reader):
     consultation, submission = published
     author_browser = _signed_in(app, author)
     for _n in range(app.config["REPORT_THRESHOLD"] - 1):
-        assert _report(_reader(app), consultation, submission).status_code == 303
-    assert "An answer some readers dislike" in _public_answers(_reader(app), consultation)
+        assert _report(reader(), consultation, submission).status_code == 303
+    assert "An answer some readers dislike" in _public_answers(app.test_client(), consultation)
 
     _report(_signed_in(app, make_user()), consultation, submission, "danger")
 
-    assert "An answer some readers dislike" not in _public_answers(_reader(app), consultation)
+    assert "An answer some readers dislike" not in _public_answers(app.test_client(), consultation)
     hidden = db.session.get(Submission, submission.id)
     assert hidden.status is SubmissionStatus.PENDING
     assert hidden.hidden_at is not None
@@ -134,45 +163,48 @@ def test_enough_reports_take_the_answer_down_and_back_into_the_queue(app, db, pu
     assert "Abusive: 2" not in item and "It is unkind, rude or hateful: 2" in item
 
 
-def test_a_possible_disclosure_taken_down_by_readers_goes_to_the_very_top(app, db, published):
+def test_a_possible_disclosure_taken_down_by_readers_goes_to_the_very_top(app, db, published, reader):
     consultation, submission = published
     flagged = db.session.get(Submission, submission.id)
     flagged.flag_safeguarding = True
     db.session.commit()
 
     for _n in range(3):
-        _report(_reader(app), consultation, submission)
+        _report(reader(), consultation, submission)
 
     assert db.session.get(Submission, submission.id).priority == Priority.SAFEGUARDING
 
 
-def test_the_threshold_is_configurable(app, db, published):
+def test_the_threshold_is_configurable(app, db, published, reader):
     app.config["REPORT_THRESHOLD"] = 1
     consultation, submission = published
 
-    _report(_reader(app), consultation, submission)
+    _report(reader(), consultation, submission)
 
     assert db.session.get(Submission, submission.id).status is SubmissionStatus.PENDING
 
 
-def test_an_answer_a_moderator_approves_again_needs_fresh_reports_to_come_down_again(app, db, published, make_user):
+def test_an_answer_a_moderator_approves_again_needs_fresh_reports_to_come_down_again(
+    app, db, published, make_user, reader
+):
     consultation, submission = published
     for _n in range(3):
-        _report(_reader(app), consultation, submission)
+        _report(reader(), consultation, submission)
     moderator = _signed_in(app, make_user(Role.MODERATOR))
     decision = {"seen": text_hash(submission.body), "version": "as_written"}
     assert moderator.post(f"/moderation/submissions/{submission.id}/approve", data=decision).status_code == 303
 
     kept = db.session.get(Submission, submission.id)
     assert (kept.status, kept.hidden_at, kept.report_count) == (SubmissionStatus.APPROVED, None, 0)
-    assert "An answer some readers dislike" in _public_answers(_reader(app), consultation)
-    _report(_reader(app), consultation, submission)
+    assert "An answer some readers dislike" in _public_answers(app.test_client(), consultation)
+    _report(reader(), consultation, submission)
     assert db.session.get(Submission, submission.id).status is SubmissionStatus.APPROVED
 
 
 def test_a_reader_who_reports_too_much_is_asked_to_wait(
-    app, client, db, make_user, make_consultation, make_submission, frozen_clock
+    app, signed_in, db, make_user, make_consultation, make_submission, frozen_clock
 ):
+    client = signed_in
     app.config["REPORTS_PER_HOUR"] = 2
     consultation = make_consultation(open=True)
     answers = [
@@ -193,7 +225,8 @@ def test_a_reader_who_reports_too_much_is_asked_to_wait(
 
 
 @pytest.mark.parametrize("status", [SubmissionStatus.PENDING, SubmissionStatus.REJECTED, SubmissionStatus.ESCALATED])
-def test_only_published_answers_can_be_reported(client, db, make_user, make_consultation, make_submission, status):
+def test_only_published_answers_can_be_reported(signed_in, db, make_user, make_consultation, make_submission, status):
+    client = signed_in
     consultation = make_consultation(open=True)
     unpublished = make_submission(consultation.questions[0], make_user(), "Not public", status)
 
@@ -202,8 +235,9 @@ def test_only_published_answers_can_be_reported(client, db, make_user, make_cons
 
 
 def test_an_answer_is_reported_through_its_own_consultation_only(
-    client, db, make_user, make_consultation, make_submission
+    signed_in, db, make_user, make_consultation, make_submission
 ):
+    client = signed_in
     consultation = make_consultation(open=True)
     elsewhere = make_consultation(open=True)
     answer = make_submission(consultation.questions[0], make_user(), "Published", SubmissionStatus.APPROVED)
@@ -213,7 +247,8 @@ def test_an_answer_is_reported_through_its_own_consultation_only(
     assert _reports(db, answer) == 0
 
 
-def test_a_reason_not_offered_is_refused(client, db, published):
+def test_a_reason_not_offered_is_refused(signed_in, db, published):
+    client = signed_in
     consultation, submission = published
 
     response = _report(client, consultation, submission, "boring")
@@ -223,7 +258,8 @@ def test_a_reason_not_offered_is_refused(client, db, published):
     assert _reports(db, submission) == 0
 
 
-def test_with_csrf_on_a_report_needs_the_pages_token(app, client, db, published):
+def test_with_csrf_on_a_report_needs_the_pages_token(app, signed_in, db, published):
+    client = signed_in
     app.config["WTF_CSRF_ENABLED"] = True
     consultation, submission = published
 
@@ -231,7 +267,7 @@ def test_with_csrf_on_a_report_needs_the_pages_token(app, client, db, published)
     assert refused.status_code == 400
     assert _reports(db, submission) == 0
 
-    page = client.get(f"/consultations/{consultation.slug}").text
+    page = client.get(f"/consultations/{consultation.slug}/responses/{submission.id}/report").text
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
     assert _report(client, consultation, submission, csrf_token=token).status_code == 303
     assert _reports(db, submission) == 1
@@ -240,8 +276,7 @@ def test_with_csrf_on_a_report_needs_the_pages_token(app, client, db, published)
 def test_reports_keep_no_address_and_moderators_never_learn_who_reported(app, db, published, make_user):
     consultation, submission = published
     reader = make_user(pseudonym="Watchful Heron")
-    browser = _signed_in(app, reader)
-    browser.environ_base["REMOTE_ADDR"] = "203.0.113.77"
+    browser = _signed_in(app, reader, "203.0.113.77")
 
     _report(browser, consultation, submission)
 
@@ -254,7 +289,7 @@ def test_reports_keep_no_address_and_moderators_never_learn_who_reported(app, db
 
 
 def test_publishing_again_after_reports_keeps_the_earlier_redaction_by_default(
-    app, db, make_user, make_consultation, make_submission
+    app, db, make_user, make_consultation, make_submission, reader
 ):
     consultation = make_consultation(open=True)
     submission = make_submission(consultation.questions[0], make_user(), "I am Tom from Hill School; apps scare me")
@@ -266,7 +301,7 @@ def test_publishing_again_after_reports_keeps_the_earlier_redaction_by_default(
     }
     assert moderator.post(f"/moderation/submissions/{submission.id}/approve", data=edited).status_code == 303
     for _n in range(3):
-        _report(_reader(app), consultation, submission)
+        _report(reader(), consultation, submission)
 
     page = moderator.get(f"/moderation/submissions/{submission.id}").text
     default = re.search(r'<input checked id="version-\d" name="version" required type="radio" value="(\w+)"', page)
@@ -275,6 +310,6 @@ def test_publishing_again_after_reports_keeps_the_earlier_redaction_by_default(
     again = {"seen": text_hash(submission.body), "version": "previous", "published_text": text}
     assert moderator.post(f"/moderation/submissions/{submission.id}/approve", data=again).status_code == 303
 
-    public = _public_answers(_reader(app), consultation)
+    public = _public_answers(app.test_client(), consultation)
     assert "I am [removed]; apps scare me" in public
     assert "Hill School" not in public

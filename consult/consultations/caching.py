@@ -45,10 +45,7 @@ def public_page(render: Callable[[], ResponseReturnValue]) -> Response:
     if not anonymous_reader():
         return make_response(render())
     etag = _etag()
-    if request.if_none_match.contains(etag):
-        response = Response(status=304)
-    else:
-        response = make_response(render())
+    response = Response(status=304) if request.if_none_match.contains(etag) else make_response(render())
     if response.status_code in (200, 304):
         response.set_etag(etag)
     return response
