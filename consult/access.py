@@ -43,7 +43,7 @@ ACCESS: dict[str, Access] = {
     # consultations
     "consultations.home": Access.PUBLIC,
     "consultations.detail": Access.PUBLIC,
-    "consultations.report": Access.PUBLIC,
+    "consultations.report": Access.SIGNED_IN,
     "consultations.respond": Access.PARTICIPANT,
     "consultations.edit": Access.PARTICIPANT,
     "consultations.withdraw": Access.PARTICIPANT,

@@ -14,6 +14,7 @@ from flask import Flask, current_app, has_request_context, request
 from flask_babel import format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from werkzeug.datastructures import LanguageAccept
 
 from . import languages
 
@@ -29,10 +30,16 @@ def select_locale() -> str:
         return current_app.config["BABEL_DEFAULT_LOCALE"]
     if getattr(current_user, "is_authenticated", False) and languages.supported(current_user.locale):
         return current_user.locale
-    chosen = request.cookies.get(LANGUAGE_COOKIE)
+    return reader_locale(request.cookies.get(LANGUAGE_COOKIE), request.accept_languages,
+                         current_app.config["BABEL_DEFAULT_LOCALE"])  # fmt: skip
+
+
+def reader_locale(chosen: str | None, accepted: LanguageAccept, default: str) -> str:
+    """A reader without an account: the language chosen (the cookie), else the browser's, else the default.
+    The page cache in front of the app (consult/page_cache.py) keys anonymous pages on it."""
     if languages.supported(chosen):
         return chosen
-    return request.accept_languages.best_match(languages.codes()) or current_app.config["BABEL_DEFAULT_LOCALE"]
+    return accepted.best_match(languages.codes()) or default
 
 
 def current_language() -> str:

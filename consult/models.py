@@ -241,6 +241,9 @@ class Question(db.Model):
         return f"<Question {self.id} #{self.position} of consultation {self.consultation_id}>"
 
 
+_PUBLIC_WHERE = "status = 'approved' AND hidden_at IS NULL AND published_text IS NOT NULL"
+
+
 class Submission(db.Model):
     """A young person's response to one question."""
 
@@ -252,7 +255,10 @@ class Submission(db.Model):
         # The screening worker's backlog: a few rows at any moment, among all the answers.
         sa.Index("ix_submissions_unscreened", "id", sqlite_where=sa.text("screened_at IS NULL"),
                  postgresql_where=sa.text("screened_at IS NULL")),
-    )
+        # The public listings (is_public() below), in the order a consultation's page shows them.
+        sa.Index("ix_submissions_public", "question_id", "created_at", "id", sqlite_where=sa.text(_PUBLIC_WHERE),
+                 postgresql_where=sa.text(_PUBLIC_WHERE)),
+    )  # fmt: skip
 
     id: Mapped[int] = mapped_column(primary_key=True)
     question_id: Mapped[int] = mapped_column(sa.ForeignKey("questions.id", ondelete="CASCADE"))

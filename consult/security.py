@@ -6,7 +6,7 @@ nonce: everything comes from this origin, nothing is framed, nothing is sent els
 
 from __future__ import annotations
 
-from flask import Flask, Response, session
+from flask import Flask, Response, current_app, request, session
 from flask_login import current_user
 
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -25,6 +25,33 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
 HSTS = "max-age=63072000; includeSubDomains"
+
+# Pages an anonymous reader may share with every other reader of their language: any cache may keep
+# them a short while (nginx, a CDN, the browser, consult/page_cache.py), and revalidate them by ETag.
+PUBLIC_ENDPOINTS = frozenset({"consultations.home", "consultations.detail", "summaries.archive",
+                              "summaries.public_version", "auth.privacy"})  # fmt: skip
+PUBLIC_MAX_AGE = 30  # seconds; the default, CONSULT_PUBLIC_MAX_AGE overrides it
+# The language of a reader without an account comes from their cookie or their browser (consult/i18n.py).
+PUBLIC_VARY = "Accept-Language, Cookie"
+_LOGIN_BOOKKEEPING = frozenset({"_remember", "_fresh", "_id"})
+
+
+def anonymous_reader() -> bool:
+    """No account, and nothing in the session that makes a page theirs (a message waiting, say): a CSRF
+    token minted on an earlier form page is not shown on a public page."""
+    if getattr(current_user, "is_authenticated", False) or session.modified:
+        return False
+    token_field = current_app.config["WTF_CSRF_FIELD_NAME"]
+    return all(key in _LOGIN_BOOKKEEPING or key == token_field for key in session)
+
+
+def _share(response: Response) -> None:
+    max_age = current_app.config.get("PUBLIC_MAX_AGE", PUBLIC_MAX_AGE)
+    response.headers["Cache-Control"] = f"public, max-age={max_age}, s-maxage={max_age}"
+    response.headers["Vary"] = PUBLIC_VARY
+    if response.status_code == 200 and not response.get_etag()[0]:
+        response.add_etag()  # of the body: these pages are cheap enough to render to revalidate
+        response.make_conditional(request)
 
 
 def register(app: Flask) -> None:
@@ -52,4 +79,7 @@ def register(app: Flask) -> None:
         if "_user_id" in session or getattr(current_user, "is_authenticated", False):
             headers["Cache-Control"] = "no-store"
             headers.add_header("Vary", "Cookie")
+        elif (request.method in ("GET", "HEAD") and request.endpoint in PUBLIC_ENDPOINTS
+              and response.status_code in (200, 304) and anonymous_reader()):  # fmt: skip
+            _share(response)
         return response

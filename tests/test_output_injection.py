@@ -678,6 +678,7 @@ def test_staff_pages_and_decisions_show_every_text_as_stored(app, client, db, lo
         reporters.append(browser)
     target = next(s for s in decided if s.status is SubmissionStatus.APPROVED)
     report_url = f"/consultations/{slug}/responses/{target.id}/report"
+    check_page(failures, "report page", reporters[0].get(report_url), shown=[target.published_text])
     for typed in stored.payloads:
         response = reporters[0].post(report_url, data={"reason": typed})
         check_page(failures, f"report {typed[:40]!r}", response)

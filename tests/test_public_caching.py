@@ -1,4 +1,5 @@
-"""Readers without an account revalidate the public pages with an ETag; signed-in pages are never cached."""
+"""Anonymous readers' pages carry nothing of their own: any cache may keep them a short while, the page cache
+in front of the app answers them from memory, and a change anyone could see reaches readers at once."""
 
 from __future__ import annotations
 
@@ -6,8 +7,11 @@ import re
 
 import pytest
 
-from consult.models import Role, Submission, SubmissionStatus
+from consult import clock
+from consult.consultations.endorsements import endorse_submission
+from consult.models import ConsultationTranslation, Role, Submission, SubmissionStatus
 from consult.moderation.services import approve_submission
+from consult.public_version import read
 
 
 @pytest.fixture
@@ -17,62 +21,156 @@ def consultation(make_consultation, make_submission, make_user):
     return consultation
 
 
+@pytest.fixture
+def renders(app) -> list[str]:
+    """The requests that reached Flask: the page cache answers the others before any of Flask's work."""
+    seen: list[str] = []
+    app.before_request(lambda: seen.append(__import__("flask").request.full_path) and None)
+    return seen
+
+
 def _page(consultation) -> str:
     return f"/consultations/{consultation.slug}"
 
 
-@pytest.mark.parametrize("path", ["/", "page"])
-def test_an_anonymous_reader_revalidates_with_the_etag_and_gets_304(client, consultation, path):
+def _summarised(db, make_consultation, make_submission, make_user):
+    from consult.summaries.generation import generate_summary
+    from consult.summaries.versions import publish_summary
+
+    summarised = make_consultation(open=False, questions=1)
+    for n in range(3):
+        make_submission(summarised.questions[0], make_user(), f"Safer apps, idea {n}", SubmissionStatus.APPROVED)
+    publish_summary(generate_summary(summarised, make_user(Role.SECRETARIAT)), make_user(Role.SECRETARIAT))
+    db.session.commit()
+    return summarised
+
+
+def test_every_anonymous_page_carries_no_token_or_cookie_and_may_be_shared(
+    app, db, client, consultation, make_consultation, make_submission, make_user
+):
+    summarised = _summarised(db, make_consultation, make_submission, make_user)
+    for path in ("/", _page(consultation), "/archive", f"/archive/{summarised.slug}/v1", "/privacy"):
+        for attempt in ("rendered", "from the page cache"):
+            response = client.get(path)
+            assert response.status_code == 200, (path, attempt)
+            assert "Set-Cookie" not in response.headers, (path, attempt)
+            assert "csrf_token" not in response.text, (path, attempt)
+            assert response.headers["Cache-Control"] == "public, max-age=30, s-maxage=30", (path, attempt)
+            assert response.headers["Vary"] == "Accept-Language, Cookie", (path, attempt)
+            assert re.fullmatch(r'"[0-9a-f]{32,}"', response.headers["ETag"]), (path, attempt)
+            assert response.headers["Content-Security-Policy"].startswith("default-src 'self'")
+
+
+def test_the_max_age_is_configured(app, client, consultation):
+    app.config["PUBLIC_MAX_AGE"] = 5
+    assert client.get(_page(consultation)).headers["Cache-Control"] == "public, max-age=5, s-maxage=5"
+
+
+@pytest.mark.parametrize("path", ["/", "page", "/privacy"])
+def test_an_anonymous_reader_revalidates_with_the_etag_and_gets_304(app, client, consultation, path):
     path = _page(consultation) if path == "page" else path
     first = client.get(path)
-    assert first.status_code == 200
-    assert first.headers["ETag"]
-    assert "no-cache" in first.headers["Cache-Control"]
-    assert "Accept-Language" in first.headers["Vary"]
 
-    again = client.get(path, headers={"If-None-Match": first.headers["ETag"]})
-
-    assert again.status_code == 304
-    assert again.get_data() == b""
-    assert again.headers["ETag"] == first.headers["ETag"]
+    for cache in (True, False):  # answered by the page cache in front, and by the app itself
+        app.config["PUBLIC_PAGE_CACHE"] = cache
+        again = client.get(path, headers={"If-None-Match": first.headers["ETag"]})
+        assert again.status_code == 304
+        assert again.get_data() == b""
+        assert again.headers["ETag"] == first.headers["ETag"]
+        assert again.headers["Cache-Control"].startswith("public")
 
 
-def test_the_home_page_needs_no_session_and_may_be_shared(client, consultation):
-    response = client.get("/")
-    assert "Set-Cookie" not in response.headers
-    assert response.headers["Cache-Control"] == "public, no-cache"
-    assert 'name="csrf_token"' not in response.text
-
-
-def test_a_page_served_from_the_cache_carries_each_readers_own_token(app, consultation):
+def test_the_page_cache_answers_a_second_reader_without_flask(app, consultation, renders):
     first, second = app.test_client(), app.test_client()
-    tokens = [re.search(r'name="csrf_token" value="([^"]+)"', c.get(_page(consultation)).text).group(1)
-              for c in (first, second)]  # fmt: skip
-    assert tokens[0] != tokens[1]
-    assert "csrf-token-slot" not in first.get(_page(consultation)).text
-    # A reader's token lives in their own session: such a page is theirs, not a shared cache's.
-    assert first.get(_page(consultation)).headers["Cache-Control"] == "private, no-cache"
+
+    page = first.get(_page(consultation))
+    again = second.get(_page(consultation))
+    head = second.head(_page(consultation))
+
+    assert renders == [f"{_page(consultation)}?"]
+    assert again.get_data() == page.get_data()
+    assert again.headers["ETag"] == page.headers["ETag"]
+    assert head.status_code == 200 and head.get_data() == b""
+    assert head.headers["Content-Length"] == page.headers["Content-Length"]
+    assert second.get(_page(consultation), headers={"If-None-Match": page.headers["ETag"]}).status_code == 304
+    assert len(renders) == 1
+    # Another page, another query or another language is another page.
+    second.get(_page(consultation), query_string={"page": "1"})
+    second.get(_page(consultation), headers={"Accept-Language": "fr"})
+    assert len(renders) == 3
 
 
-def test_a_new_approval_changes_the_etag_and_the_page(client, db, consultation, make_submission, make_user):
-    first = client.get(_page(consultation))
+def test_a_moderators_approval_reaches_the_next_anonymous_reader(app, db, client, consultation, make_submission,
+                                                                 make_user, renders):  # fmt: skip
+    assert "Listen to young people" not in client.get(_page(consultation)).text
     pending = make_submission(consultation.questions[0], make_user(), "Listen to young people")
-    moderator = make_user(role=Role.MODERATOR)
+    client.get(_page(consultation))
+    assert len(renders) == 1  # a pending answer is not public: the page has not changed
 
-    unchanged = client.get(_page(consultation), headers={"If-None-Match": first.headers["ETag"]})
-    assert unchanged.status_code == 304  # a pending answer is not public: nothing to fetch again
-
-    approve_submission(db.session.get(Submission, pending.id), moderator)
+    approve_submission(db.session.get(Submission, pending.id), make_user(Role.MODERATOR))
     db.session.commit()
-    changed = client.get(_page(consultation), headers={"If-None-Match": first.headers["ETag"]})
 
-    assert changed.status_code == 200
-    assert changed.headers["ETag"] != first.headers["ETag"]
-    assert "Listen to young people" in changed.text
+    assert "Listen to young people" in client.get(_page(consultation)).text
+    assert len(renders) == 2
+
+
+def test_each_process_reads_the_public_version_at_most_once_an_interval(app, db, client, consultation,
+                                                                        make_submission, make_user):  # fmt: skip
+    app.config["PUBLIC_STATE_SECONDS"] = 1
+    state = app.extensions["consult_public_state"]
+    now = [1000.0]
+    state.monotonic = lambda: now[0]
+    first = client.get(_page(consultation))
+    make_submission(consultation.questions[0], make_user(), "Seen a little later", SubmissionStatus.APPROVED)
+
+    assert "Seen a little later" not in client.get(_page(consultation)).text
+    assert client.get(_page(consultation), headers={"If-None-Match": first.headers["ETag"]}).status_code == 304
+
+    now[0] += 1.0
+    assert "Seen a little later" in client.get(_page(consultation)).text
+
+
+def test_a_reader_with_a_session_or_another_method_goes_to_the_app(app, client, consultation, renders):
+    client.get(_page(consultation))
+    with client.session_transaction() as session:
+        session["_flashes"] = [("info", "A message for this reader only")]
+
+    response = client.get(_page(consultation))
+
+    assert len(renders) == 2
+    assert "A message for this reader only" in response.text
+    assert "ETag" not in response.headers
+    assert "public" not in response.headers.get("Cache-Control", "")
+    # The message was shown once: the next page is theirs again, fresh, and not kept for others.
+    assert "A message for this reader only" not in client.get(_page(consultation)).text
+
+
+def test_what_changes_a_public_page_changes_the_public_version(app, db, consultation, make_user):
+    def version() -> int:
+        with db.engine.connect() as connection:
+            return read(connection)[0]
+
+    answer = db.session.scalars(db.select(Submission)).one()
+    before = version()
+    db.session.add(make_user())  # an account alone shows nowhere
+    db.session.commit()
+    assert version() == before
+
+    endorse_submission(make_user(), answer)
+    db.session.commit()
+    assert version() == before + 1
+
+    db.session.add(ConsultationTranslation(consultation_id=consultation.id, language="fr", title="Titre"))
+    db.session.commit()
+    assert version() == before + 2
+
+    author = answer.author
+    author.pseudonym = "Renamed Heron"
+    db.session.commit()
+    assert version() == before + 3
 
 
 def test_a_published_summary_changes_the_etag(client, db, consultation):
-    from consult import clock
     from consult.summaries.models import Summary
 
     first = client.get(_page(consultation))
@@ -85,18 +183,18 @@ def test_a_published_summary_changes_the_etag(client, db, consultation):
     assert changed.headers["ETag"] != first.headers["ETag"]
 
 
-def test_during_a_surge_a_worker_reads_the_state_once_a_second(app, client, db, consultation, make_submission,
-                                                               make_user):  # fmt: skip
-    app.config["PUBLIC_STATE_SECONDS"] = 60
-    first = client.get(_page(consultation))
-    make_submission(consultation.questions[0], make_user(), "Seen a little later", SubmissionStatus.APPROVED)
-    assert client.get(_page(consultation), headers={"If-None-Match": first.headers["ETag"]}).status_code == 304
+def test_a_consultation_opening_changes_the_pages(client, make_consultation, frozen_clock):
+    from datetime import timedelta
 
-    app.config["PUBLIC_STATE_SECONDS"] = 0
-    assert "Seen a little later" in client.get(_page(consultation)).text
+    soon = make_consultation(opens_at=clock.utcnow() + timedelta(minutes=5))
+    assert "Not open yet" in client.get(_page(soon)).text
+
+    frozen_clock.advance(minutes=6)
+
+    assert "Open now" in client.get(_page(soon)).text
 
 
-def test_the_etag_differs_by_language_and_by_page(client, consultation):
+def test_the_etag_and_the_kept_page_differ_by_language(client, consultation):
     english = client.get(_page(consultation), headers={"Accept-Language": "en"})
     french = client.get(_page(consultation), headers={"Accept-Language": "fr"})
     assert english.headers["ETag"] != french.headers["ETag"]
@@ -104,13 +202,15 @@ def test_the_etag_differs_by_language_and_by_page(client, consultation):
     again = client.get(_page(consultation), headers={"Accept-Language": "fr", "If-None-Match": english.headers["ETag"]})
     assert again.status_code == 200
     assert '<html lang="fr"' in again.text
+    client.set_cookie("consult_lang", "ar")
+    assert '<html lang="ar" dir="rtl">' in client.get(_page(consultation), headers={"Accept-Language": "fr"}).text
 
 
 def test_signed_in_users_never_get_a_cached_page(client, login, make_user, consultation):
     etag = client.get(_page(consultation)).headers["ETag"]
     login(make_user())
 
-    for path in ("/", _page(consultation)):
+    for path in ("/", _page(consultation), "/privacy"):
         response = client.get(path, headers={"If-None-Match": etag})
         assert response.status_code == 200
         assert response.headers["Cache-Control"] == "no-store"
@@ -118,16 +218,13 @@ def test_signed_in_users_never_get_a_cached_page(client, login, make_user, consu
         assert "Signed in as" in response.text
 
 
-def test_a_reader_with_a_message_waiting_gets_it_on_a_fresh_page(client, consultation):
-    etag = client.get(_page(consultation)).headers["ETag"]
-    with client.session_transaction() as session:
-        session["_flashes"] = [("info", "A message for this reader only")]
+def test_anonymous_readers_are_asked_to_log_in_to_report_or_endorse(client, consultation):
+    page = client.get(_page(consultation)).text
 
-    response = client.get(_page(consultation), headers={"If-None-Match": etag})
-
-    assert response.status_code == 200
-    assert "A message for this reader only" in response.text
-    assert "ETag" not in response.headers
+    assert "Report this answer" not in page and "Endorse this answer" not in page
+    assert "<select" not in page
+    link = re.search(r'<a href="([^"]+)">Log in to report or endorse</a>', page).group(1)
+    assert link.startswith("/login?next=") and consultation.slug in link
 
 
 def test_a_reader_chooses_a_language_by_get_without_a_session(client, consultation):

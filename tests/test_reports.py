@@ -73,18 +73,38 @@ def established(app, make_user, frozen_clock):
     return make
 
 
-def test_every_published_answer_has_a_labelled_report_form(client, published, make_submission, make_user):
+def test_every_published_answer_links_to_one_labelled_report_form(app, published, make_submission, make_user):
     consultation, submission = published
     other = make_submission(consultation.questions[1], make_user(), "Another answer", SubmissionStatus.APPROVED)
+    signed_in = _signed_in(app, make_user())
 
-    answers = _public_answers(client, consultation)
+    answers = _public_answers(signed_in, consultation)
 
     assert answers.count(REPORT_BUTTON) == 2
+    assert "<select" not in answers  # the reasons are listed once, on the report page, not once per answer
     for answer in (submission, other):
-        action = f'action="/consultations/{consultation.slug}/responses/{answer.id}/report"'
-        assert action in answers
-        assert f'<label for="report-reason-{answer.id}">What is wrong with this answer?</label>' in answers
-        assert f'<select id="report-reason-{answer.id}" name="reason" required>' in answers
+        address = f"/consultations/{consultation.slug}/responses/{answer.id}/report"
+        assert f'href="{address}"' in answers
+        form = signed_in.get(address).text
+        assert f'action="{address}"' in form
+        assert answer.body in form
+        assert '<label for="report-reason">What is wrong with this answer?</label>' in form
+        assert '<select id="report-reason" name="reason" required>' in form
+
+
+def test_an_anonymous_reader_is_asked_to_log_in_to_report(client, db, published):
+    consultation, submission = published
+    page = f"/consultations/{consultation.slug}"
+
+    refused = client.post(f"{page}/responses/{submission.id}/report", data={"reason": "abusive"},
+                          headers={"Referer": f"http://localhost{page}"})  # fmt: skip
+    form = client.get(f"{page}/responses/{submission.id}/report")
+
+    assert refused.status_code == 302
+    assert refused.headers["Location"] == f"/login?next={page.replace('/', '%2F')}"
+    assert form.status_code == 302 and form.headers["Location"].startswith("/login?next=")
+    assert "Please log in to see this page." in client.get(refused.headers["Location"]).text
+    assert _reports(db, submission) == 0
 
 
 def test_a_participant_reports_once_and_is_thanked(app, db, published, make_user):

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Callable
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
+from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from ..auth.roles import participant_required
@@ -24,7 +23,7 @@ from ..moderation.reports import (
     reporter_key,
 )
 from ..ratelimits import signed_in_user_key
-from .caching import consultation_validator, listing_validator, public_page
+from .caching import public_page
 from .endorsements import (
     EndorsementRefused,
     endorse_submission,
@@ -50,7 +49,7 @@ bp = Blueprint("consultations", __name__)
 
 @bp.get("/")
 def home():
-    return public_page(listing_validator, _render_home)
+    return public_page(_render_home)
 
 
 def _render_home():
@@ -90,15 +89,13 @@ def _render_consultation(consultation: Consultation, forms: dict[int, ResponseFo
         mine=mine,
         refusal=refusal,
         is_participant=_is_participant(),
-        report_form=ReportForm(formdata=None),
         endorsements=endorsements_shown(page.items, current_user),
     ), status
 
 
 @bp.get("/consultations/<slug>")
 def detail(slug: str):
-    return public_page(lambda: consultation_validator(slug),
-                       lambda: _render_consultation(published_consultation(slug) or abort(404)))  # fmt: skip
+    return public_page(lambda: _render_consultation(published_consultation(slug) or abort(404)))
 
 
 @bp.post("/consultations/<slug>/questions/<int:position>/responses")
@@ -175,19 +172,18 @@ def withdraw(submission_id: int):
     return redirect(url_for(".detail", slug=slug, _anchor="your-responses"), 303)
 
 
-def _reporter_key() -> str:
-    """Who is reporting, as a keyed hash: the account, or a random id kept in this browser's session."""
-    if current_user.is_authenticated:
-        return reporter_key(f"user:{current_user.id}")
-    if "reader" not in session:
-        session["reader"] = secrets.token_urlsafe(18)
-    return reporter_key(f"reader:{session['reader']}")
+def _report_page(consultation: Consultation, submission: Submission, form: ReportForm, page_number: int,
+                 refusal: str | None = None, status: int = 200):  # fmt: skip
+    return render_template("consultations/report.html", consultation=consultation, answer=submission, form=form,
+                           page_number=page_number, refusal=refusal), status  # fmt: skip
 
 
-@bp.post("/consultations/<slug>/responses/<int:submission_id>/report")
-@limiter.limit(lambda: current_app.config["REPORT_LIMIT_PER_ADDRESS"])
+@bp.route("/consultations/<slug>/responses/<int:submission_id>/report", methods=["GET", "POST"])
+@login_required
+@limiter.limit(lambda: current_app.config["REPORT_LIMIT_PER_ADDRESS"], methods=["POST"])
 def report(slug: str, submission_id: int):
-    """Any reader, signed in or not, may report a published answer once."""
+    """A signed-in reader may report a published answer once: the form is a page of its own, so the
+    consultation's page lists the reasons nowhere and its anonymous readers get no form at all."""
     consultation = published_consultation(slug) or abort(404)
     submission = db.session.get(Submission, submission_id)
     if (
@@ -197,15 +193,18 @@ def report(slug: str, submission_id: int):
     ):
         abort(404)
     page_number = _page_number()
+    if request.method == "GET":
+        return _report_page(consultation, submission, ReportForm(formdata=None), page_number)
     form = ReportForm()
     if not form.validate_on_submit():
-        return _render_consultation(consultation, refusal=_("Choose what is wrong with this answer."), status=422)
-    reporter = current_user if current_user.is_authenticated else None
+        refusal = _("Choose what is wrong with this answer.")
+        return _report_page(consultation, submission, form, page_number, refusal, 422)
     try:
-        report_submission(submission, ReportReason(form.reason.data), _reporter_key(), reporter)
+        report_submission(submission, ReportReason(form.reason.data), reporter_key(f"user:{current_user.id}"),
+                          current_user)  # fmt: skip
     except TooManyReports:
         refusal = _("You have sent many reports in a short time. Please wait a while before sending another.")
-        return _render_consultation(consultation, refusal=refusal, status=429)
+        return _report_page(consultation, submission, form, page_number, refusal, 429)
     except AlreadyReported:
         flash(_("You have already reported this answer. Thank you: a moderator will look at it."), "info")
     except NotReportable:
