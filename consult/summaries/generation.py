@@ -23,7 +23,6 @@ from .vectors import MODEL_NAME, Item, compute_vectors, stored_vectors, text_has
 from .versions import new_version
 
 ALGORITHM_VERSION = "1"
-DEFAULT_WEB_VECTORISE_LIMIT = 2000
 
 
 def _question_items(question: Question) -> tuple[list[Item], dict[int, str | None]]:
