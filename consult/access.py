@@ -78,6 +78,8 @@ ACCESS: dict[str, Access] = {
     "summaries.open_data": Access.PUBLIC,
     "summaries.manage": Access.SECRETARIAT,
     "summaries.generate": Access.SECRETARIAT,
+    "summaries.progress": Access.SECRETARIAT,
+    "summaries.staff_document": Access.SECRETARIAT,
     "summaries.review": Access.SECRETARIAT,
     "summaries.edit": Access.SECRETARIAT,
     "summaries.publish": Access.SECRETARIAT,

@@ -66,6 +66,9 @@ class Defaults:
     JOBS_POLL_SECONDS = 0.5  # longest wait between polls of the SQLite queue (Redis blocks instead)
     JOBS_SWEEP_AFTER_SECONDS = 30  # an answer unscreened this long had its job lost: ask again
     SCREENING_BATCH = 200
+    # Render every document of a version in every language (a job) once it is published or previewed, so
+    # that downloads are instant. Off, each document is rendered (a job) when first asked for.
+    DOCUMENTS_AHEAD = True
     UNSCREENED_WARNING_SECONDS = 60  # the moderators' dashboard warns: is the worker down?
 
     MIN_AGE = 13

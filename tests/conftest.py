@@ -82,6 +82,8 @@ def test_config(database_url: str, tmp_dir: Path | None = None) -> dict:
         "SESSION_ABSOLUTE_HOURS": 10**6,
         "STAFF_SESSION_IDLE_MINUTES": 10**7,
         "STAFF_SESSION_ABSOLUTE_HOURS": 10**6,
+        # Eighteen documents per published version (a PDF takes seconds): only the tests of it render ahead.
+        "DOCUMENTS_AHEAD": False,
     }
 
 

@@ -124,5 +124,12 @@ def seeded_fixture(db, make_user, make_consultation, secretariat):
     return seeded
 
 
+def download(client, url: str):
+    """A reader's download: one not rendered yet is asked for ("being prepared", 202) and tried again, as the
+    page does by itself; in immediate mode the rendering job has run by then."""
+    response = client.get(url)
+    return client.get(url) if response.status_code == 202 else response
+
+
 def published_at() -> datetime:
     return datetime(2026, 11, 28, 12, 0, tzinfo=UTC)

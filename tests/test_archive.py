@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from conftest import PROJECT
-from summaries_fixtures import Seeded, secretariat_fixture, seeded_fixture  # noqa: F401
+from summaries_fixtures import Seeded, download, secretariat_fixture, seeded_fixture  # noqa: F401
 
 from consult.models import ConsultationStatus
 from consult.summaries.editing import SummaryEdits, edit_summary
@@ -66,7 +66,7 @@ def test_the_summary_page_shows_themes_quotes_and_a_chart_with_a_table(client, d
 def test_published_versions_keep_their_addresses_and_documents(client, db, seeded: Seeded):
     slug = seeded.consultation.slug
     first = _publish(db, seeded, intro="First intro")
-    docx_first = client.get(f"/archive/{slug}/v{first.version}/document.docx")
+    docx_first = download(client, f"/archive/{slug}/v{first.version}/document.docx")
     assert docx_first.status_code == 200
     assert docx_first.mimetype == "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     second = _publish(db, seeded, base=first, intro="Second intro")
@@ -74,7 +74,7 @@ def test_published_versions_keep_their_addresses_and_documents(client, db, seede
     assert "First intro" in client.get(f"/archive/{slug}/v{first.version}").text
     assert "Second intro" in client.get(f"/archive/{slug}/v{second.version}").text
     assert client.get(f"/archive/{slug}/v{first.version}/document.docx").data == docx_first.data  # kept, not redrawn
-    pdf = client.get(f"/archive/{slug}/v{second.version}/document.pdf")
+    pdf = download(client, f"/archive/{slug}/v{second.version}/document.pdf")
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
     assert client.get(f"/archive/{slug}/v{second.version}/document.exe").status_code == 404
     assert client.get(f"/archive/{slug}/v{second.version}/document.md?lang=xx").status_code == 404

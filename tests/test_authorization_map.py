@@ -98,7 +98,8 @@ def _values(endpoint: str, world: World) -> dict:
         "position": 1,
         "number": 1,
         "decision": "reject",  # with empty data the form is refused; nothing is decided
-        "file_format": "md" if endpoint == "summaries.document" else "csv",
+        "file_format": "md" if endpoint in ("summaries.document", "summaries.staff_document") else "csv",
+        "job_id": 1,
         "filename": "style.css",
         "language": "fr",
     }

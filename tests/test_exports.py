@@ -11,7 +11,15 @@ import subprocess
 import zipfile
 
 import pytest
-from summaries_fixtures import REDACTED, SECRETS, Seeded, add_response, secretariat_fixture, seeded_fixture  # noqa: F401
+from summaries_fixtures import (  # noqa: F401
+    REDACTED,
+    SECRETS,
+    Seeded,
+    add_response,
+    download,
+    secretariat_fixture,
+    seeded_fixture,
+)
 
 from consult.models import SubmissionStatus
 from consult.summaries.documents import render_data, render_document
@@ -84,10 +92,10 @@ def test_no_unapproved_text_on_pages_api_or_command_line(client, runner, db, see
         f"/api/v1/consultations/{slug}/responses?per_page=500", f"/api/v1/consultations/{slug}/summary",
     ]  # fmt: skip
     for url in urls:
-        response = client.get(url)
+        response = download(client, url)
         assert response.status_code == 200, url
         _assert_clean(response.get_data(as_text=True), url)
-    docx = client.get(f"/archive/{slug}/v1/document.docx")
+    docx = download(client, f"/archive/{slug}/v1/document.docx")
     _assert_clean(_docx_text(docx.data), "docx download")
     result = runner.invoke(args=["summarise", slug, "--json"])
     assert result.exit_code == 0, result.output
@@ -101,7 +109,7 @@ def test_a_response_taken_down_after_publication_leaves_every_output(app, client
     slug = seeded.consultation.slug
     quote = published.content["questions"][0]["themes"][0]["quotes"][0]
     text = db.session.get(Submission, quote).published_text
-    before = client.get(f"/archive/{slug}/v1/document.md").get_data(as_text=True)
+    before = download(client, f"/archive/{slug}/v1/document.md").get_data(as_text=True)
     assert md_escape(text) in before
 
     db.session.get(Submission, quote).hidden_at = clock.utcnow()
@@ -109,7 +117,7 @@ def test_a_response_taken_down_after_publication_leaves_every_output(app, client
 
     for url in (f"/archive/{slug}/v1", f"/archive/{slug}/v1/document.md", f"/archive/{slug}/data.csv",
                 f"/api/v1/consultations/{slug}/summary", f"/api/v1/consultations/{slug}/responses"):  # fmt: skip
-        page = client.get(url).get_data(as_text=True)
+        page = download(client, url).get_data(as_text=True)
         assert text not in page and md_escape(text) not in page, url
 
 

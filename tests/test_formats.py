@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from flask_babel import get_locale
 from sqlalchemy import func, select
-from summaries_fixtures import Seeded, secretariat_fixture, seeded_fixture  # noqa: F401
+from summaries_fixtures import Seeded, download, secretariat_fixture, seeded_fixture  # noqa: F401
 
 from consult.summaries import documents
 from consult.summaries.documents import document_content
@@ -65,13 +65,13 @@ def test_a_registered_document_format_is_offered_served_listed_and_exported(
     archive = client.get("/archive").text
     assert link in archive and ">Plain text</a>" in archive
 
-    download = client.get(f"/archive/{slug}/v{number}/document.txt?lang=fr")
-    assert download.status_code == 200
-    assert download.mimetype == "text/plain"
-    assert download.headers["Content-Disposition"] == f'attachment; filename="{slug}-summary-v{number}.txt"'
-    assert download.text == f"fr: {seeded.consultation.title}, version {number}"  # rendered in the asked language
+    first = download(client, f"/archive/{slug}/v{number}/document.txt?lang=fr")
+    assert first.status_code == 200
+    assert first.mimetype == "text/plain"
+    assert first.headers["Content-Disposition"] == f'attachment; filename="{slug}-summary-v{number}.txt"'
+    assert first.text == f"fr: {seeded.consultation.title}, version {number}"  # rendered in the asked language
     assert _kept(db) == 1  # kept like every document, and served again
-    assert client.get(f"/archive/{slug}/v{number}/document.txt?lang=fr").data == download.data
+    assert client.get(f"/archive/{slug}/v{number}/document.txt?lang=fr").data == first.data
     assert client.get(f"/archive/{slug}/data.txt").status_code == 404  # a document, not open data
 
     documents_listed = client.get(f"/api/v1/consultations/{slug}/summary").json["documents"]
@@ -93,10 +93,10 @@ def test_a_registered_open_data_format_is_offered_served_and_exported(
     assert link in summary_page and "Open data (TSV)" in summary_page
     assert link in client.get("/archive").text
 
-    download = client.get(f"/archive/{slug}/data.tsv")
-    assert download.status_code == 200 and download.mimetype == "text/tab-separated-values"
-    assert download.headers["Content-Disposition"] == f'attachment; filename="{slug}-responses.tsv"'
-    assert download.text.splitlines()[1] == f"{slug}\t{seeded.consultation.title}"
+    data = client.get(f"/archive/{slug}/data.tsv")
+    assert data.status_code == 200 and data.mimetype == "text/tab-separated-values"
+    assert data.headers["Content-Disposition"] == f'attachment; filename="{slug}-responses.tsv"'
+    assert data.text.splitlines()[1] == f"{slug}\t{seeded.consultation.title}"
     assert client.get(f"/archive/{slug}/v{published.version}/document.tsv").status_code == 404
     assert "tsv" not in client.get(f"/api/v1/consultations/{slug}/summary").json["documents"]
 

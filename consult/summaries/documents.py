@@ -7,6 +7,7 @@ serves the same bytes; a response taken down since changes the fingerprint, and 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable, Sequence
 
 from flask_babel import force_locale
 from sqlalchemy import select
@@ -75,15 +76,38 @@ def document_content(summary: Summary, output: OutputFormat, language: str, keep
     Keeping flushes inside a savepoint and never commits: the caller's one commit keeps it.
     """
     view = summary_view(summary, with_annex=True)
-    fingerprint = document_fingerprint(view)
-    content = kept_document(summary, output.name, language, fingerprint)
+    return _kept_or_rendered(view, document_fingerprint(view), output, language, keep)
+
+
+def _kept_or_rendered(view: SummaryView, fingerprint: str, output: OutputFormat, language: str, keep: bool) -> bytes:
+    content = kept_document(view.summary, output.name, language, fingerprint)
     if content is not None:
         return content
     content = render_document(view, output.name, language)
     if keep:
         try:
             with db.session.begin_nested():
-                keep_document(summary, output.name, language, fingerprint, content)
-        except IntegrityError:  # another request kept the same rendering first; this one is as good
+                keep_document(view.summary, output.name, language, fingerprint, content)
+        except IntegrityError:  # another job kept the same rendering first; this one is as good
             pass
     return content
+
+
+def kept_content(summary: Summary, output: OutputFormat, language: str) -> bytes | None:
+    """The kept rendering of the texts the version holds now, or None: never renders (a web request's way)."""
+    return kept_document(summary, output.name, language, document_fingerprint(summary_view(summary, with_annex=True)))
+
+
+def keep_documents(summary: Summary, outputs: Sequence[OutputFormat], languages: Sequence[str],
+                   progress: Callable[[int], None] | None = None) -> int:  # fmt: skip
+    """Render and keep each document not kept yet (one reading of the version for them all); flushes."""
+    view = summary_view(summary, with_annex=True)
+    fingerprint = document_fingerprint(view)
+    done = 0
+    for output in outputs:
+        for language in languages:
+            _kept_or_rendered(view, fingerprint, output, language, keep=True)
+            done += 1
+            if progress:
+                progress(done)
+    return done

@@ -23,7 +23,6 @@ from .vectors import MODEL_NAME, Item, compute_vectors, stored_vectors, text_has
 from .versions import new_version
 
 ALGORITHM_VERSION = "1"
-DEFAULT_WEB_VECTORISE_LIMIT = 2000
 
 
 def _question_items(question: Question) -> tuple[list[Item], dict[int, str | None]]:
@@ -35,26 +34,29 @@ def _question_items(question: Question) -> tuple[list[Item], dict[int, str | Non
     return [Item(row[0], row[1], row[2]) for row in rows], {row[0]: row[3] for row in rows}
 
 
-def count_missing_vectors(consultation: Consultation) -> int:
-    """How many approved responses lack a vector of their current text (no numpy needed to tell)."""
-    rows = db.session.execute(
-        select(Submission.published_text, ResponseVector.text_hash)
+def _vector_hashes(consultation: Consultation):
+    """(id, published text, language, hash of the text its vector was made from or None), in id order."""
+    return db.session.execute(
+        select(Submission.id, Submission.published_text, Submission.language, ResponseVector.text_hash)
         .join(Question, Submission.question_id == Question.id)
         .outerjoin(
             ResponseVector,
             sa.and_(ResponseVector.submission_id == Submission.id, ResponseVector.model == MODEL_NAME),
         )
         .where(Question.consultation_id == consultation.id, is_public())
+        .order_by(Submission.id)
     )
-    return sum(1 for text, hashed in rows if hashed is None or hashed != text_hash(text))
+
+
+def count_missing_vectors(consultation: Consultation) -> int:
+    """How many approved responses lack a vector of their current text (no numpy needed to tell)."""
+    return len(missing_vectors(consultation))
 
 
 def missing_vectors(consultation: Consultation) -> list[Item]:
-    missing: list[Item] = []
-    for question in consultation.questions:
-        items, _refs = _question_items(question)
-        missing.extend(stored_vectors(items)[2])
-    return missing
+    """The approved responses without a vector of their current text; reads hashes, never the vectors."""
+    return [Item(id_, text, language) for id_, text, language, hashed in _vector_hashes(consultation)
+            if hashed is None or hashed != text_hash(text)]  # fmt: skip
 
 
 def vectorise(consultation: Consultation, progress: Callable[[int], None] | None = None,

@@ -10,7 +10,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from ..models import Consultation, User, UTCDateTime, _now
+from ..models import Consultation, User, UTCDateTime, _enum, _now
 
 
 class ResponseVector(db.Model):
@@ -119,3 +119,54 @@ class SummaryDocument(db.Model):
 
     def __repr__(self) -> str:
         return f"<SummaryDocument {self.id} summary={self.summary_id} {self.format}>"
+
+
+class JobKind(enum.StrEnum):
+    GENERATE = "generate"  # compute the missing vectors, group the themes, make a new draft version
+    RENDER = "render"  # render and keep every document of a version in every language
+
+
+class JobState(enum.StrEnum):
+    QUEUED = "queued"
+    VECTORS = "vectors"  # computing the vectors still missing: done of total
+    THEMES = "themes"  # grouping the themes, statistics
+    RENDERING = "rendering"  # documents rendered: done of total
+    DONE = "done"
+    FAILED = "failed"
+
+    @property
+    def under_way(self) -> bool:
+        return self not in (JobState.DONE, JobState.FAILED)
+
+
+class SummaryJob(db.Model):
+    """Work on a summary asked for by the web and done by the job worker, with its progress.
+
+    Kept in the database, not in the queue, so that every web server shows the same progress and the
+    periodic sweep can ask again for work whose job was lost.
+    """
+
+    __tablename__ = "summary_jobs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[JobKind] = mapped_column(_enum(JobKind, "summary_job_kind"))
+    consultation_id: Mapped[int] = mapped_column(sa.ForeignKey("consultations.id", ondelete="CASCADE"), index=True)
+    # The version to render; for a generation, the version it made.
+    summary_id: Mapped[int | None] = mapped_column(sa.ForeignKey("summaries.id", ondelete="CASCADE"))
+    requested_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    requested_by_name: Mapped[str | None] = mapped_column(sa.String(40))
+    themes: Mapped[int | None]  # themes per question asked for; None for the automatic choice
+    # The one document a reader waits for; None for every format in every language.
+    format: Mapped[str | None] = mapped_column(sa.String(8))
+    language: Mapped[str | None] = mapped_column(sa.String(8))
+    state: Mapped[JobState] = mapped_column(_enum(JobState, "summary_job_state"), default=JobState.QUEUED)
+    done: Mapped[int] = mapped_column(default=0)
+    total: Mapped[int] = mapped_column(default=0)
+    error: Mapped[str | None] = mapped_column(sa.String(500))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_now)
+    # Last sign of life: the sweep asks again for work under way that has shown none for a while.
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_now)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    def __repr__(self) -> str:
+        return f"<SummaryJob {self.id} {self.kind.value} consultation={self.consultation_id} {self.state.value}>"

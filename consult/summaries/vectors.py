@@ -12,11 +12,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 
+import sqlalchemy as sa
 from sqlalchemy import select
 
 from .. import clock
 from ..extensions import db
 from ..languages import detect
+from ..models import Submission, SubmissionStatus
 from .models import ResponseVector
 
 MODEL_NAME = "use-multilingual-v3"
@@ -107,3 +109,21 @@ def compute_vectors(items: Sequence[Item], progress: Callable[[int], None] | Non
         if progress:
             progress(len(batch))
     return len(items)
+
+
+def vectorise_screened(limit: int) -> int:
+    """Vectors of up to ``limit`` screened answers that have none yet, of their text as written; flushes.
+
+    Most answers are approved as written, so the summary finds their vector already made (it reuses a
+    vector whose text hash matches the published text). How many were computed.
+    """
+    rows = db.session.execute(
+        select(Submission.id, Submission.body, Submission.language)
+        .outerjoin(ResponseVector,
+                   sa.and_(ResponseVector.submission_id == Submission.id, ResponseVector.model == MODEL_NAME))
+        .where(Submission.screened_at.is_not(None), Submission.status != SubmissionStatus.REJECTED,
+               ResponseVector.submission_id.is_(None))
+        .order_by(Submission.id)
+        .limit(limit)
+    ).all()  # fmt: skip
+    return compute_vectors([Item(row.id, row.body, row.language) for row in rows])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
@@ -9,6 +10,7 @@ from .. import clock
 from ..extensions import db
 from ..models import Consultation, ConsultationStatus, User
 from .models import Summary
+from .work import ask_rendering
 
 
 class SummaryRefused(Exception):
@@ -49,6 +51,8 @@ def publish_summary(summary: Summary, author: User) -> Summary:
     author_id, author_name, now = author.id, author.pseudonym, clock.utcnow()
     summary.published_by_id, summary.published_by_name, summary.published_at = author_id, author_name, now
     db.session.flush()
+    if current_app.config["DOCUMENTS_AHEAD"]:
+        ask_rendering(summary, author)  # kept before anyone asks, so every download is instant
     return summary
 
 

@@ -13,12 +13,12 @@ from ..auth.fresh import fresh_login_required
 from ..auth.roles import role_required
 from ..models import Consultation, ConsultationStatus, Role
 from .context import document_context
-from .documents import document_content, render_data
+from .documents import kept_content, render_data
 from .editing import SummaryEdits, ThemeEdit, edit_summary
 from .formats import Kind, OutputFormat, data_formats, document_formats, output_format
 from .forms import EditForm, GenerateForm, PublishForm
-from .generation import DEFAULT_WEB_VECTORISE_LIMIT, count_missing_vectors, generate_summary
-from .models import Summary
+from .generation import count_missing_vectors
+from .models import JobState, Summary
 from .reading import summary_view
 from .versions import (
     SummaryRefused,
@@ -30,6 +30,7 @@ from .versions import (
     version,
     versions,
 )
+from .work import ask_generation, ask_rendering, generation, latest_generation, made_version
 
 bp = Blueprint("summaries", __name__)
 
@@ -103,8 +104,25 @@ def document(slug: str, number: int, file_format: str):
     language = _language()
     consultation = _public_consultation(slug)
     summary = published_version(consultation, number) or abort(404)
-    content = document_content(summary, output, language)
-    return _download(content, output, f"{slug}-summary-v{number}")
+    return _document(summary, output, language, f"{slug}-summary-v{number}")
+
+
+# A web request never renders a document (WeasyPrint and python-docx stay in the job worker): a document
+# not kept yet is asked for and the reader told to wait. 202, not 503: the request did its work (the one
+# commit point commits answers below 400, so the job it asks for reaches the queue), nothing is broken, and
+# monitoring counts no error; Retry-After and the Refresh header bring the reader back (a browser, once
+# the document is kept, downloads it), and no-store keeps any cache from holding the wait page.
+PREPARING_RETRY_SECONDS = 5
+
+
+def _document(summary: Summary, output: OutputFormat, language: str, stem: str):
+    content = kept_content(summary, output, language)
+    if content is not None:
+        return _download(content, output, stem)
+    job = ask_rendering(summary, output=output.name, language=language)
+    page = render_template("summaries/preparing.html", summary=summary, output=output, job=job)
+    retry = str(PREPARING_RETRY_SECONDS)
+    return page, 202, {"Retry-After": retry, "Refresh": retry, "Cache-Control": "no-store"}
 
 
 @bp.get("/archive/<slug>/data.<file_format>")
@@ -136,6 +154,7 @@ def _staff_consultation(slug: str) -> Consultation:
 @role_required(Role.SECRETARIAT)
 def manage(slug: str):
     consultation = _staff_consultation(slug)
+    latest = latest_generation(consultation)
     return render_template(
         "summaries/manage.html",
         consultation=consultation,
@@ -143,7 +162,7 @@ def manage(slug: str):
         form=GenerateForm(),
         publish_form=PublishForm(),
         missing=count_missing_vectors(consultation),
-        limit=current_app.config.get("SUMMARY_WEB_VECTORISE_LIMIT", DEFAULT_WEB_VECTORISE_LIMIT),
+        job=latest if latest is not None and latest.state is not JobState.DONE else None,
     )
 
 
@@ -156,19 +175,28 @@ def generate(slug: str):
     if not form.validate_on_submit():
         flash(_("Choose between 1 and 30 themes, or leave the field empty."), "error")
         return redirect(url_for(".manage", slug=slug), 303)
-    limit = current_app.config.get("SUMMARY_WEB_VECTORISE_LIMIT", DEFAULT_WEB_VECTORISE_LIMIT)
-    missing = count_missing_vectors(consultation)
-    if missing > limit:
-        flash(
-            _("%(n)d responses still need their vectors, too many to compute here. Run “flask summaries vectorise "
-              "%(slug)s” on the server first.", n=missing, slug=slug),
-            "error",
-        )  # fmt: skip
-        return redirect(url_for(".manage", slug=slug), 303)
-    counts = {q.id: form.themes.data for q in consultation.questions} if form.themes.data else None
-    summary = generate_summary(consultation, current_user, counts)
-    flash(_("Version %(n)d generated. Review it, edit it, then publish it.", n=summary.version), "success")
-    return redirect(url_for(".review", slug=slug, number=summary.version), 303)
+    job = ask_generation(consultation, current_user, form.themes.data or None)
+    return redirect(url_for(".progress", slug=slug, job_id=job.id), 303)
+
+
+# The progress page reloads itself (a Refresh header: no script, so no JavaScript needed and nothing for the
+# Content-Security-Policy to allow); a reload by hand shows the same.
+PROGRESS_REFRESH_SECONDS = 2
+
+
+@bp.get("/summaries/<slug>/generating/<int:job_id>")
+@role_required(Role.SECRETARIAT)
+def progress(slug: str, job_id: int):
+    consultation = _staff_consultation(slug)
+    job = generation(consultation, job_id) or abort(404)
+    made = made_version(job)
+    if made is not None:
+        flash(_("Version %(n)d generated. Review it, edit it, then publish it.", n=made.version), "success")
+        return redirect(url_for(".review", slug=slug, number=made.version), 303)
+    page = render_template("summaries/progress.html", consultation=consultation, job=job)
+    if job.state.under_way:
+        return page, 200, {"Refresh": str(PROGRESS_REFRESH_SECONDS), "Cache-Control": "no-store"}
+    return page
 
 
 def _staff_version(slug: str, number: int) -> Summary:
@@ -179,7 +207,20 @@ def _staff_version(slug: str, number: int) -> Summary:
 @role_required(Role.SECRETARIAT)
 def review(slug: str, number: int):
     summary = _staff_version(slug, number)
+    if not summary.is_published and current_app.config["DOCUMENTS_AHEAD"]:
+        ask_rendering(summary, current_user, unless_ever=True)  # a draft's preview: its documents, for reading
     return _render_summary(summary, [])
+
+
+@bp.get("/summaries/<slug>/v<int:number>/document.<file_format>")
+@role_required(Role.SECRETARIAT)
+def staff_document(slug: str, number: int, file_format: str):
+    """A version's documents, drafts included, for the secretariat only; the public ones are in the archive."""
+    output = output_format(file_format, Kind.DOCUMENT) or abort(404)
+    language = _language()
+    summary = _staff_version(slug, number)
+    stem = f"{slug}-summary-v{number}" + ("" if summary.is_published else "-draft")
+    return _document(summary, output, language, stem)
 
 
 def _parse_ids(values: list[str]) -> list[int]:
