@@ -59,11 +59,15 @@ def screen_arrivals(limit: int) -> int:
         .order_by(Submission.id)
         .limit(limit)
     ).all()  # fmt: skip
-    now = clock.utcnow()
-    screened = 0
+    # Screen first, write after: the writes take the database's write lock (SQLite has one for everyone),
+    # and answers being posted meanwhile must not wait for a whole batch's screening.
+    results = []
     for row in rows:
         language = row.language if row.language_declared else languages.detect(row.body, row.language).language
-        flags, fields = screening_fields(row.body, language)
+        results.append((row, language, *screening_fields(row.body, language)))
+    now = clock.utcnow()
+    screened = 0
+    for row, language, flags, fields in results:
         written = db.session.execute(
             update(Submission)
             .where(Submission.id == row.id, Submission.screened_at.is_(None), Submission.body == row.body,
