@@ -15,6 +15,7 @@ from .. import clock
 from ..audit_log import security_event
 from ..extensions import db
 from ..moderation import arrivals
+from ..moderation import queue as moderation_queue
 from ..retention import purge
 from ..summaries import background, work
 from ..summaries.vectors import vectorise_screened
@@ -98,7 +99,7 @@ def sweep() -> None:
 @in_app_context
 def release_expired_claims() -> int:
     """Clear moderators' claims that have lapsed, so the queue shows who really has what open."""
-    released = arrivals.expire_claims(clock.utcnow())
+    released = moderation_queue.expire_claims(clock.utcnow())
     db.session.commit()
     return released
 

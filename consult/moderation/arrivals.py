@@ -88,12 +88,3 @@ def screen_arrivals(limit: int) -> int:
 def _same(column, value):
     return column.is_(None) if value is None else column == value
 
-
-def expire_claims(now: datetime) -> int:
-    """Clear claims that have lapsed (a lapsed claim already binds nobody); flushes. How many were cleared."""
-    return db.session.execute(
-        update(Submission)
-        .where(Submission.claimed_by_id.is_not(None), Submission.claimed_until <= now)
-        .values(claimed_by_id=None, claimed_until=None)
-        .execution_options(synchronize_session=False)
-    ).rowcount

@@ -171,3 +171,13 @@ def pii_segments(body: str, spans: list[dict] | None) -> list[tuple[str, str | N
     if position < len(body):
         segments.append((body[position:], None))
     return segments
+
+
+def expire_claims(now: datetime) -> int:
+    """Clear claims that have lapsed (a lapsed claim already binds nobody); flushes. How many were cleared."""
+    return db.session.execute(
+        update(Submission)
+        .where(Submission.claimed_by_id.is_not(None), Submission.claimed_until <= now)
+        .values(claimed_by_id=None, claimed_until=None)
+        .execution_options(synchronize_session=False)
+    ).rowcount
