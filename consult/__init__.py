@@ -11,7 +11,7 @@ from flask_login.utils import login_url
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from . import access, cli, errors, i18n, jobs, page_cache, ratelimits, security, transactions
+from . import access, cli, errors, i18n, jobs, page_cache, ratelimits, routing, security, transactions
 from .api.views import bp as api_bp
 from .auth import sessions
 from .auth.services import load_user
@@ -45,6 +45,7 @@ def create_app(config: dict | None = None) -> Flask:
     load_config(app, config)
     register_extensions(app)
     register_security(app)
+    routing.register(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_template_helpers(app)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app, redirect, render_template, request
+from flask import Flask, current_app, jsonify, redirect, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
+from werkzeug.http import HTTP_STATUS_CODES
 
 MESSAGES = {
     400: (_l("Something was wrong with that request"), _l("Please go back and try again.")),
@@ -43,7 +44,17 @@ def typed_text() -> list[str]:
     return [value for key, value in request.form.items(multi=True) if key.endswith(_KEPT_FIELDS) and value.strip()]
 
 
+API_PREFIX = "/api/"
+
+
+def json_error(code: int, name: str):
+    """The API's error shape, whichever layer refused: no route, a view's abort, or a crash."""
+    return jsonify({"error": {"status": code, "message": name}}), code
+
+
 def render_error(code: int, title, message, kept: list[str] | None = None):
+    if request.path.startswith(API_PREFIX):
+        return json_error(code, HTTP_STATUS_CODES.get(code, "Error"))
     return render_template("errors/error.html", code=code, title=title, message=message, kept=kept or []), code
 
 

@@ -32,7 +32,8 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("auth", ("consult.auth",)),
     ("core, Flask-aware", ("consult.access", "consult.security", "consult.errors", "consult.i18n",
                            "consult.navigation", "consult.audit_log", "consult.ratelimits",
-                           "consult.transactions", "consult.page_cache", "consult.public_version")),
+                           "consult.transactions", "consult.page_cache", "consult.public_version",
+                           "consult.routing")),
     ("models", ("consult.models",)),
     ("extensions", ("consult.extensions",)),
     # Below the extensions, which key the rate limiter with it.

@@ -6,7 +6,7 @@ from flask import Blueprint, abort, jsonify, request, url_for
 from sqlalchemy import select
 from werkzeug.exceptions import HTTPException
 
-from .. import clock
+from .. import clock, errors
 from ..consultations.endorsements import endorsement_counts
 from ..extensions import db
 from ..models import Consultation, ConsultationStatus
@@ -24,7 +24,7 @@ PER_PAGE_DEFAULT, PER_PAGE_MAX = 50, 500
 
 @bp.errorhandler(HTTPException)
 def json_error(error: HTTPException):
-    return jsonify({"error": {"status": error.code, "message": error.name}}), error.code
+    return errors.json_error(error.code or 500, error.name)
 
 
 @bp.after_request
