@@ -2,6 +2,9 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+# The demo and the build's own commands run as development unless told otherwise; an unset
+# CONSULT_ENV elsewhere (gunicorn, systemd) means production and needs CONSULT_SECRET_KEY.
+export CONSULT_ENV ?= development
 FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000

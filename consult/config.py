@@ -16,7 +16,9 @@ ENVIRONMENTS = ("development", "testing", "production")
 
 
 class Defaults:
-    ENV = "development"  # one of ENVIRONMENTS
+    # Unset means production: the development secret is only ever used when someone asked for it
+    # (`make run` sets CONSULT_ENV=development), never because a variable was forgotten.
+    ENV = "production"  # one of ENVIRONMENTS
     SECRET_KEY: str | None = None
     DATABASE_URL = f"sqlite:///{INSTANCE_DIR / 'consult.db'}"
 
@@ -121,7 +123,8 @@ def load_config(app, overrides: dict | None) -> None:
     if env == "production" and app.config.get("SECRET_KEY") in (None, "", DEVELOPMENT_SECRET):
         raise RuntimeError(
             "CONSULT_SECRET_KEY must be set to a real secret in production "
-            '(python -c "import secrets; print(secrets.token_hex(32))").'
+            '(python -c "import secrets; print(secrets.token_hex(32))"); '
+            "for the demo on your own machine set CONSULT_ENV=development (make run does)."
         )
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = DEVELOPMENT_SECRET

@@ -61,7 +61,14 @@ def test_production_starts_with_the_secret_from_the_environment(monkeypatch, dat
     _dispose(app)
 
 
-def test_development_works_without_any_setting(sqlite_url):
+def test_no_environment_means_production_and_needs_a_secret(sqlite_url):
+    """A forgotten CONSULT_ENV never falls back on the public development secret."""
+    with pytest.raises(RuntimeError, match="CONSULT_SECRET_KEY must be set"):
+        create_app({"DATABASE_URL": sqlite_url})
+
+
+def test_development_works_when_asked_for(monkeypatch, sqlite_url):
+    monkeypatch.setenv("CONSULT_ENV", "development")
     app = create_app({"DATABASE_URL": sqlite_url})
     assert app.config["ENV"] == "development"
     assert app.secret_key == DEVELOPMENT_SECRET
@@ -69,6 +76,7 @@ def test_development_works_without_any_setting(sqlite_url):
 
 
 def test_consult_variables_override_the_defaults(monkeypatch, sqlite_url):
+    monkeypatch.setenv("CONSULT_ENV", "development")
     monkeypatch.setenv("CONSULT_DATABASE_URL", sqlite_url)
     monkeypatch.setenv("CONSULT_MAX_RESPONSES_PER_QUESTION", "5")
     monkeypatch.setenv("CONSULT_MIN_AGE", "16")
@@ -93,6 +101,7 @@ def test_consult_variables_override_the_defaults(monkeypatch, sqlite_url):
     ],
 )
 def test_every_postgresql_spelling_uses_psycopg_3(monkeypatch, url):
+    monkeypatch.setenv("CONSULT_ENV", "development")
     monkeypatch.setenv("CONSULT_DATABASE_URL", url)
 
     app = create_app()

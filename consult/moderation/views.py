@@ -17,7 +17,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import select, true
 from werkzeug.utils import secure_filename
 
 from .. import clock
@@ -25,7 +25,7 @@ from ..audit_log import security_event
 from ..auth.fresh import fresh_login_required
 from ..auth.roles import role_required
 from ..extensions import db
-from ..models import Consultation, Role, Submission, SubmissionStatus
+from ..models import Consultation, ConsultationStatus, Role, Submission, SubmissionStatus
 from . import labels
 from .arrivals import backlog
 from .audit import csv_lines, events_page, need_to_know, note_visible, submission_events
@@ -82,8 +82,15 @@ def _open_escalations():
     return {"open_escalations": lambda: open_escalations_for(current_user)}
 
 
+def _moderated():
+    """Drafts have no answers to moderate and are the secretariat's until published: moderators never see them."""
+    if current_user.role is Role.ADMIN:
+        return true()
+    return Consultation.status != ConsultationStatus.DRAFT
+
+
 def _consultation(slug: str) -> Consultation:
-    return db.session.scalar(select(Consultation).where(Consultation.slug == slug)) or abort(404)
+    return db.session.scalar(select(Consultation).where(Consultation.slug == slug, _moderated())) or abort(404)
 
 
 def _filters(consultation: Consultation) -> tuple[QueueFilterForm, QueueFilters]:
@@ -102,7 +109,9 @@ def _filters(consultation: Consultation) -> tuple[QueueFilterForm, QueueFilters]
 @bp.get("/")
 @role_required(Role.MODERATOR)
 def index():
-    consultations = db.session.scalars(select(Consultation).order_by(Consultation.closes_at.desc())).all()
+    consultations = db.session.scalars(
+        select(Consultation).where(_moderated()).order_by(Consultation.closes_at.desc())
+    ).all()
     return render_template("moderation/index.html", queues=pending_counts(), consultations=consultations)
 
 

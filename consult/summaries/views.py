@@ -135,7 +135,7 @@ def open_data(slug: str, file_format: str):
 def _download(content: bytes, output: OutputFormat, stem: str):
     return current_app.response_class(
         content,
-        mimetype=output.media_type,
+        content_type=output.media_type,  # the registry names the charset already
         headers={
             "Content-Disposition": f'attachment; filename="{stem}.{output.extension}"',
             "X-Content-Type-Options": "nosniff",
