@@ -53,6 +53,7 @@ ACCESS: dict[str, Access] = {
     "moderation.index": Access.MODERATOR,
     "moderation.queue": Access.MODERATOR,
     "moderation.next_item": Access.MODERATOR,
+    "moderation.start_review": Access.MODERATOR,
     "moderation.bulk": Access.MODERATOR,
     "moderation.item": Access.MODERATOR,
     "moderation.decide": Access.MODERATOR,

@@ -27,7 +27,13 @@ def _browser(app, user):
 
 
 def _next(client, submission) -> str:
-    return client.get(f"/moderation/consultations/{submission.question.consultation.slug}/next").headers["Location"]
+    return client.post(f"/moderation/consultations/{submission.question.consultation.slug}/next").headers["Location"]
+
+
+def _open(client, submission, query: str = "") -> str:
+    """Open a response and start reviewing it (the POST that holds it), as the moderator's buttons do."""
+    assert client.post(f"/moderation/submissions/{submission.id}/claim{query}").status_code == 303
+    return client.get(f"/moderation/submissions/{submission.id}{query}").text
 
 
 def _claim(db, submission) -> tuple[int | None, object]:
@@ -39,7 +45,7 @@ def _claim(db, submission) -> tuple[int | None, object]:
 def test_a_released_response_goes_to_the_next_moderator_at_once(app, client, db, login, make_user, waiting):
     first = make_user(Role.MODERATOR)
     login(first)
-    page = client.get(f"/moderation/submissions/{waiting.id}").text
+    page = _open(client, waiting)
     assert RELEASE_BUTTON in page
     second = _browser(app, make_user(Role.MODERATOR))
     queue = f"/moderation/consultations/{waiting.question.consultation.slug}"
@@ -57,8 +63,7 @@ def test_a_released_response_goes_to_the_next_moderator_at_once(app, client, db,
 
 def test_releasing_keeps_the_queue_filters(client, login, make_user, waiting):
     login(make_user(Role.MODERATOR))
-    client.get(f"/moderation/submissions/{waiting.id}?language=en")
-    page = client.get(f"/moderation/submissions/{waiting.id}?language=en").text
+    page = _open(client, waiting, "?language=en")
     assert f'action="/moderation/submissions/{waiting.id}/release?language=en"' in page
 
     released = client.post(f"/moderation/submissions/{waiting.id}/release?language=en")
@@ -68,7 +73,7 @@ def test_releasing_keeps_the_queue_filters(client, login, make_user, waiting):
 def test_releasing_another_moderators_claim_changes_nothing(app, client, db, login, make_user, waiting):
     holder = make_user(Role.MODERATOR, pseudonym="Moderator Ama")
     login(holder)
-    client.get(f"/moderation/submissions/{waiting.id}")
+    _open(client, waiting)
     claim = _claim(db, waiting)
     assert claim[0] == holder.id
 
@@ -98,7 +103,7 @@ def test_releasing_an_unknown_response_is_not_found(client, login, make_user):
 def test_release_is_only_taken_by_post(client, db, login, make_user, waiting):
     moderator = make_user(Role.MODERATOR)
     login(moderator)
-    client.get(f"/moderation/submissions/{waiting.id}")
+    _open(client, waiting)
     assert client.get(f"/moderation/submissions/{waiting.id}/release").status_code == 405
     assert _claim(db, waiting)[0] == moderator.id
 
@@ -108,6 +113,12 @@ def test_release_needs_the_forms_token(app, client, db, make_user, waiting):
     moderator = make_user(Role.MODERATOR)
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', client.get("/login").text).group(1)
     client.post("/login", data={"username": moderator.pseudonym, "password": moderator.password, "csrf_token": token})
+    unclaimed = client.get(f"/moderation/submissions/{waiting.id}").text
+    start = re.search(r'action="[^"]*/claim"[^>]*>\s*<input type="hidden" name="csrf_token" value="([^"]+)"', unclaimed)
+    assert (
+        client.post(f"/moderation/submissions/{waiting.id}/claim", data={"csrf_token": start.group(1)}).status_code
+        == 303
+    )
     page = client.get(f"/moderation/submissions/{waiting.id}").text
     form = re.search(r'<form method="post" action="[^"]*/release"[^>]*>\s*<input type="hidden" name="csrf_token" '
                      r'value="([^"]+)"', page)  # fmt: skip
@@ -124,7 +135,7 @@ def test_release_needs_the_forms_token(app, client, db, make_user, waiting):
 def test_participants_and_secretariat_cannot_release(client, db, login, make_user, waiting):
     moderator = make_user(Role.MODERATOR)
     login(moderator)
-    client.get(f"/moderation/submissions/{waiting.id}")
+    _open(client, waiting)
     for role in (Role.PARTICIPANT, Role.SECRETARIAT):
         login(make_user(role))
         assert client.post(f"/moderation/submissions/{waiting.id}/release").status_code == 403

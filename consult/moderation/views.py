@@ -156,17 +156,24 @@ def _render_queue(consultation: Consultation, filter_form: QueueFilterForm, filt
     ), status
 
 
-@bp.get("/consultations/<slug>/next")
+@bp.post("/consultations/<slug>/next")
 @role_required(Role.MODERATOR)
 def next_item(slug: str):
-    """Open the first response nobody else has open: the way to work through the queue together."""
+    """Take the first response nobody else has open: the way to work through the queue together.
+
+    A POST: holding a response is an intent, never a side effect of a link another site could make us follow.
+    """
     consultation = _consultation(slug)
     filter_form, filters = _filters(consultation)
+    return _open_next(consultation, filter_form, filters)
+
+
+def _open_next(consultation: Consultation, filter_form: QueueFilterForm, filters: QueueFilters):
     submission = claim_next(filters, current_user)
     if submission is None:
         flash(_("Nothing else is waiting for a decision here."), "info")
-        return redirect(url_for(".queue", slug=slug, **filter_form.query_args()))
-    return redirect(url_for(".item", submission_id=submission.id, **filter_form.query_args()))
+        return redirect(url_for(".queue", slug=consultation.slug, **filter_form.query_args()), 303)
+    return redirect(url_for(".item", submission_id=submission.id, **filter_form.query_args()), 303)
 
 
 @bp.post("/consultations/<slug>/bulk-approve")
@@ -227,13 +234,22 @@ def _submission(submission_id: int) -> Submission:
 @bp.get("/submissions/<int:submission_id>")
 @role_required(Role.MODERATOR)
 def item(submission_id: int):
-    """Opening a waiting response claims it for a few minutes, so other moderators get other ones."""
+    """Reading a response holds nothing: "Start reviewing" (a POST) does."""
+    submission = _submission(submission_id)
+    return _render_item(submission, _filters(submission.question.consultation)[0])
+
+
+@bp.post("/submissions/<int:submission_id>/claim")
+@role_required(Role.MODERATOR)
+def start_review(submission_id: int):
+    """Hold a waiting response for a few minutes, so other moderators are shown other ones."""
     submission = _submission(submission_id)
     filter_form = _filters(submission.question.consultation)[0]
     # Nobody claims what they may not decide: a plain moderator never holds up the safeguarding team.
-    if submission.status is SubmissionStatus.PENDING and not _need_to_know(submission):
-        claim_submission(submission, current_user)
-    return _render_item(submission, filter_form)
+    decidable = submission.status is SubmissionStatus.PENDING and not _need_to_know(submission)
+    if decidable and not claim_submission(submission, current_user):
+        flash(_("Another moderator opened this response first. Please take another one."), "info")
+    return redirect(url_for(".item", submission_id=submission.id, **filter_form.query_args()), 303)
 
 
 def _need_to_know(submission: Submission) -> bool:
@@ -271,6 +287,9 @@ def _render_item(submission: Submission, filter_form: QueueFilterForm, forms: di
         filter_args=filter_form.query_args(),
         forms=_fresh_forms(submission) | (forms or {}),
         held_by_other=held_by_other,
+        held_by_me=submission.claimed_by_id == current_user.id
+        and submission.claimed_until is not None
+        and submission.claimed_until > now,
         show_body=show_body,
         restricted=restricted,
         segments=pii_segments(submission.body, submission.pii_spans) if show_body else [],
@@ -320,7 +339,7 @@ def decide(submission_id: int, decision: str):
         "success" if decision == "approve" else "info",
     )
     if form.then.data == "next":
-        return redirect(url_for(".next_item", slug=consultation.slug, **filter_form.query_args()), 303)
+        return _open_next(consultation, filter_form, filters)
     return redirect(url_for(".queue", slug=consultation.slug, **filter_form.query_args()), 303)
 
 
