@@ -11,7 +11,7 @@ from flask_login.utils import login_url
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from . import access, cli, errors, i18n, jobs, page_cache, ratelimits, routing, security, transactions
+from . import access, cli, errors, i18n, jobs, page_cache, proxies, ratelimits, routing, security, transactions
 from .api.views import bp as api_bp
 from .auth import sessions
 from .auth.services import load_user
@@ -52,6 +52,8 @@ def create_app(config: dict | None = None) -> Flask:
     register_commands(app)
     register_transactions(app)  # last: its after_request hook then runs before every other one
     page_cache.register(app)  # in front of it all: anonymous readers' pages answered before Flask works
+    # Outermost: every layer, the cache included, sees the client as our own proxies report it.
+    app.wsgi_app = proxies.wrap(app.wsgi_app, app.config["TRUSTED_PROXIES"])
     return app
 
 

@@ -59,6 +59,9 @@ class Defaults:
 
     # Redis, when several workers or machines serve: the job queue, and the rate-limit counters unless
     # CONSULT_RATELIMIT_STORAGE_URI names another store.
+    # Proxies in front of the app whose X-Forwarded-For is believed: a count, or "10.0.0.0/8,127.0.0.1".
+    # Unset: none, so nobody picks the address their rate limits count against (consult/proxies.py).
+    TRUSTED_PROXIES: int | str | None = None
     REDIS_URL: str | None = None
     # Background jobs (consult/jobs): Huey on a SQLite file by default, on Redis with REDIS_URL.
     JOBS_DATABASE = str(INSTANCE_DIR / "jobs.db")

@@ -33,7 +33,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("core, Flask-aware", ("consult.access", "consult.security", "consult.errors", "consult.i18n",
                            "consult.navigation", "consult.audit_log", "consult.ratelimits",
                            "consult.transactions", "consult.page_cache", "consult.public_version",
-                           "consult.routing")),
+                           "consult.routing", "consult.proxies")),
     ("models", ("consult.models",)),
     ("extensions", ("consult.extensions",)),
     # Below the extensions, which key the rate limiter with it.
