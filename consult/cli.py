@@ -15,6 +15,7 @@ from wtforms.validators import ValidationError
 
 from . import clock, languages
 from .audit_log import security_event
+from .auth import server_sessions
 from .auth.forms import PASSWORD_MAX, PASSWORD_MIN, PSEUDONYM_MAX, PSEUDONYM_MIN, validate_pseudonym_characters
 from .auth.services import account_named, create_user, password_weakness, pseudonym_taken
 from .config import PROJECT_DIR
@@ -50,9 +51,11 @@ def set_role_command(name: str, role: str):
 @click.argument("name")
 @click.option("--activate", is_flag=True, help="Let the account sign in again.")
 def deactivate_command(name: str, activate: bool):
-    """Stop NAME from signing in; their open sessions end at their next request."""
+    """Stop NAME from signing in; their open sessions end at once."""
     user = account_named(name)
     user.active = activate
+    if not activate:
+        server_sessions.end_all(user)
     db.session.commit()
     security_event("account_activated" if activate else "account_deactivated", subject_id=user.id, via="cli")
     click.echo(f"{user.pseudonym!r} can {'now' if activate else 'no longer'} sign in.")

@@ -174,6 +174,23 @@ def may_safeguard(user) -> bool:
     return user.is_active and user.role in SAFEGUARDING_ROLES and user.can_safeguard
 
 
+class UserSession(db.Model):
+    """A signed-in browser, known to the server: logging out deletes the row, and the cookie is worth nothing.
+
+    The cookie holds a random token; only its SHA-256 is stored, so the table cannot be replayed as cookies.
+    """
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_now)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_now)
+    # Staff only, to tell their sessions apart ("Firefox on Linux"); a child's browser is not recorded.
+    device: Mapped[str | None] = mapped_column(sa.String(60))
+
+
 class Meeting(db.Model):
     __tablename__ = "meetings"
 

@@ -100,6 +100,7 @@ def _values(endpoint: str, world: World) -> dict:
         "decision": "reject",  # with empty data the form is refused; nothing is decided
         "file_format": "md" if endpoint in ("summaries.document", "summaries.staff_document") else "csv",
         "job_id": 1,
+        "session_id": 999999,  # nobody's: ending the walker's own session would log it out
         "filename": "style.css",
         "language": "fr",
     }

@@ -109,6 +109,10 @@ class LanguageForm(FlaskForm):
     lang = SelectField(choices=languages.codes)
 
 
+class EndSessionsForm(FlaskForm):
+    """Ending a session changes state: the form carries nothing but its CSRF token."""
+
+
 class DeleteAccountForm(FlaskForm):
     password = PasswordField(
         _l("Your password"), validators=[DataRequired(_l("Enter your password to confirm it is you."))]

@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 
 from .. import clock
+from . import server_sessions
 
 STARTED, SEEN = "_started", "_seen"
 # When the password was last typed, at login or to confirm a sensitive action (consult/auth/fresh.py).
@@ -43,6 +44,11 @@ def register(app: Flask) -> None:
     @app.before_request
     def end_expired_sessions() -> None:
         if not current_user.is_authenticated:
+            return
+        if not server_sessions.is_live(current_user):
+            # Logged out elsewhere, or a cookie copied before logging out: it opens nothing now.
+            logout_user()
+            session.clear()
             return
         now = clock.utcnow().timestamp()
         idle, absolute = _limits(current_user.is_staff)

@@ -4,8 +4,20 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, current_app, flash, make_response, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy.exc import IntegrityError
 
@@ -15,12 +27,14 @@ from ..extensions import limiter
 from ..i18n import LANGUAGE_COOKIE, country_choices, current_language, language_name
 from ..navigation import safe_next
 from ..ratelimits import account_key
+from . import server_sessions
 from .account import delete_account, export_account
 from .forms import (
     PSEUDONYM_TAKEN,
     AgreeForm,
     ChangePasswordForm,
     DeleteAccountForm,
+    EndSessionsForm,
     LanguageForm,
     LoginForm,
     SignupForm,
@@ -43,9 +57,11 @@ bp = Blueprint("auth", __name__)
 
 def _start_session(user) -> None:
     # A fresh session at every login: nothing from before the login carries over.
+    server_sessions.end_current()
     session.clear()
     login_user(user, remember=False)
     mark_session_start()
+    server_sessions.start(user)
 
 
 def _configured(key: str):
@@ -127,6 +143,7 @@ def logout():
         # Logging out changes state, so it takes a POST with a CSRF token.
         return render_template("auth/logout.html")
     security_event("logout")
+    server_sessions.end_current()
     logout_user()
     session.clear()
     flash(_("You have logged out. See you soon!"), "info")
@@ -200,6 +217,7 @@ def change_own_password():
             user = current_user._get_current_object()
             change_password(user, form.new_password.data)
             security_event("password_changed")
+            server_sessions.end_all(user)
             _start_session(user)  # this browser stays signed in, with a new session
             flash(_("Your password was changed. Any other device was logged out."), "success")
             return redirect(url_for("consultations.home"), 303)
@@ -225,6 +243,7 @@ def delete_own_account():
     if form.validate_on_submit():
         if verify_password(current_user, form.password.data):
             security_event("account_deleted")
+            server_sessions.end_all(current_user._get_current_object())
             delete_account(current_user._get_current_object())
             logout_user()
             session.clear()
@@ -232,3 +251,38 @@ def delete_own_account():
             return redirect(url_for("consultations.home"), 303)
         form.password.errors.append(_("That password is not right."))
     return render_template("auth/account.html", form=form), 422
+
+
+@bp.get("/account/sessions")
+@login_required
+def own_sessions():
+    """Where one is signed in, and a way to end any of it."""
+    return render_template("auth/sessions.html", sessions=server_sessions.sessions_of(current_user),
+                           this=server_sessions.current(), form=EndSessionsForm())  # fmt: skip
+
+
+@bp.post("/account/sessions/<int:session_id>/end")
+@login_required
+def end_session(session_id: int):
+    if not EndSessionsForm().validate_on_submit():
+        abort(400)
+    this = server_sessions.current()
+    if this is not None and this.id == session_id:
+        return logout()  # ending this browser's own session is logging out
+    if server_sessions.end_one(current_user, session_id):
+        security_event("session_ended")
+        flash(_("That session has ended: the browser using it is logged out."), "success")
+    else:
+        flash(_("That session had already ended."), "info")
+    return redirect(url_for(".own_sessions"), 303)
+
+
+@bp.post("/account/sessions/end-others")
+@login_required
+def end_other_sessions():
+    if not EndSessionsForm().validate_on_submit():
+        abort(400)
+    ended = server_sessions.end_all(current_user, keep=server_sessions.current())
+    security_event("sessions_ended", count=ended)
+    flash(ngettext("%(num)d other session has ended.", "%(num)d other sessions have ended.", ended), "success")
+    return redirect(url_for(".own_sessions"), 303)
