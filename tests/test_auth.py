@@ -92,7 +92,8 @@ def test_pseudonyms_clash_whatever_their_case_width_or_spacing(client, db, make_
     make_user(pseudonym="Brave Otter 47")
     response = _signup(client, pseudonym=clashing)
     assert response.status_code == 422
-    assert "This pseudonym is already taken" in response.get_data(as_text=True)
+    assert "This pseudonym cannot be used" in response.get_data(as_text=True)
+    assert "This one is free: " in response.get_data(as_text=True)
     assert _users(db) == 1
 
 
@@ -102,7 +103,7 @@ def test_a_pseudonym_taken_a_moment_before_is_refused_kindly(client, db, make_us
     monkeypatch.setattr("consult.auth.forms.pseudonym_taken", lambda pseudonym: False)
     response = _signup(client, pseudonym="brave otter 47")
     assert response.status_code == 422
-    assert "This pseudonym is already taken" in response.get_data(as_text=True)
+    assert "This pseudonym cannot be used" in response.get_data(as_text=True)
     assert _users(db) == 1
 
 

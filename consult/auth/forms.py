@@ -19,7 +19,8 @@ PSEUDONYM_MIN, PSEUDONYM_MAX = 3, 40
 PSEUDONYM_KEY_MAX = User.__table__.c.pseudonym_key.type.length
 PASSWORD_MIN, PASSWORD_MAX = 8, 128
 _PSEUDONYM_PUNCTUATION = frozenset(" -_.'")
-PSEUDONYM_TAKEN = _l("This pseudonym is already taken. Please choose another one.")
+# The same words whoever holds the name, staff or participant: sign-up never confirms a staff account's name.
+PSEUDONYM_TAKEN = _l("This pseudonym cannot be used. Please choose another one.")
 
 
 def validate_pseudonym_characters(pseudonym: str) -> None:

@@ -175,15 +175,17 @@ def create_user(
 
 
 def register_participant(pseudonym: str, password: str, age: int, country: str, locale: str) -> User:
-    return create_user(
-        pseudonym,
-        password,
-        Role.PARTICIPANT,
-        age_band=age_band_for(age),
-        country=country,
-        locale=locale,
-        consent_version=current_app.config["PRIVACY_NOTICE_VERSION"],
-    )
+    # A savepoint: when someone took the name a moment before, the page can still read (a fresh suggestion).
+    with db.session.begin_nested():
+        return create_user(
+            pseudonym,
+            password,
+            Role.PARTICIPANT,
+            age_band=age_band_for(age),
+            country=country,
+            locale=locale,
+            consent_version=current_app.config["PRIVACY_NOTICE_VERSION"],
+        )
 
 
 def record_consent(user: User) -> None:

@@ -27,7 +27,7 @@ from ..extensions import limiter
 from ..i18n import LANGUAGE_COOKIE, country_choices, current_language, language_name
 from ..navigation import safe_next
 from ..ratelimits import account_key
-from . import server_sessions
+from . import devices, server_sessions
 from .account import delete_account, export_account
 from .forms import (
     PSEUDONYM_TAKEN,
@@ -98,7 +98,9 @@ def signup():
             response.set_cookie(LANGUAGE_COOKIE, user.locale, max_age=365 * 24 * 3600, samesite="Lax")
             return response
     status = 422 if request.method == "POST" else 200
-    return render_template("auth/signup.html", form=form), status
+    # A fresh free name beside a refused one, so a child is never stuck guessing.
+    suggestion = suggest_pseudonym() if PSEUDONYM_TAKEN in form.pseudonym.errors else None
+    return render_template("auth/signup.html", form=form, suggestion=suggestion), status
 
 
 def _language_choices():
@@ -111,12 +113,23 @@ def _signed_in() -> bool:
     return current_user.is_authenticated
 
 
+def _signed_in_or_own_device() -> bool:
+    # The owner's own browser is not slowed by what others typed for the account: it has its own bucket.
+    return _signed_in() or devices.trusted_for_this_login()
+
+
+def _not_own_device() -> bool:
+    return _signed_in() or not devices.trusted_for_this_login()
+
+
 # Shared, so that confirming the password before a sensitive action counts against the same limits.
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.shared_limit(_configured("LOGIN_LIMIT_PER_ADDRESS"), LOGIN_LIMIT_SCOPE, methods=["POST"],
                       exempt_when=_signed_in)  # fmt: skip
 @limiter.shared_limit(_configured("LOGIN_LIMIT_PER_ACCOUNT"), LOGIN_LIMIT_SCOPE, methods=["POST"],
-                      key_func=account_key, exempt_when=_signed_in)  # fmt: skip
+                      key_func=account_key, exempt_when=_signed_in_or_own_device)  # fmt: skip
+@limiter.shared_limit(_configured("LOGIN_LIMIT_PER_ACCOUNT"), LOGIN_LIMIT_SCOPE, methods=["POST"],
+                      key_func=devices.device_key, exempt_when=_not_own_device)  # fmt: skip
 def login():
     if current_user.is_authenticated:
         if request.method == "POST" and REAUTH_FIELD in request.form:
@@ -129,7 +142,9 @@ def login():
         if user is not None:
             _start_session(user)
             security_event("login", user=user)
-            return redirect(safe_next())
+            response = redirect(safe_next())
+            devices.remember(response, user.pseudonym)
+            return response
         form.password.errors.append(_("That pseudonym and password do not match. Please try again."))
         security_event("login_failed")
     if request.method == "POST":
