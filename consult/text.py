@@ -41,8 +41,28 @@ _HTML_ELEMENTS = (
     "samp|script|search|section|select|slot|small|source|span|strike|strong|style|sub|summary|sup|svg|"
     "table|tbody|td|template|textarea|tfoot|th|thead|time|title|tr|track|tt|u|ul|var|video|wbr|xmp"
 )
+# MathML and SVG elements: browsers build them inside <math> and <svg>, and their leftovers
+# ("<mglyph>", "<foreignObject>") must not reach a JSON or CSV reader who renders HTML.
+_FOREIGN_ELEMENTS = (
+    "maction|maligngroup|malignmark|menclose|merror|mfenced|mfrac|mglyph|mi|mlabeledtr|mlongdiv|mmultiscripts|"
+    "mn|mo|mover|mpadded|mphantom|mprescripts|mroot|mrow|ms|mscarries|mscarry|msgroup|msline|mspace|msqrt|"
+    "msrow|mstack|mstyle|msub|msubsup|msup|mtable|mtd|mtext|mtr|munder|munderover|semantics|annotation|"
+    "annotation-xml|animate|animatemotion|animatetransform|animatecolor|circle|clippath|defs|desc|discard|"
+    "ellipse|fe[a-z]+|filter|foreignobject|g|glyph|glyphref|altglyph|altglyphdef|altglyphitem|hatch|hatchpath|"
+    "line|lineargradient|marker|mask|metadata|mpath|path|pattern|polygon|polyline|radialgradient|rect|set|stop|"
+    "switch|symbol|text|textpath|tref|tspan|use|view|font-face|missing-glyph|cursor|solidcolor"
+)
+_ATTRIBUTES = r"(?:[^<>\"']|\"[^\"]*\"|'[^']*')*"
 _HTML_TAG = re.compile(
-    rf"<\s*/?\s*(?:{_HTML_ELEMENTS})(?=[\s/>])(?:[^<>\"']|\"[^\"]*\"|'[^']*')*>|<!--.*?-->|<!\w[^<>]*>",
+    rf"<\s*/?\s*(?:{_HTML_ELEMENTS}|{_FOREIGN_ELEMENTS})(?=[\s/>]){_ATTRIBUTES}>"
+    # Any other name is markup too when it looks like it: a bare or closing tag ("<foo>", "</foo>"), a
+    # custom element (a hyphen), an attribute with a value, or a self-closing slash. Text such as
+    # "x<y and y>z", "I <3 this" or "10<20" stays as typed.
+    rf"|<\s*/?\s*[a-z][\w:-]*\s*>"
+    rf"|<\s*[a-z][\w:]*-[\w:-]*(?=[\s/>]){_ATTRIBUTES}>"
+    rf"|<\s*[a-z][\w:-]*\s+(?:[^<>\"'=]*=){_ATTRIBUTES}>"
+    rf"|<\s*[a-z][\w:-]*(?:\s[^<>]*)?/\s*>"
+    r"|<!--.*?-->|<!\w[^<>]*>|<\?[^<>]*\?>",
     re.IGNORECASE | re.DOTALL,
 )
 

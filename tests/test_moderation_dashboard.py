@@ -37,7 +37,7 @@ def test_dashboard_counts_the_queue_by_flag(app, db, make_user, make_consultatio
     make_submission(elsewhere.questions[0], make_user(), "Not this consultation")
     db.session.commit()
     browser = _signed_in(app, make_user(Role.MODERATOR))
-    browser.get(f"/moderation/submissions/{db.session.query(Submission).first().id}")  # one is open now
+    browser.post(f"/moderation/submissions/{db.session.query(Submission).first().id}/claim")  # one is open now
 
     page = browser.get(f"/moderation/consultations/{consultation.slug}/dashboard").text
 
