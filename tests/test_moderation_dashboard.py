@@ -115,7 +115,7 @@ def test_claims_are_counted_only_while_they_last(app, db, make_user, make_consul
     consultation = make_consultation(open=True)
     submission = make_submission(consultation.questions[0], make_user(), "Opened once")
     browser = _signed_in(app, make_user(Role.MODERATOR))
-    browser.get(f"/moderation/submissions/{submission.id}")
+    browser.post(f"/moderation/submissions/{submission.id}/claim")
     frozen_clock.advance(minutes=app.config["MODERATION_CLAIM_MINUTES"], seconds=1)
 
     page = browser.get(f"/moderation/consultations/{consultation.slug}/dashboard").text
