@@ -29,6 +29,7 @@ from .moderation.safeguarding_views import bp as safeguarding_bp
 from .moderation.views import bp as moderation_bp
 from .navigation import is_local_path
 from .secretariat.views import bp as secretariat_bp
+from .secretariat.views import public_bp as reach_bp
 from .summaries import cli as summaries_cli
 from .summaries import models as summaries_models  # noqa: F401 - registers its tables
 from .summaries.views import bp as summaries_bp
@@ -117,6 +118,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(moderation_bp, url_prefix="/moderation")
     app.register_blueprint(safeguarding_bp, url_prefix="/safeguarding")
     app.register_blueprint(secretariat_bp, url_prefix="/secretariat")
+    app.register_blueprint(reach_bp)
     app.register_blueprint(summaries_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
 

@@ -74,6 +74,8 @@ ACCESS: dict[str, Access] = {
     "secretariat.edit_consultation": Access.SECRETARIAT,
     "secretariat.edit_translation": Access.SECRETARIAT,
     "secretariat.publish": Access.SECRETARIAT,
+    "secretariat.live_reach": Access.SECRETARIAT,
+    "reach.public_reach": Access.PUBLIC,
     # summaries, archive and open data
     "summaries.archive": Access.PUBLIC,
     "summaries.public_latest": Access.PUBLIC,

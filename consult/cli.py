@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess  # nosec B404 - runs pybabel with fixed arguments only
 import sys
@@ -11,6 +12,7 @@ from pathlib import Path
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
+from sqlalchemy import select
 from wtforms.validators import ValidationError
 
 from . import clock, languages
@@ -22,8 +24,9 @@ from .config import PROJECT_DIR
 from .consultations.importers import ImportFailed, import_polis
 from .demo import seed_demo
 from .extensions import db
-from .models import AGE_BAND_LABELS, ConsultationStatus, Role
+from .models import AGE_BAND_LABELS, Consultation, ConsultationStatus, Role
 from .retention import purge
+from .secretariat.reach import stats_json
 from .text import clean_single_line
 
 users = AppGroup("users", help="Manage accounts.")
@@ -142,6 +145,18 @@ def import_command(file: Path, file_format: str, slug, question_position, title,
         )
     else:
         click.echo(f"{consultation.slug} was already published and stays published.")
+
+
+@consultations.command("stats")
+@click.argument("slug")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object (the only output form for now).")
+@click.option("--public", is_flag=True, help="Suppress small counts as the published statistics do.")
+def stats_command(slug: str, as_json: bool, public: bool):
+    """Moderation figures and reach of the consultation SLUG so far."""
+    consultation = db.session.scalar(select(Consultation).where(Consultation.slug == slug))
+    if consultation is None:
+        raise click.ClickException(f"No consultation {slug!r}.")
+    click.echo(json.dumps(stats_json(consultation, public=public), ensure_ascii=False, indent=None if as_json else 2))
 
 
 def seed_demo_command():

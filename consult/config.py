@@ -80,6 +80,10 @@ class Defaults:
     # `flask purge`: days after a consultation's meeting (or close, without one) that originals of
     # redacted and rejected answers, safeguarding and decision notes are kept; also how long an
     # inactive participant account lives.
+    # Reach panel: a region or age band with fewer than this share of the participants so far is
+    # "under-represented now", once at least REACH_MINIMUM_PARTICIPANTS have taken part.
+    REACH_UNDER_SHARE = 0.05
+    REACH_MINIMUM_PARTICIPANTS = 20
     RETENTION_DAYS = 365
     PRIVACY_NOTICE_VERSION = "2026-11b"  # endorsements, your rights and retention added
     MAX_RESPONSES_PER_QUESTION = 3

@@ -11,9 +11,11 @@ from ..auth.fresh import fresh_login_required
 from ..auth.roles import role_required
 from ..consultations.content import missing_translations
 from ..extensions import db
-from ..models import Consultation, Meeting, Role
+from ..models import Consultation, ConsultationStatus, Meeting, Phase, Role
+from ..summaries.regions import region_label
 from ..transactions import all_or_nothing
 from .forms import EXTRA_QUESTION_ROWS, ConsultationForm, MeetingForm, TranslationForm, as_utc
+from .reach import reach
 from .services import (
     InvalidInput,
     QuestionDraft,
@@ -27,6 +29,8 @@ from .services import (
 )
 
 bp = Blueprint("secretariat", __name__)
+# Pages everyone may read, beside the secretariat's own (no /secretariat prefix).
+public_bp = Blueprint("reach", __name__)
 
 
 @bp.get("/")
@@ -195,3 +199,27 @@ def publish(consultation_id: int):
         return redirect(url_for(".edit_consultation", consultation_id=consultation_id), 303)
     flash(_("Consultation published."), "success")
     return redirect(url_for(".dashboard"), 303)
+
+
+@bp.get("/consultations/<int:consultation_id>/reach")
+@role_required(Role.SECRETARIAT)
+def live_reach(consultation_id: int):
+    """Who has taken part so far, while there is still time to reach out to who has not."""
+    consultation = db.session.get(Consultation, consultation_id) or abort(404)
+    live = consultation.phase() is Phase.OPEN
+    page = render_template("secretariat/reach.html", reach=reach(consultation), public=False, live=live,
+                           region_label=region_label)  # fmt: skip
+    # While the window is open the panel refreshes itself (a browser honours Refresh without any script).
+    return page, 200, ({"Refresh": "120"} if live else {})
+
+
+@public_bp.get("/consultations/<slug>/reach")
+def public_reach(slug: str):
+    """The same figures for everyone, once the window has closed (suppressed as the summary is)."""
+    consultation = db.session.scalar(
+        select(Consultation).where(Consultation.slug == slug, Consultation.status == ConsultationStatus.PUBLISHED)
+    )
+    if consultation is None or consultation.phase() is not Phase.CLOSED:
+        abort(404)
+    return render_template("secretariat/reach.html", reach=reach(consultation), public=True, live=False,
+                           region_label=region_label)  # fmt: skip
