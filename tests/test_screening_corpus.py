@@ -8,8 +8,11 @@ used for anything. ``dev``, ``holdout-1`` and ``holdout-2`` are the lexicons' ol
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from pathlib import Path
+
+import pytest
 
 from consult import languages
 from consult.moderation.screening import PII_KINDS, SCREENING_FLAGS
@@ -20,7 +23,7 @@ SPLITS = ("dev", "holdout-1", "holdout-2", "train", "holdout-3")
 SAFEGUARDING = ("grooming", "sextortion", "coercion", "self_harm", "abuse", "exploitation")
 NEGATIVE = ("policy", "news", "fiction", "joke", "everyday", "pii")
 HARD_NEGATIVE = ("policy", "news", "fiction", "joke")
-FIELDS = {"text", "lang", "pii", "abuse", "safeguarding", "category", "split"}
+FIELDS = {"text", "lang", "pii", "abuse", "safeguarding", "category", "split", "group"}
 
 
 def _rows() -> list[dict]:
@@ -44,6 +47,7 @@ def test_every_line_is_one_object_with_the_known_fields_and_values():
         assert isinstance(row["text"], str) and row["text"] == row["text"].strip() and row["text"], row
         assert set(row.get("pii_kinds", [])) <= set(PII_KINDS), row
         assert not row.get("pii_kinds") or row["pii"], row
+        assert re.fullmatch(r"g\d{4}", row["group"]), row
 
 
 def test_category_agrees_with_the_flags():
@@ -60,6 +64,38 @@ def test_category_agrees_with_the_flags():
             assert not (row["pii"] or row["abuse"] or row["safeguarding"]), row
 
 
+def test_no_group_straddles_the_held_out_split():
+    splits: dict[str, set[str]] = {}
+    for row in ROWS:
+        splits.setdefault(row["group"], set()).add(row["split"])
+    assert [group for group, seen in splits.items() if "holdout-3" in seen and len(seen) > 1] == []
+
+
 def test_no_text_appears_twice():
     texts = Counter(" ".join(row["text"].casefold().split()) for row in ROWS)
     assert [text for text, count in texts.items() if count > 1] == []
+
+
+def _new_rows(lang: str) -> list[dict]:
+    return [row for row in ROWS if row["lang"] == lang and row["split"] in ("train", "holdout-3")]
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_each_language_has_every_category_in_both_new_splits(lang):
+    rows = _new_rows(lang)
+    counts = Counter((row["category"], row["split"]) for row in rows)
+    for category in (*SAFEGUARDING, "harassment", *HARD_NEGATIVE, "everyday"):
+        train, held = counts[category, "train"], counts[category, "holdout-3"]
+        assert train >= 8 and held >= 5, (category, train, held)
+        assert 0.3 <= held / (train + held) <= 0.45, (category, train, held)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_each_language_has_enough_disclosures_and_at_least_as_many_negatives(lang):
+    categories = Counter(row["category"] for row in _new_rows(lang))
+    disclosures = sum(categories[category] for category in SAFEGUARDING)
+    assert disclosures >= 90
+    assert all(categories[category] >= 15 for category in (*SAFEGUARDING, "harassment")), categories
+    assert sum(categories[category] for category in HARD_NEGATIVE) >= 90, categories
+    negatives = sum(categories[category] for category in NEGATIVE)
+    assert negatives >= disclosures + categories["harassment"], categories
