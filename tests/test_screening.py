@@ -13,6 +13,15 @@ how the lexicons do on phrasing they have not seen:
 Safeguarding recall on new wording is therefore nearer 0.85 than the 0.95 asserted below,
 which holds on the corpus as it now stands, misses fed back. A missed disclosure remains
 possible: the flag orders the queue, and a moderator still reads every response.
+
+``train`` and ``holdout-3`` (issue 12; see ``data/README.md``) hold indirect, slang and
+code-switched writing. The lexicons alone, first run, on ``holdout-3`` (546 lines):
+
+    holdout-3              abuse P 0.93 R 0.39   safeguarding P 0.54 R 0.06 (14 of 222)
+
+so the issue's held-out target (safeguarding recall 1.0 per language, policy talk flagged
+<= 0.2) is for the union with the sentence-vector classifier, and the floors below are asserted
+on the lexicons' own splits only. ``holdout-3`` must not be used to tune the lexicons.
 """
 
 from __future__ import annotations
@@ -580,6 +589,8 @@ def test_every_language_has_its_lexicon_files():
 # flag -> (precision, recall). Overall: what the held-out first runs reached for personal
 # information and abuse; for safeguarding, the issue's recall floor, above what they reached.
 # Per language, with 13 to 54 positives a flag, the issue's floors.
+LEXICON_SPLITS = ("dev", "holdout-1", "holdout-2")
+SPLITS = (*LEXICON_SPLITS, "train", "holdout-3")
 OVERALL_FLOORS = {"pii": (0.95, 0.95), "abuse": (0.95, 0.95), "safeguarding": (0.9, 0.95)}
 LANGUAGE_FLOORS = {"pii": (0.9, 0.9), "abuse": (0.85, 0.85), "safeguarding": (0.85, 0.95)}
 
@@ -595,9 +606,14 @@ def test_corpus_precision_and_recall_per_language_and_flag():
     kinds_missed, kinds_expected = [], 0
     for line in lines:
         result = screen(line["text"], line["lang"])
+        # The lexicons' floors hold on the splits written for them; "train" and "holdout-3" (hard,
+        # indirect, code-switched writing) are reported per language, to be met by the union with the
+        # sentence-vector classifier, not by the lexicons alone.
+        lexicon_era = line["split"] in LEXICON_SPLITS
+        groups = (line["lang"], "all") if lexicon_era else (f"{line['split']}:{line['lang']}",)
         for flag in SCREENING_FLAGS:
             expected, got = line[flag], flag in result.flags
-            for key in ((line["lang"], flag), ("all", flag), (line["split"], flag)):
+            for key in (*((group, flag) for group in groups), (line["split"], flag)):
                 counts[key][0] += expected and got
                 counts[key][1] += got and not expected
                 counts[key][2] += expected and not got
@@ -611,7 +627,7 @@ def test_corpus_precision_and_recall_per_language_and_flag():
     for (group, flag), (tp, fp, fn) in sorted(counts.items()):
         precision, recall = _ratio(tp, tp + fp), _ratio(tp, tp + fn)
         rows.append(f"{group:11s} {flag:13s} {precision:9.2f} {recall:7.2f} {tp:4d} {fp:3d} {fn:3d}")
-        if group in ("dev", "holdout-1", "holdout-2"):
+        if group in SPLITS or ":" in group:
             continue  # reported, not asserted: the floors hold per language and overall
         floor_precision, floor_recall = (OVERALL_FLOORS if group == "all" else LANGUAGE_FLOORS)[flag]
         if precision < floor_precision or recall < floor_recall:
@@ -631,7 +647,7 @@ def test_corpus_lines_are_well_formed():
         assert all(isinstance(item[flag], bool) for flag in SCREENING_FLAGS)
         assert set(item.get("pii_kinds", [])) <= set(PII_KINDS)
         assert not item.get("pii_kinds") or item["pii"]
-        assert item["split"] in ("dev", "holdout-1", "holdout-2")
+        assert item["split"] in SPLITS
 
 
 def test_span_is_a_plain_value():
