@@ -90,6 +90,7 @@ ACCESS: dict[str, Access] = {
     "summaries.edit": Access.SECRETARIAT,
     "summaries.publish": Access.SECRETARIAT,
     # read-only JSON
+    "api.index": Access.PUBLIC,
     "api.consultations": Access.PUBLIC,
     "api.consultation": Access.PUBLIC,
     "api.responses": Access.PUBLIC,

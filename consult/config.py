@@ -77,6 +77,8 @@ class Defaults:
     UNSCREENED_WARNING_SECONDS = 60  # the moderators' dashboard warns: is the worker down?
 
     MIN_AGE = 13
+    # The consultations are for young people: older visitors read everything without an account.
+    MAX_AGE = 24
     # `flask purge`: days after a consultation's meeting (or close, without one) that originals of
     # redacted and rejected answers, safeguarding and decision notes are kept; also how long an
     # inactive participant account lives.

@@ -96,3 +96,18 @@ def test_the_api_needs_no_login_and_no_csrf(client, seeded: Seeded):
     assert response.status_code == 200
     assert response.headers["Access-Control-Allow-Origin"] == "*"
     assert client.post("/api/v1/consultations").status_code == 405
+
+
+def test_the_api_has_a_front_door(client):
+    response = client.get("/api/v1/")
+    assert response.status_code == 200
+    index = response.get_json()
+    assert index["licence"]["name"] and index["licence"]["url"].startswith("https://")
+    assert index["endpoints"]["consultations"].endswith("/api/v1/consultations")
+    assert client.get(index["endpoints"]["consultations"]).status_code == 200
+    assert client.get("/api/v1").status_code in (200, 308)
+
+
+def test_every_page_links_to_the_api_and_the_open_data(client):
+    page = client.get("/privacy").text
+    assert ('href="/api/v1/"' in page and 'href="/archive/"' in page) or 'href="/archive"' in page

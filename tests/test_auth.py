@@ -78,7 +78,7 @@ def test_signing_up_keeps_the_age_band_and_consent_and_logs_in(client, db, app, 
 
 
 def test_only_the_age_band_is_kept(app, db):
-    expected = {13: "13-15", 15: "13-15", 16: "16-17", 17: "16-17", 18: "18-24", 24: "18-24", 25: "25+", 40: "25+"}
+    expected = {13: "13-15", 15: "13-15", 16: "16-17", 17: "16-17", 18: "18-24", 24: "18-24"}
     for age in expected:
         assert _signup(app.test_client(), pseudonym=f"Age Test {age}", age=str(age)).status_code == 302
     bands = dict(db.session.execute(select(User.pseudonym, User.age_band)).all())
@@ -113,6 +113,28 @@ def test_a_pseudonym_of_many_wide_letters_is_refused_kindly(client, db):
     assert response.status_code == 422
     assert "Your pseudonym is too long" in response.get_data(as_text=True)
     assert _users(db) == 0
+
+
+@pytest.mark.parametrize("age", ["25", "40", "120"])
+def test_an_adult_is_told_kindly_that_everything_can_be_read_without_an_account(client, db, age):
+    response = _signup(client, pseudonym="Curious Parent 40", age=age)
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "These consultations are for young people aged 13 to 24" in page
+    assert "You can read everything without an account" in page
+    assert "Curious Parent 40" not in page  # nothing typed is kept, or shown back
+    assert db.session.scalar(select(func.count()).select_from(User)) == 0
+
+
+def test_the_age_range_is_configured(app, client, db):
+    app.config["MAX_AGE"] = 30
+    assert _signup(client, pseudonym="Grown Up 30", age="30").status_code == 302
+
+
+def test_sign_up_says_a_forgotten_password_cannot_be_recovered(client):
+    page = client.get("/signup").get_data(as_text=True)
+    assert "A forgotten password cannot be recovered" in page
+    assert "write your pseudonym and password down" in page
 
 
 def test_someone_too_young_is_told_kindly_and_nothing_is_kept(client, db):

@@ -71,6 +71,27 @@ def _consultation_json(consultation: Consultation, detail: bool = False) -> dict
     return data
 
 
+@bp.get("/")
+def index():
+    """The front door: what the API offers, under which licence, and where the files for download are."""
+    example = "{slug}"
+    base = url_for("api.index", _external=True).rstrip("/")
+    return jsonify({
+        "name": "consult open data API",
+        "version": "v1",
+        "description": "Published consultations, approved answers and summaries; read-only, no login.",
+        "licence": {"name": LICENCE, "url": LICENCE_URL},
+        "endpoints": {
+            "consultations": url_for("api.consultations", _external=True),
+            "consultation": f"{base}/consultations/{example}",
+            "responses": f"{base}/consultations/{example}/responses?page=1&per_page=50",
+            "latest_summary": f"{base}/consultations/{example}/summary",
+            "summary_version": f"{base}/consultations/{example}/summaries/{{version}}",
+        },
+        "downloads": url_for("summaries.archive", _external=True),
+    })  # fmt: skip
+
+
 @bp.get("/consultations")
 def consultations():
     rows = db.session.scalars(

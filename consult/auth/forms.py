@@ -70,7 +70,11 @@ class SignupForm(FlaskForm):
                 _l("Your password must be %(min)d to %(max)d characters long."),
             ),
         ],
-        description=_l("At least 8 characters. A few words you will remember work well."),
+        description=_l(
+            "At least 8 characters. A few words you will remember work well. A forgotten password cannot be "
+            "recovered, because we never ask for an e-mail address: write your pseudonym and password down "
+            "somewhere safe."
+        ),
     )
     age = AgeField(
         _l("How old are you?"),

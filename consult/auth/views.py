@@ -82,6 +82,10 @@ def signup():
     elif form.age.data is not None and 0 < form.age.data < current_app.config["MIN_AGE"]:
         # Nothing of what was typed is kept.
         return render_template("auth/too_young.html", min_age=current_app.config["MIN_AGE"])
+    elif form.age.data is not None and current_app.config["MAX_AGE"] < form.age.data <= 120:
+        # Kindly, and again nothing kept: the pages are all public, only answering is for the young.
+        return render_template("auth/too_old.html", min_age=current_app.config["MIN_AGE"],
+                               max_age=current_app.config["MAX_AGE"])  # fmt: skip
     elif form.validate():
         try:
             user = register_participant(
