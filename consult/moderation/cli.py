@@ -18,7 +18,7 @@ import click
 from flask import Flask
 
 from .screening import screen_batch
-from .screening.classifier import MODEL_FILE
+from .screening.classifier import MODEL_FILE, from_document
 from .screening.evaluation import evaluate, report_lines
 from .screening.training import read_corpus, train, write
 
@@ -131,11 +131,18 @@ def train_command(corpus: Path, output: Path) -> None:
 @click.option(
     "--corpus", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=CORPUS, show_default=True
 )
+@click.option(
+    "--model",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=MODEL_FILE,
+    show_default=True,
+    help="a classifier file written by `flask screen train`",
+)
 @click.option("--json", "as_json", is_flag=True, help="one JSON object instead of tables")
-def evaluate_command(corpus: Path, as_json: bool) -> None:
+def evaluate_command(corpus: Path, model: Path, as_json: bool) -> None:
     """Precision and recall of the lexicons, the classifier and their union: on the held-out splits, and
     cross-validated on the training rows; the share of policy talk flagged."""
-    figures = evaluate(read_corpus(corpus))
+    figures = evaluate(read_corpus(corpus), from_document(json.loads(model.read_text(encoding="utf-8"))))
     if as_json:
         click.echo(json.dumps(figures, ensure_ascii=False, sort_keys=True))
     else:

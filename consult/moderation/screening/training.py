@@ -28,6 +28,7 @@ REGULARISATION = 4.0  # sklearn's C: chosen by cross-validation on the training 
 POLICY_BUDGET = 0.2
 #: Negative categories of the corpus that talk about the harms without disclosing any.
 POLICY_CATEGORIES = ("policy",)
+UNCATEGORISED = "uncategorised:"
 
 
 @dataclass(frozen=True)
@@ -52,9 +53,9 @@ def read_corpus(path: Path) -> list[Row]:
             continue
         item = json.loads(line)
         labels = {head: bool(item.get(head)) for head in HEADS}
-        category = item.get("category") or next(
-            (head for head in ("safeguarding", "abuse", "pii") if item.get(head)), "clean"
-        )
+        # A row without a category is grouped by its label: "uncategorised:safeguarding" and so on.
+        label = next((flag for flag in ("safeguarding", "abuse", "pii") if item.get(flag)), "clean")
+        category = item.get("category") or f"{UNCATEGORISED}{label}"
         rows.append(Row(item["text"], item.get("lang", ""), item.get("split", ""), labels, bool(item.get("pii")),
                         category))  # fmt: skip
     return rows
@@ -65,7 +66,7 @@ def policy_rows(rows: list[Row]) -> list[bool]:
     row with no label at all (answers about online safety that need no moderator's eye)."""
     if any(row.category in POLICY_CATEGORIES for row in rows):
         return [row.category in POLICY_CATEGORIES for row in rows]
-    return [row.category == "clean" for row in rows]
+    return [row.category == f"{UNCATEGORISED}clean" for row in rows]
 
 
 def fingerprint(rows: list[Row]) -> str:
