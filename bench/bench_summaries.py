@@ -148,7 +148,7 @@ def synthetic_vectors(path: Path, seed: int = 20261128) -> tuple[int, float]:
     from consult import create_app
     from consult.extensions import db
     from consult.models import Submission
-    from consult.summaries.models import ResponseVector
+    from consult.moderation.models import ResponseVector
     from consult.summaries.vectors import DIMENSIONS, MODEL_NAME, text_hash
 
     app = create_app(_config(f"sqlite:///{path}"))

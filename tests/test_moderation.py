@@ -96,7 +96,7 @@ def test_long_queue_is_read_page_by_page(app, client, login, make_user, make_con
     first = _queue(client, consultation).text
     assert _shown_ids(first) == [waiting[0].id, waiting[1].id]
     next_link = re.search(r'<a href="([^"]+)">Next page</a>', first).group(1)
-    assert next_link == f"/moderation/consultations/{consultation.slug}?after=2-{waiting[1].id}"
+    assert next_link == f"/moderation/consultations/{consultation.slug}?after=2-0-{waiting[1].id}"
 
     # Deciding on the first page meanwhile does not make the next page skip anything.
     assert _decide(client, waiting[0], "approve").status_code == 303
@@ -108,7 +108,7 @@ def test_long_queue_is_read_page_by_page(app, client, login, make_user, make_con
 def test_invalid_queue_position_is_not_found(client, login, make_user, make_consultation):
     consultation = make_consultation(open=True)
     login(make_user(Role.MODERATOR))
-    for after in ("abc", "-1", "1.5", "²", "9" * 19):
+    for after in ("abc", "-1", "1.5", "²", "9" * 19, f"2-{10**5}", "2-0-1-1", "2-10000-1"):
         assert _queue(client, consultation, after=after).status_code == 404, after
 
 

@@ -495,7 +495,7 @@ def _ascii(text: str) -> bool:
 def _stand_in_vectors(db, texts: dict[int, str]) -> None:
     import numpy as np
 
-    from consult.summaries.models import ResponseVector
+    from consult.moderation.models import ResponseVector
     from consult.summaries.vectors import DIMENSIONS, MODEL_NAME, text_hash
 
     vectors = np.random.default_rng(7).normal(size=(len(texts), DIMENSIONS))

@@ -9,6 +9,7 @@ from flask import Flask
 
 from consult.moderation.cli import register, screen_command
 from consult.moderation.screening import REDACTION_MARKER
+from consult.moderation.screening.classifier import shipped
 
 
 def run(stdin: bytes | str, *args: str):
@@ -32,6 +33,12 @@ def test_each_input_line_gives_one_result_line():
     assert result.exit_code == 0, result.output
     assert result.stderr == ""
     first, second, third = lines_of(result.stdout)
+    for line in (first, second, third):  # the classifier layer's verdict, beside the lexicons'
+        assert line.pop("model") == shipped().version
+        assert {head: 0 <= score <= 1 for head, score in line.pop("scores").items()} == {
+            "abuse": True,
+            "safeguarding": True,
+        }
     assert first == {
         "pii": [
             {"kind": "name", "start": 13, "end": 16, "text": "Léa"},

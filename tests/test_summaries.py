@@ -12,10 +12,11 @@ from sqlalchemy import func, select
 from summaries_fixtures import PLATFORMS, SCHOOLS, Seeded, secretariat_fixture, seeded_fixture  # noqa: F401
 
 from consult.models import Submission, SubmissionStatus
+from consult.moderation.models import ResponseVector
 from consult.summaries import vectors
 from consult.summaries.editing import SummaryEdits, ThemeEdit, edit_summary
 from consult.summaries.generation import generate_summary
-from consult.summaries.models import ResponseVector, Summary, SummaryFrozen
+from consult.summaries.models import Summary, SummaryFrozen
 from consult.summaries.regions import REGIONS, region_by_country, region_of
 from consult.summaries.stats import (
     AGE_BAND_CODES,

@@ -10,9 +10,10 @@ from summaries_fixtures import Seeded, secretariat_fixture, seeded_fixture  # no
 from consult import outbox
 from consult.jobs import tasks
 from consult.models import Submission, SubmissionStatus
+from consult.moderation.models import ResponseVector
 from consult.summaries import background, documents, vectors
 from consult.summaries.generation import generate_summary
-from consult.summaries.models import JobState, ResponseVector, Summary, SummaryDocument, SummaryJob
+from consult.summaries.models import JobState, Summary, SummaryDocument, SummaryJob
 from consult.summaries.vectors import text_hash
 from consult.summaries.versions import publish_summary
 from consult.summaries.work import GENERATE_JOB, RENDER_JOB

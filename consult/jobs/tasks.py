@@ -18,7 +18,6 @@ from ..moderation import arrivals
 from ..moderation import queue as moderation_queue
 from ..retention import purge
 from ..summaries import background, work
-from ..summaries.vectors import vectorise_screened
 from .queue import huey, in_app_context
 
 log = logging.getLogger(__name__)
@@ -33,23 +32,7 @@ def screen_answers() -> int:
     db.session.commit()
     if screened == batch:  # more may wait: the next batch is another job, so others can interleave
         screen_answers()
-    if screened:
-        # Moderation lies below summaries and never imports them: this layer, above both, has the new
-        # answers' vectors made, in a job of their own so that screening never waits for the encoder.
-        vectorise_answers()
     return screened
-
-
-@huey.task(retries=2, retry_delay=10, priority=3, name="vectorise_answers")
-@in_app_context
-def vectorise_answers() -> int:
-    """Store the sentence vectors of screened answers, so that a summary of them never has to compute one."""
-    batch = current_app.config["SCREENING_BATCH"]
-    made = vectorise_screened(batch)
-    db.session.commit()
-    if made == batch:
-        vectorise_answers()
-    return made
 
 
 def _summary_work(run, job_id: int):
@@ -121,7 +104,6 @@ JOBS = {
     job.name: job
     for job in (
         screen_answers,
-        vectorise_answers,
         generate_summary,
         render_documents,
         sweep,

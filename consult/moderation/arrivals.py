@@ -2,8 +2,10 @@
 
 An answer is taken in by the web request as written (pending, not yet screened) and screened here
 moments later: its language is told from the text (unless its author chose one), the lexicons look
-for personal information, abuse and possible disclosures of harm, and the result orders the
-moderation queue and suggests a redaction. Screening never publishes anything.
+for personal information, abuse and possible disclosures of harm, a classifier reads the answer's
+sentence vector for abuse and disclosures said without the lexicons' words, and the result orders the
+moderation queue and suggests a redaction. The vector is stored, so a summary never computes it again.
+Screening never publishes anything.
 
 A batch writes each result only if the answer is still unscreened and unchanged since it was read,
 so two workers, or a job run twice after a crash, never screen an answer twice or record a result
@@ -23,12 +25,15 @@ from ..models import Priority, Question, Submission
 from .events import text_hash
 from .intake import screening_fields
 from .models import ModerationAction, ModerationEvent
+from .screening import screen_batch
+from .vectors import Encoded, replace_vectors
 
 SCREENING_JOB = "screen_answers"
 # Screening fields an edit puts back to "not yet screened".
 UNSCREENED_FIELDS = {
     "flag_pii": False, "flag_abuse": False, "flag_safeguarding": False, "pii_spans": None,
-    "suggested_text": None, "priority": Priority.UNSCREENED, "screened_at": None,
+    "suggested_text": None, "priority": Priority.UNSCREENED, "screened_at": None, "screening_score": 0,
+    "screening_model": None,
 }  # fmt: skip
 
 
@@ -59,32 +64,36 @@ def screen_arrivals(limit: int) -> int:
         .order_by(Submission.id)
         .limit(limit)
     ).all()  # fmt: skip
+    if not rows:
+        return 0
     # Screen first, write after: the writes take the database's write lock (SQLite has one for everyone),
     # and answers being posted meanwhile must not wait for a whole batch's screening.
-    results = []
-    for row in rows:
-        language = row.language if row.language_declared else languages.detect(row.body, row.language).language
-        results.append((row, language, *screening_fields(row.body, language)))
+    detected = [languages.detect(row.body, row.language).language for row in rows]
+    written_in = [row.language if row.language_declared else found for row, found in zip(rows, detected, strict=True)]
+    screenings = screen_batch([row.body for row in rows], written_in)
     now = clock.utcnow()
-    screened = 0
-    for row, language, flags, fields in results:
+    screened, vectors = 0, []
+    for row, language, found, screening in zip(rows, written_in, detected, screenings, strict=True):
+        flags, fields = screening_fields(row.body, language, screening.result)
         written = db.session.execute(
             update(Submission)
             .where(Submission.id == row.id, Submission.screened_at.is_(None), Submission.body == row.body,
                    _same(Submission.updated_at, row.updated_at))
-            .values(language=language, screened_at=now, **fields)
+            .values(language=language, screened_at=now, screening_score=round(1000 * screening.score),
+                    screening_model=screening.model, **fields)
             .execution_options(synchronize_session=False)
         ).rowcount  # fmt: skip
         if written:
             screened += 1
+            vectors.append(Encoded(row.id, row.body, found, screening.vector))
             db.session.execute(ModerationEvent.__table__.insert(), {
                 "consultation_id": row.consultation_id, "submission_id": row.id,
                 "action": ModerationAction.SCREENED.value, "note": " ".join(sorted(flags)) or None,
                 "before_hash": None, "after_hash": text_hash(row.body), "created_at": now,
             })  # fmt: skip
+    replace_vectors(vectors)
     return screened
 
 
 def _same(column, value):
     return column.is_(None) if value is None else column == value
-

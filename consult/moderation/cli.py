@@ -1,19 +1,30 @@
-"""``flask screen [FILE]``: run the intake screening over JSON lines, one result per line.
+"""``flask screen [FILE]``: run the intake screening over JSON lines, one result per line; ``flask screen
+train`` and ``flask screen evaluate``: the classifier layer's weights and its figures.
 
 Each input line is ``{"text": "...", "lang": "fr"}`` (``lang`` optional); each output line is
-``{"pii": [{"kind", "start", "end", "text"}], "redacted": "...", "flags": [...]}``, in UTF-8.
-A line that cannot be read is reported on standard error with its number and skipped; the
-command then exits with status 1, after screening every other line.
+``{"pii": [{"kind", "start", "end", "text"}], "redacted": "...", "flags": [...], "scores": {"abuse": p,
+"safeguarding": p}, "model": "lr-..."}``, in UTF-8: the same screening as the job worker's, both layers,
+``flags`` their union, ``scores`` the classifier's probabilities. A line that cannot be read is reported on
+standard error with its number and skipped; the command then exits with status 1, after screening every
+other line.
 """
 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import click
 from flask import Flask
 
-from .screening import screen
+from .screening import screen_batch
+from .screening.classifier import MODEL_FILE, from_document
+from .screening.evaluation import evaluate, report_lines
+from .screening.training import read_corpus, train, write
+
+PROJECT = Path(__file__).resolve().parents[2]
+CORPUS = PROJECT / "tests" / "data" / "screening_corpus.jsonl"
+BATCH = 128
 
 
 class BadLine(ValueError):
@@ -39,31 +50,104 @@ def _request(raw: bytes, number: int) -> tuple[str, str | None]:
     return text, lang
 
 
-@click.command("screen")
+class _ScreenGroup(click.Group):
+    """``flask screen [FILE]`` screens, as it always has; ``flask screen train|evaluate`` are subcommands."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if not args or (args[0] not in self.commands and args[0] not in ctx.help_option_names):
+            args = ["file", *args]
+        return super().parse_args(ctx, args)
+
+
+@click.group("screen", cls=_ScreenGroup)
+def screen_command() -> None:
+    """Screen answers (FILE, or standard input, as JSON lines); train and evaluate the classifier layer."""
+
+
+@screen_command.command("file")
 @click.argument("file", type=click.File("rb"), default="-")
-def screen_command(file) -> None:
+def screen_file(file) -> None:
     """Screen the JSON lines of FILE (standard input by default) for personal information,
     abuse and safeguarding cues, writing one JSON line per input line."""
-    bad = 0
+    bad, waiting = 0, []
     for number, raw in enumerate(file, start=1):
         if not raw.strip():
             continue
         try:
-            text, lang = _request(raw, number)
+            waiting.append(_request(raw, number))
         except BadLine as error:
             bad += 1
             click.echo(f"line {number}: {error}", err=True)
             continue
-        result = screen(text, lang)
+        if len(waiting) == BATCH:
+            _screen_and_print(waiting)
+            waiting = []
+    _screen_and_print(waiting)
+    if bad:
+        click.echo(f"{bad} line{'s' if bad > 1 else ''} could not be screened", err=True)
+        raise click.exceptions.Exit(1)
+
+
+def _screen_and_print(requests: list[tuple[str, str | None]]) -> None:
+    if not requests:
+        return
+    texts, langs = [text for text, _lang in requests], [lang for _text, lang in requests]
+    for screening in screen_batch(texts, langs):
+        result = screening.result
         output = {
             "pii": [{"kind": s.kind, "start": s.start, "end": s.end, "text": s.text} for s in result.pii],
             "redacted": result.redacted,
             "flags": result.flags,
+            "scores": {head: round(score, 4) for head, score in sorted(screening.scores.items())},
+            "model": screening.model,
         }
         click.echo(json.dumps(output, ensure_ascii=False).encode("utf-8"))
-    if bad:
-        click.echo(f"{bad} line{'s' if bad > 1 else ''} could not be screened", err=True)
-        raise click.exceptions.Exit(1)
+
+
+@screen_command.command("train")
+@click.option(
+    "--corpus",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=CORPUS,
+    show_default=True,
+    help="labelled JSON lines; held-out splits (holdout*) are never read",
+)
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=MODEL_FILE, show_default=True)
+def train_command(corpus: Path, output: Path) -> None:
+    """Train the classifier layer on the corpus's training rows and write its weights (deterministic)."""
+    where = corpus.resolve()
+    source = where.relative_to(PROJECT).as_posix() if where.is_relative_to(PROJECT) else where.name
+    document = train(read_corpus(corpus), source=source)
+    write(document, output)
+    click.echo(f"{document['version']}: {document['trained_on']['rows']} training rows -> {output}")
+    for head, figures in document["cross_validated"].items():
+        click.echo(
+            f"  {head}: threshold {document['heads'][head]['threshold']:.4f}, cross-validated recall "
+            f"{figures['recall']:.3f}, policy talk flagged {figures['policy_flagged']}"
+        )
+
+
+@screen_command.command("evaluate")
+@click.option(
+    "--corpus", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=CORPUS, show_default=True
+)
+@click.option(
+    "--model",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=MODEL_FILE,
+    show_default=True,
+    help="a classifier file written by `flask screen train`",
+)
+@click.option("--json", "as_json", is_flag=True, help="one JSON object instead of tables")
+def evaluate_command(corpus: Path, model: Path, as_json: bool) -> None:
+    """Precision and recall of the lexicons, the classifier and their union: on the held-out splits, and
+    cross-validated on the training rows; the share of policy talk flagged."""
+    figures = evaluate(read_corpus(corpus), from_document(json.loads(model.read_text(encoding="utf-8"))))
+    if as_json:
+        click.echo(json.dumps(figures, ensure_ascii=False, sort_keys=True))
+    else:
+        for line in report_lines(figures):
+            click.echo(line)
 
 
 def register(app: Flask) -> None:

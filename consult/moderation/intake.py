@@ -10,7 +10,7 @@ from ..extensions import db
 from ..models import Priority, Submission
 from .events import record_event, text_hash
 from .models import ModerationAction
-from .screening import redact, screen
+from .screening import ScreeningResult, redact, screen
 
 
 def screen_submission(submission: Submission) -> None:
@@ -33,9 +33,10 @@ def apply_screening(submission: Submission) -> set[str]:
     return flags
 
 
-def screening_fields(body: str, language: str) -> tuple[set[str], dict]:
-    """The screening of a text as the submission columns it sets, and the flags raised."""
-    result = screen(body, language)
+def screening_fields(body: str, language: str, result: ScreeningResult | None = None) -> tuple[set[str], dict]:
+    """The screening of a text (the lexicons', unless ``result`` is given) as the submission columns it sets,
+    and the flags raised."""
+    result = result or screen(body, language)
     flags = set(result.flags)
     spans = [{"kind": span.kind, "start": span.start, "end": span.end, "text": span.text} for span in result.pii]
     return flags, {

@@ -1,4 +1,5 @@
-"""What moderation keeps: an append-only audit trail, readers' reports, safeguarding notes."""
+"""What moderation keeps: an append-only audit trail, readers' reports, safeguarding notes, and the sentence
+vector screening computed for each answer."""
 
 from __future__ import annotations
 
@@ -105,3 +106,22 @@ class SafeguardingNote(db.Model):
 
     def __repr__(self) -> str:
         return f"<SafeguardingNote {self.id} submission={self.submission_id} {self.action}>"
+
+
+class ResponseVector(db.Model):
+    """A response's sentence vector, computed once per model and text: at screening, for the text as written;
+    by a summary, for a redacted published text. Summaries read them and never compute one twice."""
+
+    __tablename__ = "response_vectors"
+
+    submission_id: Mapped[int] = mapped_column(sa.ForeignKey("submissions.id", ondelete="CASCADE"), primary_key=True)
+    model: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
+    # SHA-256 of the published text the vector was computed from: a new redaction means a new vector.
+    text_hash: Mapped[str] = mapped_column(sa.String(64))
+    # The language the text is written in, as detected (participants sometimes pick another).
+    language: Mapped[str] = mapped_column(sa.String(8))
+    vector: Mapped[bytes] = mapped_column(sa.LargeBinary)  # float16, L2-normalised
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_now)
+
+    def __repr__(self) -> str:
+        return f"<ResponseVector submission={self.submission_id} {self.model}>"

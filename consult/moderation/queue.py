@@ -25,24 +25,30 @@ class QueueFilters:
 
 @dataclass(frozen=True)
 class QueueCursor:
-    """Where the next page starts: after this (priority, id). Keyset, never OFFSET."""
+    """Where the next page starts: after this (priority, score, id) in queue order. Keyset, never OFFSET."""
 
     priority: int
+    score: int
     id: int
 
     def __str__(self) -> str:
-        return f"{self.priority}-{self.id}"
+        return f"{self.priority}-{self.score}-{self.id}"
+
+    @classmethod
+    def after(cls, item: Submission) -> QueueCursor:
+        return cls(item.priority, item.screening_score, item.id)
 
     @classmethod
     def parse(cls, raw: str | None) -> QueueCursor | None:
         if not raw:
             return None
-        priority, _, ident = raw.partition("-")
-        if not (priority.isascii() and priority.isdigit() and ident.isascii() and ident.isdigit()):
+        parts = raw.split("-")
+        if len(parts) != 3 or not all(part.isascii() and part.isdigit() for part in parts):
             raise ValueError(raw)
-        if len(priority) > 2 or len(ident) > 18:
+        priority, score, ident = parts
+        if len(priority) > 2 or len(score) > 4 or len(ident) > 18:
             raise ValueError(raw)
-        return cls(int(priority), int(ident))
+        return cls(int(priority), int(score), int(ident))
 
 
 def claimed_by_someone_else(moderator: User, now: datetime):
@@ -56,7 +62,8 @@ def claimed_by_someone_else(moderator: User, now: datetime):
 def queue_page(
     filters: QueueFilters, moderator: User, limit: int, after: QueueCursor | None = None
 ) -> list[Submission]:
-    """Pending responses: possible disclosures first, then flagged ones, then the rest, oldest first.
+    """Pending responses: possible disclosures first, then flagged ones, then the rest; within each, the
+    likeliest concern by the screening classifier's score first, then the oldest.
 
     Items another moderator has open are left out, so parallel moderators see different items. A
     response escalated once (back after a take-down) is the safeguarding team's to decide and read.
@@ -65,7 +72,7 @@ def queue_page(
     query = (
         select(Submission)
         .where(Submission.status == SubmissionStatus.PENDING, sa.not_(claimed_by_someone_else(moderator, now)))
-        .order_by(Submission.priority, Submission.id)
+        .order_by(Submission.priority, Submission.screening_score.desc(), Submission.id)
         .limit(limit)
     )
     if not moderator.can_safeguard:
@@ -83,11 +90,16 @@ def queue_page(
         query = query.where(getattr(Submission, f"flag_{filters.flag}").is_(True))
     if after is None:
         return list(db.session.scalars(query))
-    # Two exact index seeks rather than one row-value comparison "(priority, id) > (p, n)": SQLite
-    # would only seek on the priority and then read every earlier item of it (see bench/bench_queue.py).
-    page = list(db.session.scalars(query.where(Submission.priority == after.priority, Submission.id > after.id)))
-    if len(page) < limit:
-        page += db.session.scalars(query.where(Submission.priority > after.priority).limit(limit - len(page)))
+    # Exact seeks rather than one row-value comparison "(priority, -score, id) > (p, -s, n)": SQLite would
+    # only seek on the priority and then read every earlier item of it (see bench/bench_queue.py).
+    same_priority = Submission.priority == after.priority
+    page = list(db.session.scalars(
+        query.where(same_priority, Submission.screening_score == after.score, Submission.id > after.id)
+    ))  # fmt: skip
+    for rest in (sa.and_(same_priority, Submission.screening_score < after.score),
+                 Submission.priority > after.priority):  # fmt: skip
+        if len(page) < limit:
+            page += db.session.scalars(query.where(rest).limit(limit - len(page)))
     return page
 
 

@@ -138,7 +138,7 @@ def _render_queue(consultation: Consultation, filter_form: QueueFilterForm, filt
     """The queue; nothing is ticked for bulk approval unless the moderator asked to select every offered item."""
     per_page = current_app.config["PENDING_PER_PAGE"]
     items = queue_page(filters, current_user, per_page, after)
-    next_cursor = str(QueueCursor(items[-1].priority, items[-1].id)) if len(items) == per_page else None
+    next_cursor = str(QueueCursor.after(items[-1])) if len(items) == per_page else None
     offered = {s.id for s in bulk_approvable([s.id for s in items], current_user)}
     return render_template(
         "moderation/queue.html",

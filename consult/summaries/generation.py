@@ -16,8 +16,9 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Consultation, Question, Submission, User, is_public
+from ..moderation.models import ResponseVector
 from . import themes as theme_rules
-from .models import ResponseVector, Summary
+from .models import Summary
 from .stats import consultation_statistics
 from .vectors import MODEL_NAME, Item, compute_vectors, stored_vectors, text_hash
 from .versions import new_version

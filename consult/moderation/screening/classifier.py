@@ -1,0 +1,67 @@
+"""The second layer of screening: a logistic regression over the answer's multilingual sentence vector.
+
+The lexicons catch what is said with their words; a child who writes "he says he'll show everyone the
+pictures unless I send more" uses none of them. Each head (``safeguarding``, ``abuse``) is a weight per
+dimension of the sentence vector, a bias and a threshold chosen by cross-validation on the training rows
+of the project's labelled corpus (``training.py``, ``flask screen train``). The weights are a small JSON
+file in ``model/``; its version is a hash of what it holds, recorded on every answer it screened.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+MODEL_FILE = Path(__file__).resolve().parent / "model" / "classifier.json"
+#: What the classifier decides, in the order of SCREENING_FLAGS.
+HEADS = ("abuse", "safeguarding")
+
+
+@dataclass(frozen=True)
+class Head:
+    weights: tuple[float, ...]
+    bias: float
+    threshold: float
+
+
+@dataclass(frozen=True)
+class Classifier:
+    version: str
+    encoder: str
+    heads: dict[str, Head]
+
+    def scores(self, vectors) -> list[dict[str, float]]:
+        """Each head's probability for each row of ``vectors`` (float32, L2-normalised)."""
+        import numpy as np  # only the screening worker scores vectors
+
+        columns = {}
+        for name, head in self.heads.items():
+            logits = np.asarray(vectors, dtype=np.float64) @ np.asarray(head.weights) + head.bias
+            columns[name] = 1.0 / (1.0 + np.exp(-logits))
+        return [{name: float(column[i]) for name, column in columns.items()} for i in range(len(vectors))]
+
+    def flags(self, scores: dict[str, float]) -> set[str]:
+        return {name for name, score in scores.items() if score >= self.heads[name].threshold}
+
+
+def model_version(heads: dict[str, dict]) -> str:
+    """A name for these weights that changes whenever they do: ``lr-`` and 12 hex digits of their hash."""
+    canonical = json.dumps(heads, sort_keys=True, separators=(",", ":"))
+    return "lr-" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:12]
+
+
+def from_document(document: dict) -> Classifier:
+    heads = {
+        name: Head(tuple(head["weights"]), float(head["bias"]), float(head["threshold"]))
+        for name, head in document["heads"].items()
+    }
+    return Classifier(document["version"], document["encoder"], heads)
+
+
+@cache
+def shipped() -> Classifier:
+    """The classifier in the package, read once per process."""
+    return from_document(json.loads(MODEL_FILE.read_text(encoding="utf-8")))
