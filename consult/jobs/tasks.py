@@ -16,8 +16,9 @@ from ..audit_log import security_event
 from ..extensions import db
 from ..moderation import arrivals
 from ..moderation import queue as moderation_queue
+from ..moderation.reports import TAKEN_DOWN_JOB
 from ..retention import purge
-from ..summaries import background, work
+from ..summaries import background, removals, work
 from ..summaries.vectors import vectorise_screened
 from .queue import huey, in_app_context
 
@@ -80,6 +81,17 @@ def render_documents(job_id: int) -> int:
     return done
 
 
+@huey.task(retries=2, retry_delay=10, priority=6, name=TAKEN_DOWN_JOB)
+@in_app_context
+def tell_secretariat_of_take_down(submission_id: int) -> int:
+    """Tell the secretariat of each published summary version an answer taken down belonged to.
+
+    Moderation lies below summaries and never imports them, so the take-down asks for this job by name.
+    Reads only: the secretariat's pages find such versions again by themselves (removals.versions_to_replace).
+    """
+    return removals.tell_secretariat(submission_id)
+
+
 @huey.periodic_task(crontab(minute="*"), priority=5, name="sweep")
 @in_app_context
 def sweep() -> None:
@@ -124,6 +136,7 @@ JOBS = {
         vectorise_answers,
         generate_summary,
         render_documents,
+        tell_secretariat_of_take_down,
         sweep,
         release_expired_claims,
         purge_expired,

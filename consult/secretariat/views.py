@@ -12,6 +12,7 @@ from ..auth.roles import role_required
 from ..consultations.content import missing_translations
 from ..extensions import db
 from ..models import Consultation, Meeting, Role
+from ..summaries.removals import versions_to_replace
 from ..transactions import all_or_nothing
 from .forms import EXTRA_QUESTION_ROWS, ConsultationForm, MeetingForm, TranslationForm, as_utc
 from .services import (
@@ -40,6 +41,7 @@ def dashboard():
         consultations=consultations,
         counts=response_counts(),
         missing=missing_translations(consultations),
+        to_replace=versions_to_replace(),
     )
 
 
