@@ -87,3 +87,4 @@ def screen_arrivals(limit: int) -> int:
 
 def _same(column, value):
     return column.is_(None) if value is None else column == value
+
