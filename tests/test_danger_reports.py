@@ -133,3 +133,20 @@ def test_reviewed_it_stays_published_until_another_danger_report(
     _report_from_a_new_account(app, make_user, consultation, submission)
     login(team)
     assert ANSWER in _reported_section(client.get("/safeguarding/").text)
+
+
+def test_a_note_too_long_is_refused_and_given_back(app, client, db, login, make_user, published, team):
+    consultation, submission = published
+    _report_from_a_new_account(app, make_user, consultation, submission)
+    login(team)
+    note = "Called the helpline. " * 200
+
+    response = client.post(f"/safeguarding/reported/{submission.id}", data={"decision": "escalate", "note": note})
+    unknown = client.post(f"/safeguarding/reported/{submission.id}", data={"decision": "publish"})
+
+    assert response.status_code == 422
+    assert "Keep the note under 4000 characters." in response.text
+    assert note.strip() in response.text
+    assert unknown.status_code == 422
+    db.session.expire_all()
+    assert db.session.get(Submission, submission.id).status is SubmissionStatus.APPROVED

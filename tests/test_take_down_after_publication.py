@@ -179,3 +179,19 @@ def test_a_version_edited_from_the_marked_one_computes_labels_and_keywords_witho
     assert theme["size"] == question["responses"] == len(KEPT) and theme["share"] == 100.0
     assert edited.parameters["responses_removed"] == 1
     assert edited.content["intro"] == "Reviewed after a take-down."
+
+
+def test_a_draft_that_lost_an_answer_since_it_was_made_is_not_published(client, db, login, case, take_down):
+    consultation, _summary, removed, secretariat = case
+    draft = generate_summary(consultation, secretariat)
+    db.session.commit()
+    take_down(removed)
+    login(secretariat)
+
+    refused = client.post(f"/summaries/{consultation.slug}/v{draft.version}/publish", follow_redirects=True)
+
+    assert "An answer of this version was removed since it was made" in refused.text
+    db.session.expire_all()
+    assert not db.session.get(type(draft), draft.id).is_published
+    edited = edit_summary(draft, secretariat, SummaryEdits())
+    assert publish_summary(edited, secretariat).is_published
