@@ -10,12 +10,18 @@ import logging
 import zipfile
 
 import pytest
+from flask import current_app
+from sqlalchemy import select
 from summaries_fixtures import add_response, download
 
+from consult import outbox
+from consult.jobs import tasks
 from consult.models import Role, SubmissionStatus
-from consult.moderation.reports import ReportReason, report_submission, reporter_key
+from consult.moderation.reports import TAKEN_DOWN_JOB, ReportReason, report_submission, reporter_key
+from consult.summaries import work
 from consult.summaries.editing import SummaryEdits, edit_summary
 from consult.summaries.generation import generate_summary
+from consult.summaries.models import JobKind, SummaryJob
 from consult.summaries.versions import publish_summary
 
 NOTICE = "An answer was removed after publication; the secretariat has been told."
@@ -195,3 +201,19 @@ def test_a_draft_that_lost_an_answer_since_it_was_made_is_not_published(client, 
     assert not db.session.get(type(draft), draft.id).is_published
     edited = edit_summary(draft, secretariat, SummaryEdits())
     assert publish_summary(edited, secretariat).is_published
+
+
+def test_the_take_down_asks_for_the_documents_again_ahead_of_readers(db, case, take_down, monkeypatch):
+    _consultation, summary, removed, _secretariat = case
+    monkeypatch.setitem(current_app.config, "DOCUMENTS_AHEAD", True)  # the app the jobs run in
+    asked: list[tuple[str, tuple]] = []
+    monkeypatch.setattr(outbox, "_dispatcher", lambda name, args: asked.append((name, args)))
+
+    take_down(removed)
+    assert asked == [(TAKEN_DOWN_JOB, (removed.id,))]  # moderation asks by name; the job tells and asks again
+    assert tasks.tell_secretariat_of_take_down.call_local(removed.id) == 1
+
+    db.session.rollback()  # the job committed in a session of its own
+    job = db.session.scalar(select(SummaryJob).where(SummaryJob.summary_id == summary.id))
+    assert job is not None and job.kind is JobKind.RENDER and job.format is None  # every format, every language
+    assert asked[1:] == [(work.RENDER_JOB, (job.id,))]

@@ -87,9 +87,11 @@ def tell_secretariat_of_take_down(submission_id: int) -> int:
     """Tell the secretariat of each published summary version an answer taken down belonged to.
 
     Moderation lies below summaries and never imports them, so the take-down asks for this job by name.
-    Reads only: the secretariat's pages find such versions again by themselves (removals.versions_to_replace).
+    The secretariat's pages find such versions again by themselves (removals.versions_to_replace).
     """
-    return removals.tell_secretariat(submission_id)
+    told = removals.tell_secretariat(submission_id)
+    db.session.commit()  # the documents' rendering is asked for once this commits
+    return told
 
 
 @huey.periodic_task(crontab(minute="*"), priority=5, name="sweep")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import random
 from collections.abc import Iterable
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
@@ -22,6 +23,7 @@ from .keywords import Tokeniser, theme_keywords
 from .models import Summary
 from .responses import public_responses
 from .themes import KEYWORD_SAMPLE, SEED, label_from_keywords, theme_share
+from .work import ask_rendering
 
 REMOVED_NOTICE = _l("An answer was removed after publication; the secretariat has been told.")
 WITHHELD_NOTE = _l("Label and keywords withheld: they were drawn in part from an answer removed after publication.")
@@ -83,7 +85,10 @@ def versions_to_replace(consultation: Consultation | None = None) -> list[tuple[
 
 
 def tell_secretariat(submission_id: int) -> int:
-    """Record, for the secretariat, each published version an answer just taken down belonged to; how many."""
+    """Record, for the secretariat, each published version an answer just taken down belonged to; how many.
+
+    Its documents are drawn again without the answer, ahead of readers as when it was published; flushes.
+    """
     consultation_id = db.session.scalar(
         select(Question.consultation_id).join(Submission).where(Submission.id == submission_id)
     )
@@ -96,6 +101,8 @@ def tell_secretariat(submission_id: int) -> int:
         if submission_id in member_ids(summary.content):
             security_event("summary_answer_removed", consultation_id=consultation_id, summary_id=summary.id,
                            summary_version=summary.version, submission_id=submission_id)  # fmt: skip
+            if current_app.config["DOCUMENTS_AHEAD"]:
+                ask_rendering(summary)
             told += 1
     return told
 
