@@ -18,6 +18,7 @@ from consult import outbox
 from consult.jobs import tasks
 from consult.models import Role, SubmissionStatus
 from consult.moderation.reports import TAKEN_DOWN_JOB, ReportReason, report_submission, reporter_key
+from consult.moderation.services import approve_submission
 from consult.summaries import work
 from consult.summaries.editing import SummaryEdits, edit_summary
 from consult.summaries.generation import generate_summary
@@ -34,7 +35,7 @@ WORDS = ("Zorblax", "Quimby", "harassed")
 
 
 @pytest.fixture
-def case(db, make_user, make_consultation):
+def case(db, make_user, make_consultation, frozen_clock):
     """A published consultation whose one question has three answers, in one theme (few answers: its keywords
     come from single answers too), and a published summary version."""
     secretariat = make_user(Role.SECRETARIAT)
@@ -217,3 +218,27 @@ def test_the_take_down_asks_for_the_documents_again_ahead_of_readers(db, case, t
     job = db.session.scalar(select(SummaryJob).where(SummaryJob.summary_id == summary.id))
     assert job is not None and job.kind is JobKind.RENDER and job.format is None  # every format, every language
     assert asked[1:] == [(work.RENDER_JOB, (job.id,))]
+
+
+def test_taken_down_then_published_again_with_a_redaction_its_old_words_stay_withheld(
+    client, db, case, take_down, make_user, frozen_clock
+):
+    consultation, summary, removed, secretariat = case
+    take_down(removed)
+    frozen_clock.advance(minutes=5)
+    redacted = "[personal information removed] harassed [personal information removed] online."
+    approve_submission(removed, make_user(Role.MODERATOR), redacted, before_screening=True)
+    db.session.commit()
+
+    page = client.get(f"/archive/{consultation.slug}/v1").text
+    md = download(client, f"/archive/{consultation.slug}/v1/document.md").get_data(as_text=True).replace("\\", "")
+
+    names = ("Zorblax", "Quimby")  # "harassed" is in the new words too
+    assert [name for name in names if name in page or name in md] == []  # the old keywords are still withheld
+    assert "Label and keywords withheld" in page
+    assert redacted in md  # the answer is public again, in its new words
+    edited = edit_summary(summary, secretariat, SummaryEdits())
+    assert [name for name in names if name in json.dumps(edited.content, ensure_ascii=False)] == []
+    assert removed.id in {
+        member["id"] for theme in edited.content["questions"][0]["themes"] for member in theme["responses"]
+    }

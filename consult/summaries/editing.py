@@ -108,5 +108,5 @@ def edit_summary(base: Summary, author: User | None, edits: SummaryEdits) -> Sum
     content = apply_edits(content, edits)
     parameters = dict(base.parameters, edited_from=base.version)
     if removed:
-        parameters["responses_removed"] = len(removed)
+        parameters["responses_removed"] = len(removed)  # or published again in other words
     return new_version(base.consultation, author, "edited", content, parameters, based_on=base)

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterable
+from datetime import datetime
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from ..audit_log import security_event
 from ..extensions import db
@@ -34,26 +35,31 @@ def member_ids(content: dict) -> set[int]:
             for member in theme["responses"]}  # fmt: skip
 
 
-def public_ids(consultation_id: int, ids: Iterable[int]) -> set[int]:
-    """Those of ``ids`` that are public now (ids only: no text is read)."""
+def public_ids(consultation_id: int, ids: Iterable[int], unchanged_since: datetime | None = None) -> set[int]:
+    """Those of ``ids`` that are public now (ids only: no text is read); with ``unchanged_since``, only
+    those not published again after it (taken down, then approved again, perhaps with another redaction)."""
     wanted = sorted(set(ids))
+    query = (
+        select(Submission.id)
+        .join(Question, Submission.question_id == Question.id)
+        .where(Question.consultation_id == consultation_id, is_public())
+    )
+    if unchanged_since is not None:
+        query = query.where(or_(Submission.decided_at.is_(None), Submission.decided_at <= unchanged_since))
     found: set[int] = set()
     for start in range(0, len(wanted), 5000):
-        found.update(
-            db.session.scalars(
-                select(Submission.id)
-                .join(Question, Submission.question_id == Question.id)
-                .where(Question.consultation_id == consultation_id, is_public())
-                .where(Submission.id.in_(wanted[start : start + 5000]))
-            )
-        )
+        found.update(db.session.scalars(query.where(Submission.id.in_(wanted[start : start + 5000]))))
     return found
 
 
 def removed_members(summary: Summary) -> set[int]:
-    """The responses this version grouped into its themes that are no longer public."""
+    """The responses this version grouped into its themes that are no longer public as they were then.
+
+    An answer taken down and approved again since, maybe with a name redacted, counts as removed: the
+    version's keywords were computed from the words it had then.
+    """
     members = member_ids(summary.content)
-    return members - public_ids(summary.consultation_id, members)
+    return members - public_ids(summary.consultation_id, members, unchanged_since=summary.created_at)
 
 
 def versions_to_replace(consultation: Consultation | None = None) -> list[tuple[Summary, int]]:
@@ -108,21 +114,23 @@ def tell_secretariat(submission_id: int) -> int:
 
 
 def without_removed(content: dict, consultation: Consultation, removed: set[int]) -> dict:
-    """``content`` (a copy to change) without the ``removed`` responses, its themes' keywords computed again.
+    """``content`` (a copy to change) without the ``removed`` responses no longer public, and the keywords
+    of the themes of every question that held one computed again from the texts public now.
 
     Keywords are relative to the other themes of a question, so every theme of a question that lost a
     member gets new ones, from at most KEYWORD_SAMPLE members each (a seeded sample) as when generated.
     A label the secretariat wrote is replaced by the new automatic one as well: it was written with the
     removed answer in view. It can be written again in the same edit.
     """
+    gone = removed - public_ids(consultation.id, removed)  # the others were published again, in new words
     for question in content["questions"]:
         themes = question["themes"]
         if not any(member["id"] in removed for theme in themes for member in theme["responses"]):
             continue
         for theme in themes:
-            theme["responses"] = [member for member in theme["responses"] if member["id"] not in removed]
-            theme["quotes"] = [quote for quote in theme["quotes"] if quote not in removed]
-            theme["candidates"] = [quote for quote in theme["candidates"] if quote not in removed]
+            theme["responses"] = [member for member in theme["responses"] if member["id"] not in gone]
+            theme["quotes"] = [quote for quote in theme["quotes"] if quote not in gone]
+            theme["candidates"] = [quote for quote in theme["candidates"] if quote not in gone]
         themes[:] = [theme for theme in themes if theme["responses"]]
         question["responses"] = sum(len(theme["responses"]) for theme in themes)
         sampled = [_keyword_sample([member["id"] for member in theme["responses"]]) for theme in themes]
