@@ -68,6 +68,7 @@ ACCESS: dict[str, Access] = {
     "safeguarding.detail": Access.SAFEGUARDING,
     "safeguarding.record_action": Access.SAFEGUARDING,
     "safeguarding.close": Access.SAFEGUARDING,
+    "safeguarding.reported": Access.SAFEGUARDING,
     # secretariat
     "secretariat.dashboard": Access.SECRETARIAT,
     "secretariat.edit_meeting": Access.SECRETARIAT,

@@ -16,8 +16,9 @@ from ..audit_log import security_event
 from ..extensions import db
 from ..moderation import arrivals
 from ..moderation import queue as moderation_queue
+from ..moderation.reports import TAKEN_DOWN_JOB
 from ..retention import purge
-from ..summaries import background, work
+from ..summaries import background, removals, work
 from .queue import huey, in_app_context
 
 log = logging.getLogger(__name__)
@@ -63,6 +64,19 @@ def render_documents(job_id: int) -> int:
     return done
 
 
+@huey.task(retries=2, retry_delay=10, priority=6, name=TAKEN_DOWN_JOB)
+@in_app_context
+def tell_secretariat_of_take_down(submission_id: int) -> int:
+    """Tell the secretariat of each published summary version an answer taken down belonged to.
+
+    Moderation lies below summaries and never imports them, so the take-down asks for this job by name.
+    The secretariat's pages find such versions again by themselves (removals.versions_to_replace).
+    """
+    told = removals.tell_secretariat(submission_id)
+    db.session.commit()  # the documents' rendering is asked for once this commits
+    return told
+
+
 @huey.periodic_task(crontab(minute="*"), priority=5, name="sweep")
 @in_app_context
 def sweep() -> None:
@@ -106,6 +120,7 @@ JOBS = {
         screen_answers,
         generate_summary,
         render_documents,
+        tell_secretariat_of_take_down,
         sweep,
         release_expired_claims,
         purge_expired,

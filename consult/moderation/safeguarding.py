@@ -26,6 +26,7 @@ from ..extensions import db
 from ..models import SAFEGUARDING_ROLES, Question, Submission, SubmissionStatus, User, may_safeguard
 from ..text import clean_plain_text
 from .audit import ever_escalated
+from .danger_reports import danger_reported_count
 from .events import record_event
 from .models import ModerationAction, RejectReason, SafeguardingNote
 from .services import AlreadyDecided, approve_submission, reject_submission
@@ -184,9 +185,11 @@ def escalated_page(limit: int, after: int | None = None) -> tuple[list[Submissio
 
 
 def escalated_count() -> int:
-    return db.session.scalar(
+    """What waits for the team: escalations, and published answers readers reported as a danger."""
+    escalated = db.session.scalar(
         select(func.count()).select_from(Submission).where(Submission.status == SubmissionStatus.ESCALATED)
     )
+    return escalated + danger_reported_count()
 
 
 def open_escalations_for(user: User) -> int | None:

@@ -12,7 +12,8 @@ from flask_login import current_user, login_required
 from ..auth.fresh import fresh_login_required
 from ..extensions import db
 from ..models import Submission, SubmissionStatus
-from .forms_safeguarding import ApproveEscalatedForm, RejectEscalatedForm, SafeguardingActionForm
+from .danger_reports import danger_reported, danger_reported_count, escalate_reported, mark_reviewed
+from .forms_safeguarding import ApproveEscalatedForm, DangerReportForm, RejectEscalatedForm, SafeguardingActionForm
 from .labels import REJECT_REASONS
 from .models import RejectReason
 from .safeguarding import (
@@ -63,6 +64,10 @@ def _cursor() -> int | None:
 @safeguarding_required
 @fresh_login_required
 def index():
+    return _render_index()
+
+
+def _render_index(report_form: DangerReportForm | None = None, status: int = 200):
     items, next_after = escalated_page(current_app.config["PENDING_PER_PAGE"], _cursor())
     return render_template(
         "safeguarding/index.html",
@@ -72,7 +77,35 @@ def index():
         actions=recorded_actions([item.id for item in items]),
         helplines=helplines(),
         action_labels=ACTION_LABELS,
-    )
+        reported=danger_reported(current_app.config["PENDING_PER_PAGE"]),
+        reported_total=danger_reported_count(),
+        report_form=report_form or DangerReportForm(formdata=None),
+    ), status
+
+
+@bp.post("/reported/<int:submission_id>")
+@safeguarding_required
+@fresh_login_required
+def reported(submission_id: int):
+    """A published answer a reader reported as a danger: take it down into this queue, or leave it published."""
+    submission = db.session.get(Submission, submission_id) or abort(404)
+    form = DangerReportForm()
+    decision = form.decision.data
+    if not form.validate():  # the note is given back, with what is wrong, beside the answer it was for
+        return _render_index(form, 422)
+    try:
+        if decision == "escalate":
+            escalate_reported(submission, current_user, form.note.data)
+        else:
+            mark_reviewed(submission, current_user)
+    except AlreadyDecided:
+        flash(str(CLOSED_ALREADY), "info")
+        return redirect(url_for(".index"), 303)
+    if decision == "escalate":
+        flash(_("Response escalated to the safeguarding team. It will not be published."), "info")
+        return redirect(url_for(".detail", submission_id=submission_id), 303)
+    flash(_("Action recorded."), "success")
+    return redirect(url_for(".index"), 303)
 
 
 def _escalation(submission_id: int) -> Submission:

@@ -13,6 +13,7 @@ from ..consultations.content import missing_translations
 from ..extensions import db
 from ..models import Consultation, ConsultationStatus, Meeting, Phase, Role
 from ..summaries.regions import region_label
+from ..summaries.removals import versions_to_replace
 from ..transactions import all_or_nothing
 from .forms import EXTRA_QUESTION_ROWS, ConsultationForm, MeetingForm, TranslationForm, as_utc
 from .reach import reach
@@ -44,6 +45,7 @@ def dashboard():
         consultations=consultations,
         counts=response_counts(),
         missing=missing_translations(consultations),
+        to_replace=versions_to_replace(),
     )
 
 

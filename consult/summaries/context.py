@@ -18,6 +18,7 @@ from ..i18n import language_name, percent
 from .charts import age_band_name, chart_svg, text_alternative
 from .reading import SummaryView
 from .regions import REGIONS, region_label
+from .removals import WITHHELD_NOTE
 from .responses import LICENCE_NOTE
 from .stats import AGE_BAND_CODES, SMALL, WITHHELD, published_language_codes, share
 
@@ -177,7 +178,7 @@ def key_messages(view: SummaryView) -> list[str]:
                 _(
                     "Question %(n)d: %(label)s (%(share)s of its published responses).",
                     n=question.position,
-                    label=theme.label,
+                    label=theme.title,
                     share=percent(theme.share),
                 )
             )
@@ -198,6 +199,8 @@ def document_context(view: SummaryView) -> dict:
         "chart_svg": chart_svg(view.statistics),
         "chart_alt": text_alternative(view.statistics),
         "licence_note": str(LICENCE_NOTE),
+        "notice": view.notice,
+        "withheld_note": str(WITHHELD_NOTE),
     }
 
 

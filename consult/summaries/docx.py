@@ -80,6 +80,8 @@ def render_docx(view: SummaryView) -> bytes:
     for label, value in context["header"]:
         cells = header.add_row().cells
         cells[0].text, cells[1].text = label, _xml_safe(value)
+    if context["notice"]:
+        document.add_paragraph().add_run(context["notice"]).bold = True
     document.add_heading(_("Abstract"), level=1)
     _paragraph(document, context["abstract"])
     document.add_heading(_("Method"), level=1)
@@ -95,17 +97,20 @@ def render_docx(view: SummaryView) -> bytes:
         if not question.themes:
             document.add_paragraph(_("No published responses."))
         for theme in question.themes:
-            document.add_heading(_xml_safe(theme.label), level=3)
-            document.add_paragraph(
-                _xml_safe(
-                    _(
-                        "%(size)d responses (%(share)s). Keywords: %(keywords)s.",
-                        size=theme.size,
-                        share=percent(theme.share),
-                        keywords=", ".join(theme.keywords),
+            document.add_heading(_xml_safe(theme.title), level=3)
+            if theme.withheld:
+                document.add_paragraph(context["withheld_note"])
+            else:
+                document.add_paragraph(
+                    _xml_safe(
+                        _(
+                            "%(size)d responses (%(share)s). Keywords: %(keywords)s.",
+                            size=theme.size,
+                            share=percent(theme.share),
+                            keywords=", ".join(theme.keywords),
+                        )
                     )
                 )
-            )
             for quote in theme.quotes:
                 _paragraph(document, f"“{quote.text}” (R{quote.id})", style="Quote")
 

@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from ..models import User
 from ..text import clean_plain_text, clean_single_line
 from .models import Summary
+from .removals import removed_members, without_removed
 from .themes import theme_share
 from .versions import SummaryRefused, new_version
 
@@ -97,7 +98,15 @@ def apply_edits(content: dict, edits: SummaryEdits) -> dict:
 
 
 def edit_summary(base: Summary, author: User | None, edits: SummaryEdits) -> Summary:
-    """A new version: ``base`` with the secretariat's edits. ``base`` itself never changes."""
-    content = apply_edits(base.content, edits)
+    """A new version: ``base`` with the secretariat's edits. ``base`` itself never changes.
+
+    Responses removed since ``base`` was made are left out, and the keywords and labels of their
+    questions' themes computed again, so that no removed answer's words survive in the new version.
+    """
+    removed = removed_members(base)
+    content = without_removed(copy.deepcopy(base.content), base.consultation, removed) if removed else base.content
+    content = apply_edits(content, edits)
     parameters = dict(base.parameters, edited_from=base.version)
+    if removed:
+        parameters["responses_removed"] = len(removed)  # or published again in other words
     return new_version(base.consultation, author, "edited", content, parameters, based_on=base)

@@ -30,6 +30,8 @@ def render_markdown(view: SummaryView) -> bytes:
     context = document_context(view)
     out = [f"# {md_escape(_('Council Working Group on Child Online Protection'))}", ""]
     out.extend(f"- **{md_escape(label)}:** {md_escape(value)}" for label, value in context["header"])
+    if context["notice"]:
+        out += ["", f"**{md_escape(context['notice'])}**"]
     out += ["", f"## {md_escape(_('Abstract'))}", "", md_escape(context["abstract"]), ""]
     out += [f"## {md_escape(_('Method'))}", ""]
     for paragraph in context["method"]:
@@ -43,9 +45,11 @@ def render_markdown(view: SummaryView) -> bytes:
             out += [md_escape(_("No published responses.")), ""]
         for theme in question.themes:
             out += [
-                f"#### {md_escape(theme.label)}",
+                f"#### {md_escape(theme.title)}",
                 "",
-                md_escape(
+                md_escape(context["withheld_note"])
+                if theme.withheld
+                else md_escape(
                     _(
                         "%(size)d responses (%(share)s). Keywords: %(keywords)s.",
                         size=theme.size,

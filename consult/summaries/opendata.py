@@ -12,6 +12,7 @@ from ..consultations.public_responses import PublicResponse
 from ..models import AGE_BAND_LABELS, Consultation
 from ..text import neutralise
 from .regions import REGIONS, region_of
+from .removals import REMOVED_NOTICE, versions_to_replace
 from .responses import LICENCE, LICENCE_NOTE, LICENCE_URL, attribution, public_responses
 
 OPEN_DATA_COLUMNS = (
@@ -46,10 +47,18 @@ def licence_text(consultation: Consultation) -> str:
     return " ".join(notes)
 
 
+def removal_notice(consultation: Consultation) -> str | None:
+    """The mark of the published summary these data go with, while it holds an answer removed since."""
+    return str(REMOVED_NOTICE) if versions_to_replace(consultation) else None
+
+
 def render_csv(consultation: Consultation) -> bytes:
     buffer = io.StringIO()
-    # The licence first, on a line of its own that CSV readers can skip as a comment.
-    buffer.write("# " + " ".join(licence_text(consultation).split()) + "\n")
+    # The licence first, on a line of its own that CSV readers can skip as a comment, with the mark if any
+    # (on the same line: readers skip one comment line).
+    notice = removal_notice(consultation)
+    comment = " ".join(licence_text(consultation).split()) + (f" {notice}" if notice else "")
+    buffer.write("# " + comment + "\n")
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(OPEN_DATA_COLUMNS)
     for row in open_data_rows(consultation, public_responses(consultation)):
@@ -62,6 +71,7 @@ def render_json(consultation: Consultation) -> bytes:
         "licence": LICENCE,
         "licence_url": LICENCE_URL,
         "licence_note": licence_text(consultation),
+        "notice": removal_notice(consultation),
         "consultation": {
             "slug": consultation.slug,
             "title": consultation.title,

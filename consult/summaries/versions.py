@@ -10,6 +10,7 @@ from .. import clock
 from ..extensions import db
 from ..models import Consultation, ConsultationStatus, User
 from .models import Summary
+from .removals import removed_members
 from .work import ask_rendering
 
 
@@ -47,6 +48,13 @@ def publish_summary(summary: Summary, author: User) -> Summary:
         raise SummaryRefused(_l("This version is already published."))
     if summary.consultation.status is not ConsultationStatus.PUBLISHED:
         raise SummaryRefused(_l("Publish the consultation before its summary."))
+    if removed_members(summary):  # its labels and keywords may hold the removed answer's words
+        raise SummaryRefused(
+            _l(
+                "An answer of this version was removed since it was made: generate a new version, or edit this "
+                "one, and publish that."
+            )
+        )
     # Read everything first: a lazy load between the assignments would flush a half-published version.
     author_id, author_name, now = author.id, author.pseudonym, clock.utcnow()
     summary.published_by_id, summary.published_by_name, summary.published_at = author_id, author_name, now

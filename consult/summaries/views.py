@@ -20,6 +20,7 @@ from .forms import EditForm, GenerateForm, PublishForm
 from .generation import count_missing_vectors
 from .models import JobState, Summary
 from .reading import summary_view
+from .removals import versions_to_replace
 from .versions import (
     SummaryRefused,
     consultation_by_slug,
@@ -162,6 +163,7 @@ def manage(slug: str):
         form=GenerateForm(),
         publish_form=PublishForm(),
         missing=count_missing_vectors(consultation),
+        to_replace=versions_to_replace(consultation),
         job=latest if latest is not None and latest.state is not JobState.DONE else None,
     )
 
