@@ -82,6 +82,7 @@ ACCESS: dict[str, Access] = {
     "summaries.staff_document": Access.SECRETARIAT,
     "summaries.review": Access.SECRETARIAT,
     "summaries.edit": Access.SECRETARIAT,
+    "summaries.confirm_publish": Access.SECRETARIAT,
     "summaries.publish": Access.SECRETARIAT,
     # read-only JSON
     "api.consultations": Access.PUBLIC,
