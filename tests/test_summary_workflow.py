@@ -63,6 +63,7 @@ def test_after_generating_the_review_page_leads_to_edit_publish_versions_and_the
     links = _hrefs(review.text)
     assert {f"/summaries/{slug}/v1/edit", f"/summaries/{slug}/v1/publish", f"/summaries/{slug}/"} <= links
     assert {f"/summaries/{slug}/v1/document.{name}" for name in FORMATS} <= links
+    assert {f"/summaries/{slug}/v1/document.pdf?lang={code}" for code in ("ar", "zh", "en", "fr", "ru", "es")} <= links
     assert not any(link.startswith("/archive/") for link in links)  # a draft has no public address yet
 
 

@@ -310,8 +310,7 @@ def publish(slug: str, number: int):
         return redirect(url_for(".confirm_publish", slug=slug, number=number), 303)
     try:
         publish_summary(summary, current_user)
-    except SummaryRefused as refused:
-        flash(refused.message, "error")
+    except SummaryRefused:  # the confirmation page says why
         return _confirmation(summary, 409)
     flash(_("Version %(n)d is published; its address will not change.", n=number), "success")
     return redirect(url_for(".review", slug=slug, number=number), 303)
