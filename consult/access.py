@@ -89,6 +89,7 @@ ACCESS: dict[str, Access] = {
     "summaries.staff_document": Access.SECRETARIAT,
     "summaries.review": Access.SECRETARIAT,
     "summaries.edit": Access.SECRETARIAT,
+    "summaries.confirm_publish": Access.SECRETARIAT,
     "summaries.publish": Access.SECRETARIAT,
     # read-only JSON
     "api.index": Access.PUBLIC,

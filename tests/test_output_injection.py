@@ -552,7 +552,7 @@ def test_summaries_and_their_documents_show_every_text_as_stored(app, client, db
     edited = client.post(edit_url, data=form)
     assert edited.status_code == 303, edited.get_data(as_text=True)[:2000]
     summary = version(consultation, first.version + 1)
-    assert client.post(f"/summaries/{slug}/v{summary.version}/publish").status_code == 303
+    assert client.post(f"/summaries/{slug}/v{summary.version}/publish", data={"confirm": "yes"}).status_code == 303
     db.session.refresh(summary)
     assert summary.is_published
 

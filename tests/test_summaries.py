@@ -348,11 +348,12 @@ def test_the_secretariat_generates_edits_and_publishes_from_the_web(client, db, 
     assert bad.status_code == 422 and "one of the theme" in bad.text
 
     assert client.get(f"/archive/{slug}/v2").status_code == 404  # a draft is not public
-    published = client.post(f"/summaries/{slug}/v2/publish")
+    published = client.post(f"/summaries/{slug}/v2/publish", data={"confirm": "yes"})
     assert published.status_code == 303
     public = client.get(f"/archive/{slug}/v2")
     assert public.status_code == 200 and "Renamed theme" in public.text
-    assert client.post(f"/summaries/{slug}/v2/publish").status_code == 303  # refused politely, already published
+    again = client.post(f"/summaries/{slug}/v2/publish", data={"confirm": "yes"})
+    assert again.status_code == 409 and "already published" in again.text  # refused politely
 
 
 def test_only_the_secretariat_manages_summaries(client, login, make_user, seeded: Seeded):

@@ -215,7 +215,7 @@ def test_with_the_queue_not_served_no_request_computes_vectors_or_renders(
         client.get(f"/summaries/{slug}/generating/1"),
         client.get(f"/summaries/{slug}/v{draft.version}"),
         client.get(f"/summaries/{slug}/v{draft.version}/document.pdf"),
-        client.post(f"/summaries/{slug}/v{draft.version}/publish"),
+        client.post(f"/summaries/{slug}/v{draft.version}/publish", data={"confirm": "yes"}),
         client.get(f"/archive/{slug}/v{draft.version}"),
         client.get(f"/archive/{slug}/v{draft.version}/document.docx?lang=ar"),
     ]

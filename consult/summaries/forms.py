@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, StringField, TextAreaField
+from wtforms import HiddenField, IntegerField, StringField, TextAreaField
 from wtforms.validators import Length, NumberRange, Optional
 
 from .themes import MAX_THEMES_OVERRIDE
@@ -31,4 +31,7 @@ class EditForm(FlaskForm):
 
 
 class PublishForm(FlaskForm):
-    pass
+    """Sent only by the confirmation page, which shows the warnings first."""
+
+    CONFIRMED = "yes"
+    confirm = HiddenField()  # no default: a POST from anywhere else lacks it

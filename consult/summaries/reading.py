@@ -23,6 +23,7 @@ class Quote:
     id: int
     text: str
     language: str
+    english: str | None = None  # the secretariat's human translation, for readers of the English document
 
 
 @dataclass
@@ -75,6 +76,11 @@ class SummaryView:
         return str(REMOVED_NOTICE) if self.removed and self.summary.is_published else None
 
 
+def _quote(response: PublicResponse, theme: dict) -> Quote:
+    english = theme.get("english", {}).get(str(response.id))
+    return Quote(response.id, response.text, response.language, english or None)
+
+
 def summary_view(summary: Summary, with_annex: bool = False, with_candidates: bool = False) -> SummaryView:
     """The version with every quote's published text, read again now: only responses still public appear."""
     consultation = summary.consultation
@@ -102,9 +108,9 @@ def summary_view(summary: Summary, with_annex: bool = False, with_candidates: bo
                 keywords=[] if _withheld(theme, removed) else theme["keywords"],
                 size=theme["size"],
                 share=theme["share"],
-                quotes=[Quote(q, texts[q].text, texts[q].language) for q in theme["quotes"] if q in texts],
+                quotes=[_quote(texts[q], theme) for q in theme["quotes"] if q in texts],
                 response_ids=[r["id"] for r in theme["responses"]],
-                candidates=[Quote(q, texts[q].text, texts[q].language) for q in theme["candidates"] if q in texts]
+                candidates=[_quote(texts[q], theme) for q in theme["candidates"] if q in texts]
                 if with_candidates
                 else [],
                 withheld=_withheld(theme, removed),
