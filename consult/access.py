@@ -75,6 +75,7 @@ ACCESS: dict[str, Access] = {
     "secretariat.edit_consultation": Access.SECRETARIAT,
     "secretariat.edit_translation": Access.SECRETARIAT,
     "secretariat.publish": Access.SECRETARIAT,
+    "secretariat.close_now": Access.SECRETARIAT,
     "secretariat.live_reach": Access.SECRETARIAT,
     "reach.public_reach": Access.PUBLIC,
     # summaries, archive and open data
