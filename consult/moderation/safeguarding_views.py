@@ -12,6 +12,7 @@ from flask_login import current_user, login_required
 from ..auth.fresh import fresh_login_required
 from ..extensions import db
 from ..models import Submission, SubmissionStatus
+from .disclosures import earlier_wordings
 from .forms_safeguarding import ApproveEscalatedForm, RejectEscalatedForm, SafeguardingActionForm
 from .labels import REJECT_REASONS
 from .models import RejectReason
@@ -19,6 +20,7 @@ from .safeguarding import (
     ACTION_LABELS,
     NoActionRecorded,
     SafeguardingAction,
+    WithdrawnByAuthor,
     approve_escalated,
     escalated_page,
     helplines,
@@ -35,6 +37,7 @@ bp = Blueprint("safeguarding", __name__)
 
 CLOSED_ALREADY = _l("Someone on the safeguarding team has already closed this item; nothing was changed.")
 NO_ACTION_YET = _l("Record what the team did before closing this item.")
+WITHDRAWN = _l("The participant withdrew this answer, so it cannot be published.")
 
 
 def safeguarding_required(view):
@@ -92,6 +95,7 @@ def _render_detail(submission: Submission, *, action_form=None, approve_form=Non
         s=submission,
         is_open=submission.status is SubmissionStatus.ESCALATED,
         actions=recorded_actions([submission.id]).get(submission.id, []),
+        earlier=earlier_wordings(submission.id),
         helplines=helplines(),
         action_labels=ACTION_LABELS,
         reason_labels=REJECT_REASONS,
@@ -152,6 +156,8 @@ def close(submission_id: int, decision: str):
         return _already_closed(submission_id)
     except NoActionRecorded:
         return _render_detail(submission, **shown, refusal=NO_ACTION_YET, status=422)
+    except WithdrawnByAuthor:
+        return _render_detail(submission, **shown, refusal=WITHDRAWN, status=409)
     if decision == "approve":
         flash(_("Response approved and published."), "success")
     else:

@@ -1,0 +1,119 @@
+"""A possible disclosure is never erased: what happens when its author changes it or takes it back.
+
+An answer screening flagged as a possible disclosure of harm, or one a moderator escalated, is the
+safeguarding team's to read. Its author may still change or withdraw it, and sees exactly what they
+would see for any other answer waiting for a moderator; the team keeps what it said:
+
+- withdrawn: gone for the author, the public and the moderators (``withdrawn_at``), an open case for
+  the team that can never be published; it goes once the team has closed the case and the retention
+  period has passed (consult/retention.py);
+- changed: the earlier words are kept (``EarlierWording``) and the answer stays, or becomes, a case.
+
+Either is an event on the case. Every statement is conditional on what was read, so a moderator
+escalating the answer at the same moment changes which way it is kept, never whether it is.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import delete, or_, select, update
+
+from .. import clock
+from ..extensions import db
+from ..models import Submission, SubmissionStatus
+from .events import record_event
+from .models import EarlierWording, ModerationAction
+
+WAITING = (SubmissionStatus.PENDING, SubmissionStatus.ESCALATED)
+# A race lost to a moderator is read again and tried once more; a third loss is a decision that won.
+ATTEMPTS = 3
+
+
+def possible_disclosure(submission: Submission) -> bool:
+    return submission.status is SubmissionStatus.ESCALATED or submission.flag_safeguarding
+
+
+def possibly_disclosing():
+    """The SQL condition for possible_disclosure."""
+    return or_(Submission.status == SubmissionStatus.ESCALATED, Submission.flag_safeguarding.is_(True))
+
+
+# With the team from now on: no moderator holds it, and it waits in the safeguarding queue.
+_TO_THE_TEAM = {"status": SubmissionStatus.ESCALATED, "claimed_by_id": None, "claimed_until": None}
+
+
+def _run(statement) -> int:
+    return db.session.execute(statement.execution_options(synchronize_session=False)).rowcount
+
+
+def _escalated_for_the_author(submission: Submission, action: ModerationAction, *, was_pending: bool,
+                              before: str | None = None, after: str | None = None) -> None:  # fmt: skip
+    # No actor: the author is a participant, and the trail names staff only.
+    if was_pending:
+        record_event(submission, ModerationAction.ESCALATED, reason=action.value, before=before)
+    record_event(submission, action, before=before, after=after)
+
+
+def withdraw(submission: Submission, now: datetime | None = None) -> bool | None:
+    """Take an answer back for its author: kept for the team (True) or deleted (False); None once decided."""
+    now = now or clock.utcnow()
+    mine = Submission.id == submission.id, Submission.withdrawn_at.is_(None)
+    for _attempt in range(ATTEMPTS):
+        if _run(update(Submission).where(*mine, Submission.status == SubmissionStatus.ESCALATED)
+                .values(withdrawn_at=now)):  # fmt: skip
+            _escalated_for_the_author(submission, ModerationAction.WITHDRAWN, was_pending=False)
+            db.session.expire(submission)
+            return True
+        if _run(update(Submission).where(*mine, Submission.status == SubmissionStatus.PENDING,
+                                         Submission.flag_safeguarding.is_(True))
+                .values(withdrawn_at=now, **_TO_THE_TEAM)):  # fmt: skip
+            _escalated_for_the_author(submission, ModerationAction.WITHDRAWN, was_pending=True)
+            db.session.expire(submission)
+            return True
+        if _run(delete(Submission).where(*mine, Submission.status == SubmissionStatus.PENDING,
+                                         Submission.flag_safeguarding.is_(False))):  # fmt: skip
+            db.session.expunge(submission)
+            return False
+        # Escalated or flagged between two statements: read it again and keep it.
+        state = db.session.execute(
+            select(Submission.status, Submission.withdrawn_at).where(Submission.id == submission.id)
+        ).first()
+        if state is None or state.withdrawn_at is not None or state.status not in WAITING:
+            return None
+    return None
+
+
+def change(submission: Submission, values: dict) -> bool:
+    """Apply the author's change of a waiting answer; False when it was decided or withdrawn meanwhile.
+
+    A possible disclosure keeps its earlier words for the team, and stays (or becomes) a case.
+    """
+    for _attempt in range(ATTEMPTS):
+        before, was_pending = submission.body, submission.status is SubmissionStatus.PENDING
+        conditions = [Submission.id == submission.id, Submission.withdrawn_at.is_(None), Submission.body == before]
+        disclosure = possible_disclosure(submission)
+        if disclosure:
+            conditions.append(Submission.status.in_(WAITING))
+            values = values | _TO_THE_TEAM
+        else:
+            conditions += [Submission.status == SubmissionStatus.PENDING, Submission.flag_safeguarding.is_(False)]
+        changed = _run(update(Submission).where(*conditions).values(**values))
+        db.session.refresh(submission)
+        if changed:
+            if disclosure:
+                db.session.add(EarlierWording(submission_id=submission.id, body=before, created_at=clock.utcnow()))
+                _escalated_for_the_author(submission, ModerationAction.EDITED, was_pending=was_pending,
+                                          before=before, after=submission.body)  # fmt: skip
+            return True
+        if submission.withdrawn_at is not None or submission.status not in WAITING:
+            return False
+    return False
+
+
+def earlier_wordings(submission_id: int) -> list[EarlierWording]:
+    return list(
+        db.session.scalars(
+            select(EarlierWording).where(EarlierWording.submission_id == submission_id).order_by(EarlierWording.id)
+        )
+    )
