@@ -58,6 +58,15 @@ def test_a_flagged_answer_brings_its_author_kind_words_and_their_countrys_helpli
     assert f'<html lang="{locale}" dir="{direction}"' in page
 
 
+def test_the_account_page_offers_the_same_help(client, db, login, make_user, make_consultation):
+    consultation = make_consultation(open=True)
+    login(make_user(country="GB"))
+    assert KIND_WORDS not in client.get("/account").text
+    _post(client, consultation, DISCLOSURES["en"][1], "en")
+    page = client.get("/account").text
+    assert KIND_WORDS in page and "Childline" in page and 'href="tel:08001111"' in page
+
+
 def test_no_help_box_for_an_answer_screening_found_nothing_in(client, db, login, make_user, make_consultation):
     consultation = make_consultation(open=True)
     login(make_user())

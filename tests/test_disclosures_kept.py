@@ -12,8 +12,10 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import inspect, select, update
 
+from consult import outbox
 from consult.consultations.services import edit_response, withdraw_response
 from consult.models import Priority, Role, Submission, SubmissionStatus
+from consult.moderation.arrivals import screen_arrivals
 from consult.moderation.models import EarlierWording, ModerationEvent, SafeguardingNote
 from consult.moderation.services import AlreadyDecided, escalate_submission
 from consult.retention import purge
@@ -313,3 +315,43 @@ def test_retention_waits_for_the_case_to_close(client, db, login, frozen_clock, 
     assert _state(db, answer) is None
     assert db.session.scalars(select(EarlierWording)).all() == []
     assert "withdrawn" in _events(db, answer)  # the append-only trail keeps who did what, without the words
+
+
+# --- a withdrawal before screening has read the answer ----------------------------------------
+
+
+@pytest.fixture
+def unserved(monkeypatch):
+    """Jobs are asked for but nobody runs them yet: the moments between a post and its screening."""
+    monkeypatch.setattr(outbox, "_dispatcher", lambda name, args: None)
+
+
+@pytest.mark.parametrize(("text", "kept"), [(DISCLOSURE, True), ("Apps should have a report button.", False)])
+def test_an_answer_withdrawn_before_screening_waits_for_it_then_is_kept_or_deleted(
+    client, db, login, make_user, make_consultation, unserved, text, kept
+):
+    consultation, moderator = make_consultation(open=True), make_user(Role.MODERATOR)
+    author = make_user()
+    login(author)
+    client.post(f"/consultations/{consultation.slug}/questions/1/responses", data={"body": text, "language": "en"})
+    answer = db.session.scalars(select(Submission)).one()
+    assert answer.screened_at is None
+
+    response = client.post(f"/responses/{answer.id}/withdraw", data={"confirmed": "yes"})
+    assert response.status_code == 303
+    assert WITHDRAWN in client.get(response.headers["Location"]).text
+    assert _card(client, consultation, answer) == ""
+    login(moderator)
+    assert text not in client.get(f"/moderation/consultations/{consultation.slug}").text
+    assert client.get(f"/moderation/submissions/{answer.id}").status_code == 404
+
+    with client.application.app_context():
+        screen_arrivals(100)
+        db.session.commit()
+
+    state = _state(db, answer)
+    if kept:
+        assert (state.status, state.body) == (SubmissionStatus.ESCALATED, DISCLOSURE)
+        assert state.withdrawn_at is not None and state.flag_safeguarding
+    else:
+        assert state is None

@@ -183,6 +183,21 @@ def withdraw(submission_id: int):
     return redirect(url_for(".detail", slug=slug, _anchor="your-responses"), 303)
 
 
+@bp.app_context_processor
+def _help_for_the_author():
+    # A callable: only a participant's own pages (the account page) ask, and pay for the query.
+    return {"help_for_the_author": _help_if_flagged}
+
+
+def _help_if_flagged():
+    """The helplines, when screening read a possible disclosure in one of the signed-in participant's answers."""
+    if not _is_participant():
+        return None
+    flagged = select(Submission.id).where(Submission.author_id == current_user.id, Submission.withdrawn_at.is_(None),
+                                          Submission.flag_safeguarding.is_(True))  # fmt: skip
+    return helplines() if db.session.scalar(flagged.limit(1)) is not None else None
+
+
 @bp.get("/help")
 def get_help():
     return public_page(_render_help)

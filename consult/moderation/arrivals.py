@@ -20,6 +20,7 @@ from sqlalchemy import func, select, update
 from .. import clock, languages
 from ..extensions import db
 from ..models import Priority, Question, Submission
+from .disclosures import settle_withdrawn
 from .events import text_hash
 from .intake import screening_fields
 from .models import ModerationAction, ModerationEvent
@@ -66,7 +67,7 @@ def screen_arrivals(limit: int) -> int:
         language = row.language if row.language_declared else languages.detect(row.body, row.language).language
         results.append((row, language, *screening_fields(row.body, language)))
     now = clock.utcnow()
-    screened = 0
+    screened = []
     for row, language, flags, fields in results:
         written = db.session.execute(
             update(Submission)
@@ -76,15 +77,15 @@ def screen_arrivals(limit: int) -> int:
             .execution_options(synchronize_session=False)
         ).rowcount  # fmt: skip
         if written:
-            screened += 1
+            screened.append(row.id)
             db.session.execute(ModerationEvent.__table__.insert(), {
                 "consultation_id": row.consultation_id, "submission_id": row.id,
                 "action": ModerationAction.SCREENED.value, "note": " ".join(sorted(flags)) or None,
                 "before_hash": None, "after_hash": text_hash(row.body), "created_at": now,
             })  # fmt: skip
-    return screened
+    settle_withdrawn(screened)  # withdrawn before they were read: kept if a possible disclosure, else deleted
+    return len(screened)
 
 
 def _same(column, value):
     return column.is_(None) if value is None else column == value
-

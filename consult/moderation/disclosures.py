@@ -9,6 +9,10 @@ would see for any other answer waiting for a moderator; the team keeps what it s
   period has passed (consult/retention.py);
 - changed: the earlier words are kept (``EarlierWording``) and the answer stays, or becomes, a case.
 
+An answer withdrawn before screening has read it is held the same way (hidden, ``withdrawn_at``) until
+the job worker screens it: then ``settle_withdrawn`` hands a possible disclosure to the team and
+deletes anything else, as a withdrawal would have at once.
+
 Either is an event on the case. Every statement is conditional on what was read, so a moderator
 escalating the answer at the same moment changes which way it is kept, never whether it is.
 """
@@ -71,7 +75,14 @@ def withdraw(submission: Submission, now: datetime | None = None) -> bool | None
             _escalated_for_the_author(submission, ModerationAction.WITHDRAWN, was_pending=True)
             db.session.expire(submission)
             return True
+        if _run(update(Submission).where(*mine, Submission.status == SubmissionStatus.PENDING,
+                                         Submission.screened_at.is_(None))
+                .values(withdrawn_at=now, claimed_by_id=None, claimed_until=None)):  # fmt: skip
+            record_event(submission, ModerationAction.WITHDRAWN)  # screening decides: settle_withdrawn
+            db.session.expire(submission)
+            return True
         if _run(delete(Submission).where(*mine, Submission.status == SubmissionStatus.PENDING,
+                                         Submission.screened_at.is_not(None),
                                          Submission.flag_safeguarding.is_(False))):  # fmt: skip
             db.session.expunge(submission)
             return False
@@ -82,6 +93,17 @@ def withdraw(submission: Submission, now: datetime | None = None) -> bool | None
         if state is None or state.withdrawn_at is not None or state.status not in WAITING:
             return None
     return None
+
+
+def settle_withdrawn(submission_ids: list[int]) -> int:
+    """After screening: answers withdrawn before it go to the team if flagged, else are deleted; how many went."""
+    held = [Submission.id.in_(submission_ids), Submission.withdrawn_at.is_not(None),
+            Submission.status == SubmissionStatus.PENDING]  # fmt: skip
+    disclosures = list(db.session.scalars(select(Submission).where(*held, Submission.flag_safeguarding.is_(True))))
+    for submission in disclosures:
+        if _run(update(Submission).where(Submission.id == submission.id, *held).values(**_TO_THE_TEAM)):
+            record_event(submission, ModerationAction.ESCALATED, reason=ModerationAction.WITHDRAWN.value)
+    return _run(delete(Submission).where(*held, Submission.flag_safeguarding.is_(False)))
 
 
 def change(submission: Submission, values: dict) -> bool:
