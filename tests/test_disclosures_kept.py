@@ -355,3 +355,31 @@ def test_an_answer_withdrawn_before_screening_waits_for_it_then_is_kept_or_delet
         assert state.withdrawn_at is not None and state.flag_safeguarding
     else:
         assert state is None
+
+
+@pytest.mark.parametrize(("first", "kept"), [(DISCLOSURE, True), ("Apps should have a report button.", False)])
+@pytest.mark.parametrize("then_withdrawn", [False, True])
+def test_words_replaced_before_screening_are_screened_then_kept_or_deleted(
+    client, db, login, make_user, make_consultation, unserved, first, kept, then_withdrawn
+):
+    consultation = make_consultation(open=True)
+    login(make_user())
+    client.post(f"/consultations/{consultation.slug}/questions/1/responses", data={"body": first, "language": "en"})
+    answer = db.session.scalars(select(Submission)).one()
+    edit = client.post(f"/responses/{answer.id}/edit", data={"body": "Forget what I said.", "language": "en"})
+    assert edit.status_code == 303
+    if then_withdrawn:
+        assert client.post(f"/responses/{answer.id}/withdraw", data={"confirmed": "yes"}).status_code == 303
+
+    with client.application.app_context():
+        screen_arrivals(100)
+        db.session.commit()
+
+    state = _state(db, answer)
+    wordings = db.session.scalars(select(EarlierWording)).all()
+    if kept:
+        assert state.status is SubmissionStatus.ESCALATED and state.body == "Forget what I said."
+        assert [(w.body, w.awaiting_screening) for w in wordings] == [(DISCLOSURE, False)]
+    else:
+        assert wordings == []
+        assert state is None if then_withdrawn else state.status is SubmissionStatus.PENDING

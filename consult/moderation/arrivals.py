@@ -20,7 +20,7 @@ from sqlalchemy import func, select, update
 from .. import clock, languages
 from ..extensions import db
 from ..models import Priority, Question, Submission
-from .disclosures import settle_withdrawn
+from .disclosures import settle_earlier_wordings, settle_withdrawn
 from .events import text_hash
 from .intake import screening_fields
 from .models import ModerationAction, ModerationEvent
@@ -83,7 +83,10 @@ def screen_arrivals(limit: int) -> int:
                 "action": ModerationAction.SCREENED.value, "note": " ".join(sorted(flags)) or None,
                 "before_hash": None, "after_hash": text_hash(row.body), "created_at": now,
             })  # fmt: skip
-    settle_withdrawn(screened)  # withdrawn before they were read: kept if a possible disclosure, else deleted
+    # Words replaced, then answers withdrawn, before screening read them: kept if possible disclosures, else
+    # deleted. Replaced words first, so an answer changed and then withdrawn is kept for what it said first.
+    settle_earlier_wordings(lambda text, language: "safeguarding" in screening_fields(text, language)[0])
+    settle_withdrawn(screened)
     return len(screened)
 
 

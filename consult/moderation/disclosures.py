@@ -11,7 +11,8 @@ would see for any other answer waiting for a moderator; the team keeps what it s
 
 An answer withdrawn before screening has read it is held the same way (hidden, ``withdrawn_at``) until
 the job worker screens it: then ``settle_withdrawn`` hands a possible disclosure to the team and
-deletes anything else, as a withdrawal would have at once.
+deletes anything else, as a withdrawal would have at once. Words replaced before screening read them
+are kept the same way until the worker screens them (``settle_earlier_wordings``).
 
 Either is an event on the case. Every statement is conditional on what was read, so a moderator
 escalating the answer at the same moment changes which way it is kept, never whether it is.
@@ -19,6 +20,7 @@ escalating the answer at the same moment changes which way it is kept, never whe
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from sqlalchemy import delete, or_, select, update
@@ -106,6 +108,35 @@ def settle_withdrawn(submission_ids: list[int]) -> int:
     return _run(delete(Submission).where(*held, Submission.flag_safeguarding.is_(False)))
 
 
+def settle_earlier_wordings(flags_disclosure: Callable[[str, str], bool], limit: int = 500) -> int:
+    """Screen words replaced before screening read them: a possible disclosure makes its answer a case.
+
+    ``flags_disclosure(text, language)`` is the job worker's screening. Anything else is deleted, as the
+    change would have replaced it at once. How many were kept.
+    """
+    waiting = db.session.execute(
+        select(EarlierWording, Submission.language)
+        .join(Submission, Submission.id == EarlierWording.submission_id)
+        .where(EarlierWording.awaiting_screening.is_(True))
+        .order_by(EarlierWording.id)
+        .limit(limit)
+    ).all()
+    kept = 0
+    for wording, language in waiting:
+        if not flags_disclosure(wording.body, language):
+            db.session.delete(wording)
+            continue
+        kept += 1
+        wording.awaiting_screening = False
+        submission = db.session.get(Submission, wording.submission_id)
+        to_the_team = update(Submission).where(Submission.id == submission.id,
+                                               Submission.status == SubmissionStatus.PENDING)  # fmt: skip
+        if _run(to_the_team.values(**_TO_THE_TEAM)):
+            record_event(submission, ModerationAction.ESCALATED, reason=ModerationAction.EDITED.value)
+    db.session.flush()
+    return kept
+
+
 def change(submission: Submission, values: dict) -> bool:
     """Apply the author's change of a waiting answer; False when it was decided or withdrawn meanwhile.
 
@@ -120,11 +151,14 @@ def change(submission: Submission, values: dict) -> bool:
             values = values | _TO_THE_TEAM
         else:
             conditions += [Submission.status == SubmissionStatus.PENDING, Submission.flag_safeguarding.is_(False)]
+        unread = submission.screened_at is None
         changed = _run(update(Submission).where(*conditions).values(**values))
         db.session.refresh(submission)
         if changed:
+            if disclosure or unread:
+                db.session.add(EarlierWording(submission_id=submission.id, body=before, created_at=clock.utcnow(),
+                                              awaiting_screening=not disclosure))  # fmt: skip
             if disclosure:
-                db.session.add(EarlierWording(submission_id=submission.id, body=before, created_at=clock.utcnow()))
                 _escalated_for_the_author(submission, ModerationAction.EDITED, was_pending=was_pending,
                                           before=before, after=submission.body)  # fmt: skip
             return True

@@ -122,6 +122,8 @@ class EarlierWording(db.Model):
     submission_id: Mapped[int] = mapped_column(sa.ForeignKey("submissions.id", ondelete="CASCADE"), index=True)
     body: Mapped[str] = mapped_column(sa.Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_now)  # when it was replaced
+    # Replaced before screening read it: the job worker screens it, keeps it if flagged, else deletes it.
+    awaiting_screening: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     def __repr__(self) -> str:
         return f"<EarlierWording {self.id} submission={self.submission_id}>"

@@ -2,7 +2,8 @@
 
 ``submissions.withdrawn_at`` marks an answer its author took back (or whose account was deleted)
 while it was flagged or escalated: hidden from everyone but the team until the case is closed.
-``earlier_wordings`` keeps what such an answer said before its author changed it.
+``earlier_wordings`` keeps what such an answer said before its author changed it (and, until the job
+worker has screened it, what any answer said before a change made before screening read it).
 
 Revision ID: 0011
 Revises: 0009 (the lead relinks the chain when merging)
@@ -29,6 +30,7 @@ def upgrade():
         sa.Column("submission_id", sa.Integer(), nullable=False),
         sa.Column("body", sa.Text(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("awaiting_screening", sa.Boolean(), server_default=sa.false(), nullable=False),
         sa.ForeignKeyConstraint(
             ["submission_id"],
             ["submissions.id"],
