@@ -19,6 +19,7 @@ from consult.moderation.arrivals import screen_arrivals
 from consult.moderation.models import EarlierWording, ModerationEvent, SafeguardingNote
 from consult.moderation.services import AlreadyDecided, escalate_submission
 from consult.retention import purge
+from consult.summaries.stats import response_facts
 
 DISCLOSURE = "My stepdad hits me when he drinks and I am scared to go home tonight."
 WITHDRAWN = "Your answer was withdrawn. It will not be published."
@@ -121,6 +122,8 @@ def test_withdrawing_an_escalated_answer_succeeds_for_the_child_and_the_team_kee
     assert DISCLOSURE not in client.get(f"/moderation/consultations/{consultation.slug}").text
     client.post("/logout")
     assert DISCLOSURE not in client.get(f"/consultations/{consultation.slug}").text
+
+    assert escalated.id not in {facts.id for facts in response_facts(consultation)}  # nor counted in statistics
 
     # ...kept for the team, which can close the case but never publish it.
     login(safeguarder)
