@@ -194,6 +194,16 @@ def test_withdraw_asks_first_and_only_the_confirmation_withdraws(client, db, log
     assert _state(db, pending) is None  # a plain answer is deleted, as before
 
 
+def test_nothing_to_confirm_for_an_answer_already_decided(client, db, login, case, make_submission):
+    consultation, author, *_rest = case
+    published = make_submission(consultation.questions[0], author, "Published words", SubmissionStatus.APPROVED)
+    login(author)
+    response = client.get(f"/responses/{published.id}/withdraw")
+    assert response.status_code == 303
+    assert "can no longer be changed" in client.get(response.headers["Location"]).text
+    assert _state(db, published) is not None
+
+
 def test_the_confirmation_needs_its_csrf_token(app, client, db, login, case):
     _consultation, author, _moderator, _safeguarder, pending, _escalated = case
     login(author)

@@ -237,6 +237,10 @@ def edit_response(submission: Submission, body: str, language: str) -> Submissio
     return submission
 
 
+def require_withdrawable(submission: Submission) -> None:
+    _require_editable(submission, clock.utcnow())
+
+
 def withdraw_response(submission: Submission) -> None:
     """The participant takes a waiting answer back: deleted, unless it may be a disclosure of harm.
 

@@ -42,6 +42,7 @@ from .services import (
     own_responses,
     public_consultations,
     published_consultation,
+    require_withdrawable,
     submit_response,
     withdraw_response,
 )
@@ -169,9 +170,10 @@ def withdraw(submission_id: int):
     """Asks first, on a page of its own (no script needed); only the confirming form's POST withdraws."""
     submission = _own_submission(submission_id)
     slug = submission.question.consultation.slug
-    if request.method == "GET" or request.form.get("confirmed") != "yes":
-        return render_template("consultations/withdraw.html", submission=submission, question=submission.question)
     try:
+        if request.method == "GET" or request.form.get("confirmed") != "yes":
+            require_withdrawable(submission)  # nothing to confirm for an answer that can no longer be withdrawn
+            return render_template("consultations/withdraw.html", submission=submission, question=submission.question)
         withdraw_response(submission)
     except ParticipationRefused as refused:
         flash(refused.message, "error")
