@@ -87,7 +87,7 @@ class Defaults:
     REACH_UNDER_SHARE = 0.05
     REACH_MINIMUM_PARTICIPANTS = 20
     RETENTION_DAYS = 365
-    PRIVACY_NOTICE_VERSION = "2026-11b"  # endorsements, your rights and retention added
+    PRIVACY_NOTICE_VERSION = "2026-12a"  # a possible disclosure is kept for the safeguarding team
     MAX_RESPONSES_PER_QUESTION = 3
     DEFAULT_WINDOW_HOURS = 24
     DEFAULT_MAX_LENGTH = 1000

@@ -250,10 +250,11 @@ def test_participant_withdraws_a_pending_answer(client, db, login, make_user, ma
     submission = make_submission(consultation.questions[0], participant)
     login(participant)
 
-    response = client.post(f"/responses/{submission.id}/withdraw")
+    response = client.post(f"/responses/{submission.id}/withdraw", data={"confirmed": "yes"})
     assert response.status_code == 303
     assert _count(db) == 0
-    assert "Your answer was withdrawn and deleted." in client.get(response.headers["Location"]).get_data(as_text=True)
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Your answer was withdrawn. It will not be published." in page
 
 
 def test_decided_answers_cannot_be_edited_or_withdrawn(
@@ -267,7 +268,7 @@ def test_decided_answers_cannot_be_edited_or_withdrawn(
     response = client.post(f"/responses/{approved.id}/edit", data={"body": "sneaky change", "language": "en"})
     assert response.status_code == 409
     assert "sneaky change" in response.get_data(as_text=True)
-    client.post(f"/responses/{approved.id}/withdraw")
+    client.post(f"/responses/{approved.id}/withdraw", data={"confirmed": "yes"})
     assert db.session.get(Submission, approved.id).body == "published words"
 
 

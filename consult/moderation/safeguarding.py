@@ -60,6 +60,10 @@ class NoActionRecorded(Exception):
     """An escalation is closed only after the team has recorded what it did."""
 
 
+class WithdrawnByAuthor(Exception):
+    """Its author took the answer back: the team may close the case, never publish the answer."""
+
+
 # --- who may see escalations ----------------------------------------------------------------
 
 
@@ -258,7 +262,14 @@ def _require_open_with_action(submission: Submission) -> None:
 def approve_escalated(submission: Submission, member: User, published_text: str) -> None:
     """Publish an escalated response, in the form the team chose; only ever on its explicit decision."""
     _require_open_with_action(submission)
-    approve_submission(submission, member, published_text, from_statuses=ESCALATED_ONLY)
+    if submission.withdrawn_at is not None:
+        raise WithdrawnByAuthor(submission.id)
+    try:
+        approve_submission(submission, member, published_text, from_statuses=ESCALATED_ONLY)
+    except AlreadyDecided:
+        if submission.status is SubmissionStatus.ESCALATED and submission.withdrawn_at is not None:
+            raise WithdrawnByAuthor(submission.id) from None  # withdrawn as the team approved it
+        raise
 
 
 def reject_escalated(submission: Submission, member: User, reason: RejectReason, note: str | None = None) -> None:

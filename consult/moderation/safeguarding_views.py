@@ -13,6 +13,7 @@ from ..auth.fresh import fresh_login_required
 from ..extensions import db
 from ..models import Submission, SubmissionStatus
 from .danger_reports import danger_reported, danger_reported_count, escalate_reported, mark_reviewed
+from .disclosures import earlier_wordings
 from .forms_safeguarding import ApproveEscalatedForm, DangerReportForm, RejectEscalatedForm, SafeguardingActionForm
 from .labels import REJECT_REASONS
 from .models import RejectReason
@@ -20,6 +21,7 @@ from .safeguarding import (
     ACTION_LABELS,
     NoActionRecorded,
     SafeguardingAction,
+    WithdrawnByAuthor,
     approve_escalated,
     escalated_page,
     helplines,
@@ -36,6 +38,7 @@ bp = Blueprint("safeguarding", __name__)
 
 CLOSED_ALREADY = _l("Someone on the safeguarding team has already closed this item; nothing was changed.")
 NO_ACTION_YET = _l("Record what the team did before closing this item.")
+WITHDRAWN = _l("The participant withdrew this answer, so it cannot be published.")
 
 
 def safeguarding_required(view):
@@ -125,6 +128,7 @@ def _render_detail(submission: Submission, *, action_form=None, approve_form=Non
         s=submission,
         is_open=submission.status is SubmissionStatus.ESCALATED,
         actions=recorded_actions([submission.id]).get(submission.id, []),
+        earlier=earlier_wordings(submission.id),
         helplines=helplines(),
         action_labels=ACTION_LABELS,
         reason_labels=REJECT_REASONS,
@@ -185,6 +189,8 @@ def close(submission_id: int, decision: str):
         return _already_closed(submission_id)
     except NoActionRecorded:
         return _render_detail(submission, **shown, refusal=NO_ACTION_YET, status=422)
+    except WithdrawnByAuthor:
+        return _render_detail(submission, **shown, refusal=WITHDRAWN, status=409)
     if decision == "approve":
         flash(_("Response approved and published."), "success")
     else:
