@@ -43,6 +43,7 @@ ACCESS: dict[str, Access] = {
     # consultations
     "consultations.home": Access.PUBLIC,
     "consultations.detail": Access.PUBLIC,
+    "consultations.public_response": Access.PUBLIC,
     "consultations.report": Access.SIGNED_IN,
     "consultations.respond": Access.PARTICIPANT,
     "consultations.edit": Access.PARTICIPANT,

@@ -18,6 +18,8 @@ class Quote:
     id: int
     text: str
     language: str
+    # A human English rendering the secretariat entered (content: theme["english"][str(id)]), shown beside it.
+    english: str | None = None
 
 
 @dataclass
@@ -72,6 +74,11 @@ def summary_view(summary: Summary, with_annex: bool = False, with_candidates: bo
     texts = {r.id: r for r in public_responses(consultation, quote_ids)}
     if annex is not None:
         texts.update((r.id, r) for r in annex)
+
+    def quote(theme: dict, response_id: int) -> Quote:
+        english = (theme.get("english") or {}).get(str(response_id)) or None
+        return Quote(response_id, texts[response_id].text, texts[response_id].language, english)
+
     questions = []
     for question in content["questions"]:
         views = [
@@ -81,11 +88,9 @@ def summary_view(summary: Summary, with_annex: bool = False, with_candidates: bo
                 keywords=theme["keywords"],
                 size=theme["size"],
                 share=theme["share"],
-                quotes=[Quote(q, texts[q].text, texts[q].language) for q in theme["quotes"] if q in texts],
+                quotes=[quote(theme, q) for q in theme["quotes"] if q in texts],
                 response_ids=[r["id"] for r in theme["responses"]],
-                candidates=[Quote(q, texts[q].text, texts[q].language) for q in theme["candidates"] if q in texts]
-                if with_candidates
-                else [],
+                candidates=[quote(theme, q) for q in theme["candidates"] if q in texts] if with_candidates else [],
             )
             for theme in question["themes"]
         ]

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from .. import clock
 from ..extensions import db
 from ..models import Consultation, ConsultationStatus, User
-from .models import Summary
+from .models import Purpose, Summary
 from .work import ask_rendering
 
 
@@ -25,12 +25,15 @@ def _next_version(consultation: Consultation) -> int:
 
 
 def new_version(consultation: Consultation, author: User | None, kind: str, content: dict, parameters: dict,
-                 based_on: Summary | None = None) -> Summary:  # fmt: skip
+                 based_on: Summary | None = None, purpose: Purpose | None = None) -> Summary:  # fmt: skip
+    # An edited version keeps what its base was for.
+    purpose = purpose or (based_on.purpose if based_on is not None else Purpose.INPUT)
     summary = Summary(
         consultation_id=consultation.id,
         version=_next_version(consultation),
         based_on_id=based_on.id if based_on else None,
         kind=kind,
+        purpose=purpose,
         parameters=parameters,
         content=content,
         created_at=clock.utcnow(),
