@@ -33,8 +33,8 @@ def upgrade():
 def downgrade():
     # The enum's CHECK constraint goes first: SQLite's batch mode would copy it onto a table without the column.
     with op.batch_alter_table('summary_jobs', schema=None) as batch_op:
-        batch_op.drop_constraint('ck_summary_jobs_summary_purpose', type_='check')
+        batch_op.drop_constraint(batch_op.f('ck_summary_jobs_summary_purpose'), type_='check')
         batch_op.drop_column('purpose')
     with op.batch_alter_table('summaries', schema=None) as batch_op:
-        batch_op.drop_constraint('ck_summaries_summary_purpose', type_='check')
+        batch_op.drop_constraint(batch_op.f('ck_summaries_summary_purpose'), type_='check')
         batch_op.drop_column('purpose')
