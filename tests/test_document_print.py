@@ -441,8 +441,9 @@ def test_the_docx_renders_to_a_page_image(app, db, demo_summary, tmp_path):
     html = (f"<html><style>@page {{ size: {width}cm {height}cm; margin: 2cm; @bottom-center {{ content: "
             f"'Page ' counter(page) ' of ' counter(pages) }} }} body {{ font-family: 'Noto Sans', 'Noto Naskh "
             f"Arabic', 'Noto Sans CJK SC'; font-size: 10.5pt }} .Quote {{ margin-inline-start: 1cm; color: #404040 }}"
-            f" td {{ border: 1px solid #999; padding: 2pt; white-space: pre-line }} table {{ border-collapse: collapse }} .run {{ font-size:"
-            f" 8pt }}</style><body>{''.join(parts)}</body></html>")  # fmt: skip
+            f" td {{ border: 1px solid #999; padding: 2pt; white-space: pre-line }}"
+            f" table {{ border-collapse: collapse }} .run {{ font-size: 8pt }}</style>"
+            f"<body>{''.join(parts)}</body></html>")  # fmt: skip
     pdf = tmp_path / "docx-layout.pdf"
     HTML(string=html).write_pdf(pdf)
     ARTIFACTS.mkdir(exist_ok=True)
@@ -475,3 +476,14 @@ def test_a_quote_permalink_shows_one_approved_answer_and_nothing_else(client, db
                     f"/consultations/{consultation.slug}/responses/999999"):  # fmt: skip
         response = client.get(missing)
         assert response.status_code == 404 and "SECRET" not in response.get_data(as_text=True), missing
+
+
+def test_a_typed_document_number_cannot_break_out_of_the_running_header():
+    from consult.summaries.pdf import css_string
+
+    typed = 'CWG/1"; } body { display: none } </style><script>alert(1)</script> \\'
+    written = str(css_string(typed))
+    assert written.startswith('"') and written.endswith('"')
+    assert not any(c in written[1:-1] for c in "\"<>;{}'") and "\n" not in written
+    decoded = re.sub(r"\\([0-9a-f]{6})", lambda m: chr(int(m.group(1), 16)), written[1:-1])
+    assert decoded == typed
