@@ -47,6 +47,7 @@ ACCESS: dict[str, Access] = {
     "consultations.home": Access.PUBLIC,
     "consultations.detail": Access.PUBLIC,
     "consultations.get_help": Access.PUBLIC,
+    "consultations.public_response": Access.PUBLIC,
     "consultations.report": Access.SIGNED_IN,
     "consultations.respond": Access.PARTICIPANT,
     "consultations.edit": Access.PARTICIPANT,

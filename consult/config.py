@@ -74,6 +74,9 @@ class Defaults:
     # Render every document of a version in every language (a job) once it is published or previewed, so
     # that downloads are instant. Off, each document is rendered (a job) when first asked for.
     DOCUMENTS_AHEAD = True
+    # The site's public address: documents print each quote's permalink, and a job renders them outside any
+    # request, so it cannot be read from one.
+    PUBLIC_URL = "http://localhost:5000"
     UNSCREENED_WARNING_SECONDS = 60  # the moderators' dashboard warns: is the worker down?
 
     MIN_AGE = 13

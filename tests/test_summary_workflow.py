@@ -15,7 +15,8 @@ from consult.jobs import tasks
 from consult.models import ConsultationTranslation, QuestionTranslation, Role
 from consult.summaries.editing import LABEL_REVIEWED, SummaryEdits, ThemeEdit, apply_edits, edit_summary
 from consult.summaries.generation import generate_summary
-from consult.summaries.versions import INTERIM_KEY, new_version, version
+from consult.summaries.models import Purpose
+from consult.summaries.versions import new_version, version
 from consult.summaries.work import RENDER_JOB
 
 FORMATS = ("md", "pdf", "docx")
@@ -249,7 +250,7 @@ def test_the_input_document_waits_for_the_close_while_an_interim_update_may_be_p
     db.session.expire_all()
     assert not version(consultation, n).is_published
 
-    interim = new_version(consultation, seeded.secretariat, "edited", {**summary.content, INTERIM_KEY: True}, {})
+    interim = new_version(consultation, seeded.secretariat, "edited", summary.content, {}, purpose=Purpose.INTERIM)
     db.session.commit()
     assert "This version is an interim update" in client.get(f"/summaries/{slug}/v{interim.version}/publish").text
     assert client.post(f"/summaries/{slug}/v{interim.version}/publish", data=CONFIRMED).status_code == 303

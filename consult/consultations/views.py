@@ -218,6 +218,20 @@ def _render_help():
                            others=[code for code in codes if code != country])  # fmt: skip
 
 
+@bp.get("/consultations/<slug>/responses/<int:submission_id>")
+def public_response(slug: str, submission_id: int):
+    """One approved answer at a stable address: where a quote in a summary or document points, so anyone can
+    check it is a real answer, as published. Gone (404) once it is taken down."""
+    return public_page(lambda: _render_public_response(slug, submission_id))
+
+
+def _render_public_response(slug: str, submission_id: int):
+    consultation = published_consultation(slug) or abort(404)
+    answer = published_answer(consultation, submission_id) or abort(404)
+    return render_template("consultations/response.html", consultation=consultation, answer=answer,
+                           question=answer.question)  # fmt: skip
+
+
 def _report_page(consultation: Consultation, submission: Submission, form: ReportForm, page_number: int,
                  refusal: str | None = None, status: int = 200):  # fmt: skip
     return render_template("consultations/report.html", consultation=consultation, answer=submission, form=form,

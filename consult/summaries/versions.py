@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from .. import clock
 from ..extensions import db
 from ..models import Consultation, ConsultationStatus, Phase, User
-from .models import Summary
+from .models import Purpose, Summary
 from .removals import removed_members
 from .work import ask_rendering
 
@@ -26,12 +26,15 @@ def _next_version(consultation: Consultation) -> int:
 
 
 def new_version(consultation: Consultation, author: User | None, kind: str, content: dict, parameters: dict,
-                 based_on: Summary | None = None) -> Summary:  # fmt: skip
+                 based_on: Summary | None = None, purpose: Purpose | None = None) -> Summary:  # fmt: skip
+    # An edited version keeps what its base was for.
+    purpose = purpose or (based_on.purpose if based_on is not None else Purpose.INPUT)
     summary = Summary(
         consultation_id=consultation.id,
         version=_next_version(consultation),
         based_on_id=based_on.id if based_on else None,
         kind=kind,
+        purpose=purpose,
         parameters=parameters,
         content=content,
         created_at=clock.utcnow(),
@@ -43,13 +46,10 @@ def new_version(consultation: Consultation, author: User | None, kind: str, cont
     return summary
 
 
-# Where the document's kind is kept in a version's content: an interim update may be published while the
-# consultation runs; anything else is the input document for the meeting, final, and only after closing.
-INTERIM_KEY = "interim"
-
-
 def is_interim(summary: Summary) -> bool:
-    return bool(summary.content.get(INTERIM_KEY))
+    """An interim update may be published while the consultation runs; the input document for the meeting,
+    final, only after closing (``Summary.purpose``, chosen when generating)."""
+    return summary.purpose is Purpose.INTERIM
 
 
 def publishing_refusal(summary: Summary):

@@ -11,14 +11,14 @@ from flask_login import current_user
 from .. import languages
 from ..auth.fresh import fresh_login_required
 from ..auth.roles import role_required
-from ..models import Consultation, ConsultationStatus, Role
+from ..models import Consultation, ConsultationStatus, Phase, Role
 from .context import document_context
 from .documents import kept_content, render_data
 from .editing import SummaryEdits, ThemeEdit, edit_summary
 from .formats import Kind, OutputFormat, data_formats, document_formats, output_format
 from .forms import EditForm, GenerateForm, PublishForm
 from .generation import count_missing_vectors
-from .models import JobState, Summary
+from .models import JobState, Purpose, Summary
 from .readiness import readiness
 from .reading import summary_view
 from .removals import versions_to_replace
@@ -163,11 +163,16 @@ def manage(slug: str):
         "summaries/manage.html",
         consultation=consultation,
         versions=versions(consultation),
-        form=GenerateForm(),
+        # While answers still arrive, only an interim update may be made: offer it first.
+        form=GenerateForm(purpose=_purpose_offered(consultation).value),
         missing=count_missing_vectors(consultation),
         to_replace=versions_to_replace(consultation),
         job=latest if latest is not None and latest.state is not JobState.DONE else None,
     )
+
+
+def _purpose_offered(consultation: Consultation) -> Purpose:
+    return Purpose.INPUT if consultation.phase() is Phase.CLOSED else Purpose.INTERIM
 
 
 @bp.post("/summaries/<slug>/generate")
@@ -179,7 +184,7 @@ def generate(slug: str):
     if not form.validate_on_submit():
         flash(_("Choose between 1 and 30 themes, or leave the field empty."), "error")
         return redirect(url_for(".manage", slug=slug), 303)
-    job = ask_generation(consultation, current_user, form.themes.data or None)
+    job = ask_generation(consultation, current_user, form.themes.data or None, Purpose(form.purpose.data))
     return redirect(url_for(".progress", slug=slug, job_id=job.id), 303)
 
 
