@@ -17,7 +17,7 @@ from ..extensions import db
 from ..moderation import arrivals
 from ..moderation import queue as moderation_queue
 from ..retention import purge
-from ..summaries import background, work
+from ..summaries import background, generation, work
 from ..summaries.vectors import vectorise_screened
 from .queue import huey, in_app_context
 
@@ -50,6 +50,12 @@ def vectorise_answers() -> int:
     if made == batch:
         vectorise_answers()
     return made
+
+
+@huey.on_startup()
+def _warm_up() -> None:
+    """A worker loads the summaries' numerics and dictionaries as it starts, not in the first summary's time."""
+    generation.warm_up()
 
 
 def _summary_work(run, job_id: int):

@@ -14,8 +14,10 @@ from importlib import metadata
 import sqlalchemy as sa
 from sqlalchemy import select
 
+from .. import languages as language_table
 from ..extensions import db
 from ..models import Consultation, Question, Submission, User, is_public
+from . import keywords
 from . import themes as theme_rules
 from .models import ResponseVector, Summary
 from .regions import region_of
@@ -67,6 +69,20 @@ def vectorise(consultation: Consultation, progress: Callable[[int], None] | None
               missing: list[Item] | None = None) -> int:  # fmt: skip
     """Compute the vectors approved responses still lack (each once); flushes, never commits."""
     return compute_vectors(missing if missing is not None else missing_vectors(consultation), progress)
+
+
+def warm_up() -> None:
+    """Load what a summary needs once, when a job worker starts, so that no summary pays for it.
+
+    Cold, these imports and the Chinese dictionary take several seconds on two cores: more than the
+    whole of a 10,000-answer summary.
+    """
+    import numpy  # noqa: F401  (themes and vectors)
+    from scipy.optimize import linprog  # noqa: F401  (the statistics' suppression bounds)
+
+    for code in language_table.codes():
+        language_table.stemmer(code)
+    keywords.warm_up()
 
 
 def _library_versions() -> dict[str, str]:
