@@ -17,6 +17,8 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from threadpoolctl import threadpool_limits
+
 from .. import languages as language_table
 from .keywords import Tokeniser, key_phrase, theme_terms, top_keywords
 
@@ -24,9 +26,10 @@ MIN_THEMES, MAX_THEMES = 2, 12
 MAX_THEMES_OVERRIDE = 30
 SEED = 20261128
 N_INIT = 10  # k-means starts on the spectral embedding (cheap: at most NODES rows of k numbers)
-NODES = 600  # past this many responses, micro-clusters are the graph's nodes
+NODES = 400  # past this many responses, micro-clusters are the graph's nodes
 NEIGHBOURS = 8  # edges per node in the similarity graph
-MICRO_SAMPLE, MICRO_ROUNDS = 12_000, 8  # responses the micro-clusters are found on, and k-means rounds
+MICRO_SAMPLE, MICRO_ROUNDS = 8000, 8  # responses the micro-clusters are found on, and k-means rounds
+EIGEN_ROUNDS, PCA_ROUNDS = 200, 8  # subspace iterations: the graph's eigenvectors, the PCA's directions
 PCA_FROM, PCA_DIMENSIONS = 2000, 64
 KEYWORD_SAMPLE = 500  # members per theme read for its keywords
 QUOTE_SIMILARITY_LIMIT = 0.85  # quotes at least this different from each other (cosine)
@@ -92,8 +95,7 @@ def _kmeans(data, k: int, rng, weights=None, rounds: int = 30, starts: int = 1):
         centres = np.array(centres)
         for _ in range(rounds):
             labels = np.argmax(data @ centres.T, axis=1)
-            sums = np.zeros_like(centres)
-            np.add.at(sums, labels, data * weights[:, None])
+            sums = _sums(data * weights[:, None], labels, k)
             empty = ~sums.any(axis=1)
             sums[empty] = centres[empty]
             moved = _unit(sums)
@@ -107,14 +109,42 @@ def _kmeans(data, k: int, rng, weights=None, rounds: int = 30, starts: int = 1):
     return best[1], best[2]
 
 
-def _reduce(data):
-    """The vectors on their PCA_DIMENSIONS main directions (from a seeded sample's covariance)."""
+def _sums(rows, labels, k: int):
+    """The sum of the rows of each label (np.add.at is ten times slower)."""
     import numpy as np
 
-    rng = np.random.default_rng(SEED)
+    order = np.argsort(labels, kind="stable")
+    counts = np.bincount(labels, minlength=k)
+    sums = np.zeros((k, rows.shape[1]), dtype=rows.dtype)
+    present = counts > 0
+    starts = np.concatenate(([0], np.cumsum(counts)[:-1]))[present]
+    sums[present] = np.add.reduceat(rows[order], starts, axis=0)
+    return sums
+
+
+def _main_eigenvectors(matrix, k: int, rng, rounds: int = EIGEN_ROUNDS):
+    """The k eigenvectors of largest eigenvalue of a symmetric positive semi-definite matrix.
+
+    Subspace iteration, so that only matrix products run: a full eigendecomposition (LAPACK) of a few
+    hundred rows takes seconds when the machine's cores are busy with other work.
+    """
+    import numpy as np
+
+    basis, _ = np.linalg.qr(rng.normal(size=(matrix.shape[0], k)))
+    for _ in range(rounds):
+        moved, _ = np.linalg.qr(matrix @ basis)
+        # Converged when the new basis spans the old one (each old vector is kept whole).
+        if np.linalg.norm(moved.T @ basis, axis=0).min() > 1 - 1e-6:
+            return moved
+        basis = moved
+    return basis
+
+
+def _reduce(data, rng):
+    """The vectors on their PCA_DIMENSIONS main directions (from a seeded sample's covariance)."""
     sample = data[rng.choice(data.shape[0], min(data.shape[0], MICRO_SAMPLE), replace=False)]
-    _values, directions = np.linalg.eigh(sample.T @ sample)
-    return data @ directions[:, -PCA_DIMENSIONS:]
+    # A few rounds find the main directions well enough to keep the grouping (a randomised PCA).
+    return data @ _main_eigenvectors(sample.T @ sample, PCA_DIMENSIONS, rng, PCA_ROUNDS).astype(data.dtype)
 
 
 def _spectral(nodes, weights, k: int, rng):
@@ -132,8 +162,8 @@ def _spectral(nodes, weights, k: int, rng):
     graph = np.maximum(graph, graph.T)
     degree = graph.sum(axis=1)
     scale = 1 / np.sqrt(np.where(degree == 0, 1, degree))
-    _values, vectors = np.linalg.eigh(scale[:, None] * graph * scale[None, :])
-    embedding = _unit(vectors[:, -k:])
+    # Shifted by the identity: the normalised graph's eigenvalues lie in [-1, 1], its main ones near 1.
+    embedding = _unit(_main_eigenvectors(scale[:, None] * graph * scale[None, :] + np.eye(m), k, rng))
     labels, _centres = _kmeans(embedding, k, rng, weights=weights, starts=N_INIT)
     return labels
 
@@ -149,7 +179,7 @@ def cluster(vectors, k: int) -> list[int]:
     data = vectors.astype(np.float32)
     data = data - data.mean(axis=0)
     if n > PCA_FROM:
-        data = _reduce(data)
+        data = _reduce(data, rng)
     data = _unit(data)
     if n <= NODES:
         nodes, weights, of_node = data.astype(np.float64), np.ones(n), np.arange(n)
@@ -158,8 +188,7 @@ def cluster(vectors, k: int) -> list[int]:
         _labels, centres = _kmeans(sample, NODES, rng, rounds=MICRO_ROUNDS)
         of_node = np.argmax(data @ centres.T, axis=1)
         weights = np.bincount(of_node, minlength=NODES).astype(np.float64)
-        sums = np.zeros((NODES, data.shape[1]))
-        np.add.at(sums, of_node, data)
+        sums = _sums(data, of_node, NODES).astype(np.float64)
         kept = np.flatnonzero(weights)
         renumber = np.full(NODES, -1)
         renumber[kept] = np.arange(kept.size)
@@ -228,11 +257,19 @@ def build_themes(ids: Sequence[int], texts: Sequence[str], languages: Sequence[s
                  k_override: int | None = None, *, regions: Sequence[str] | None = None,
                  language: str | None = None) -> tuple[list[Theme], int]:  # fmt: skip
     """Group one question's approved responses (ids ascending) into themes; ``language``: the document's."""
-    import numpy as np  # numpy only in the job worker (summaries), never when the web app starts
 
     k = theme_count(len(ids), k_override)
     if k == 0:
         return [], 0
+    # One BLAS thread: the matrices here are small, and on a machine whose cores are busy (a web server
+    # beside the worker) BLAS threads that wait on each other made a factorisation 100 times slower.
+    with threadpool_limits(limits=1, user_api="blas"):
+        return _build_themes(ids, texts, languages, vectors, k, regions, language)
+
+
+def _build_themes(ids, texts, languages, vectors, k, regions, language) -> tuple[list[Theme], int]:
+    import numpy as np  # numpy only in the job worker (summaries), never when the web app starts
+
     labels = cluster(vectors, k)
     k = max(labels) + 1
     members: list[list[int]] = [[] for _ in range(k)]
