@@ -91,6 +91,11 @@ def test_a_key_phrase_is_the_clause_that_names_the_theme():
     assert phrase == "But apps collect far too much personal data about children"
 
 
+def test_an_answer_of_symbols_alone_still_gives_a_label():
+    assert key_phrase("👍👍 !!!", "en", {}, Tokeniser()) == "👍👍 !!!"
+    assert key_phrase("网络欺凌对孩子伤害很大", "zh", {"欺凌": 1.0}, Tokeniser()) == "网络欺凌对孩子伤害很大"
+
+
 def test_quotes_come_from_several_languages_and_regions():
     # Six English answers from Europe nearest the centre, then one answer in each of three other
     # languages, a little farther; no two of them alike.

@@ -150,7 +150,7 @@ def key_phrase(text: str, language: str, weights: dict[str, float], tokeniser: T
     """The clause of ``text`` that says most of what its theme is about, cut to a label's length.
 
     A phrase the participant wrote, in their language, never a list of keywords; empty only for an
-    empty text.
+    empty text (a published answer never is).
     """
     text = " ".join(unicodedata.normalize("NFKC", text).split())
     best, best_score = "", -1.0
@@ -164,7 +164,8 @@ def key_phrase(text: str, language: str, weights: dict[str, float], tokeniser: T
         score = sum(weights.get(term, 0.0) for term in terms) + 0.01 * min(len(terms), 4)
         if score > best_score:
             best, best_score = clause, score
-    phrase = best or _EDGE.sub("", text)[: PHRASE_CHARACTERS * 4]
+    # A text of symbols alone (emoji, say) is its own label: a theme never goes without one.
+    phrase = best or _EDGE.sub("", text)[: PHRASE_CHARACTERS * 4] or text[: PHRASE_CHARACTERS * 4]
     return phrase[:1].upper() + phrase[1:]
 
 
@@ -173,9 +174,12 @@ def _window(clause: str, language: str, weights: dict[str, float], tokeniser: To
     if _CJK.search(clause) and not languages.spaced(language):
         if len(clause) <= PHRASE_CHARACTERS:
             return clause
-        starts = range(0, len(clause) - PHRASE_CHARACTERS + 1)
-        weigh = lambda s: sum(weights.get(w, 0.0) for w in _chinese_words(clause[s : s + PHRASE_CHARACTERS]))  # noqa: E731
-        start = max(starts, key=lambda s: (weigh(s), -s))
+
+        def weigh(start: int) -> tuple[float, int]:
+            words = _chinese_words(clause[start : start + PHRASE_CHARACTERS])
+            return sum(weights.get(word, 0.0) for word in words), -start
+
+        start = max(range(len(clause) - PHRASE_CHARACTERS + 1), key=weigh)
         return clause[start : start + PHRASE_CHARACTERS]
     words = clause.split()
     if len(words) > PHRASE_WORDS:
