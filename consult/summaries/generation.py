@@ -107,10 +107,10 @@ def compute_summary(
     chosen_counts: dict[str, int] = {}
     for question in consultation.questions:
         items, refs, regions = _question_items(question)
-        vectors, languages, missing = stored_vectors(items)
+        vectors, languages, missing = stored_vectors(items, question.id)
         if missing:
             vectorise(consultation, progress, missing)
-            vectors, languages, missing = stored_vectors(items)
+            vectors, languages, missing = stored_vectors(items, question.id)
         texts = [item.text for item in items]
         ids = [item.submission_id for item in items]
         built, k = theme_rules.build_themes(ids, texts, languages, vectors, theme_counts.get(question.id),

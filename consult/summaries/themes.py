@@ -31,7 +31,7 @@ NEIGHBOURS = 8  # edges per node in the similarity graph
 MICRO_SAMPLE, MICRO_ROUNDS = 8000, 8  # responses the micro-clusters are found on, and k-means rounds
 EIGEN_ROUNDS, PCA_ROUNDS = 200, 8  # subspace iterations: the graph's eigenvectors, the PCA's directions
 PCA_FROM, PCA_DIMENSIONS = 2000, 64
-KEYWORD_SAMPLE = 500  # members per theme read for its keywords
+KEYWORD_SAMPLE = 300  # members per theme read for its keywords (and the labels' weights)
 QUOTE_SIMILARITY_LIMIT = 0.85  # quotes at least this different from each other (cosine)
 SAME_LANGUAGE, SAME_REGION = 0.06, 0.03  # how much closeness to the centre a repeated language or region costs
 CANDIDATES = 12
@@ -140,11 +140,12 @@ def _main_eigenvectors(matrix, k: int, rng, rounds: int = EIGEN_ROUNDS):
     return basis
 
 
-def _reduce(data, rng):
-    """The vectors on their PCA_DIMENSIONS main directions (from a seeded sample's covariance)."""
-    sample = data[rng.choice(data.shape[0], min(data.shape[0], MICRO_SAMPLE), replace=False)]
+def _reduce(data, mean, rng):
+    """The centred vectors on their PCA_DIMENSIONS main directions (from a seeded sample's covariance)."""
+    sample = data[rng.choice(data.shape[0], min(data.shape[0], MICRO_SAMPLE), replace=False)] - mean
     # A few rounds find the main directions well enough to keep the grouping (a randomised PCA).
-    return data @ _main_eigenvectors(sample.T @ sample, PCA_DIMENSIONS, rng, PCA_ROUNDS).astype(data.dtype)
+    directions = _main_eigenvectors(sample.T @ sample, PCA_DIMENSIONS, rng, PCA_ROUNDS).astype(data.dtype)
+    return data @ directions - mean @ directions
 
 
 def _spectral(nodes, weights, k: int, rng):
@@ -176,10 +177,10 @@ def cluster(vectors, k: int) -> list[int]:
     if k <= 1 or n <= 1:
         return [0] * n
     rng = np.random.default_rng(SEED)
-    data = vectors.astype(np.float32)
-    data = data - data.mean(axis=0)
-    if n > PCA_FROM:
-        data = _reduce(data, rng)
+    data = np.asarray(vectors, dtype=np.float32)
+    mean = data.mean(axis=0)
+    # Centred after the projection where there is one: no second copy of 100,000 rows of 512 numbers.
+    data = _reduce(data, mean, rng) if n > PCA_FROM else data - mean
     data = _unit(data)
     if n <= NODES:
         nodes, weights, of_node = data.astype(np.float64), np.ones(n), np.arange(n)
