@@ -66,18 +66,29 @@ def stored_vectors(items: Sequence[Item], question_id: int | None = None):
         queries = [select(*columns).where(ResponseVector.model == MODEL_NAME,
                                           ResponseVector.submission_id.in_(ids[start : start + 5000]))
                    for start in range(0, len(ids), 5000)]  # fmt: skip
+    found_rows: list[int] = []
     rows, blobs = [], []
+
+    def convert() -> None:
+        # Thousands of vectors converted at once rather than one by one; in chunks, to keep memory flat.
+        if rows:
+            matrix[np.array(rows)] = np.frombuffer(b"".join(blobs), dtype=np.float16).reshape(len(rows), DIMENSIONS)
+            found_rows.extend(rows)
+            rows.clear()
+            blobs.clear()
+
     for query in queries:
-        for submission_id, hashed, language, blob in db.session.execute(query):
+        # Streamed, so 100,000 blobs are never all held at once.
+        for submission_id, hashed, language, blob in db.session.execute(query.execution_options(yield_per=5000)):
             if wanted.get(submission_id) == hashed:
                 i = position[submission_id]
                 rows.append(i)
                 blobs.append(blob)
                 languages[i] = language
-    if rows:
-        # One conversion of every stored vector at once, rather than one per row.
-        matrix[np.array(rows)] = np.frombuffer(b"".join(blobs), dtype=np.float16).reshape(len(rows), DIMENSIONS)
-    found = {items[i].submission_id for i in rows}
+                if len(rows) == 5000:
+                    convert()
+    convert()
+    found = {items[i].submission_id for i in found_rows}
     missing = [item for item in items if item.submission_id not in found]
     return matrix, languages, missing
 
