@@ -18,7 +18,7 @@ from ..moderation import arrivals
 from ..moderation import queue as moderation_queue
 from ..moderation.reports import TAKEN_DOWN_JOB
 from ..retention import purge
-from ..summaries import background, removals, work
+from ..summaries import background, generation, removals, work
 from .queue import huey, in_app_context
 
 log = logging.getLogger(__name__)
@@ -34,6 +34,12 @@ def screen_answers() -> int:
     if screened == batch:  # more may wait: the next batch is another job, so others can interleave
         screen_answers()
     return screened
+
+
+@huey.on_startup()
+def _warm_up() -> None:
+    """A worker loads the summaries' numerics and dictionaries as it starts, not in the first summary's time."""
+    generation.warm_up()
 
 
 def _summary_work(run, job_id: int):
