@@ -20,10 +20,10 @@ from sqlalchemy import func, or_, select
 from ..audit_log import security_event
 from ..extensions import db
 from ..models import Consultation, ConsultationStatus, Question, Submission, is_public
-from .keywords import Tokeniser, theme_keywords
+from .keywords import Tokeniser, key_phrase, theme_terms, top_keywords
 from .models import Summary
 from .responses import public_responses
-from .themes import KEYWORD_SAMPLE, SEED, label_from_keywords, theme_share
+from .themes import KEYWORD_SAMPLE, SEED, theme_share
 from .work import ask_rendering
 
 REMOVED_NOTICE = _l("An answer was removed after publication; the secretariat has been told.")
@@ -135,20 +135,45 @@ def without_removed(content: dict, consultation: Consultation, removed: set[int]
         question["responses"] = sum(len(theme["responses"]) for theme in themes)
         sampled = [_keyword_sample([member["id"] for member in theme["responses"]]) for theme in themes]
         texts = {r.id: r for r in public_responses(consultation, [i for ids in sampled for i in ids])}
-        tokeniser = Tokeniser()
-        documents, read, labels = [], [], []
-        for number, ids in enumerate(sampled):
-            for response in (texts[i] for i in ids if i in texts):
-                documents.append(tokeniser.terms(response.text, response.language))
-                read.append(response.text)
-                labels.append(number)
-        keywords = theme_keywords(documents, read, labels, len(themes)) if themes else []
-        for theme, words in zip(themes, keywords, strict=True):
-            theme["keywords"] = words
-            theme["label"] = theme["auto_label"] = label_from_keywords(words)
+        _relabel(themes, sampled, texts)
+        for theme in themes:
             theme["size"] = len(theme["responses"])
             theme["share"] = theme_share(theme["size"], question["responses"])
     return content
+
+
+def _relabel(themes: list[dict], sampled: list[list[int]], texts: dict) -> None:
+    """Keywords and labels computed again as generation makes them (themes.py), for the themes as they are now:
+    keywords ranked per language against the other themes, and a label that is a phrase of a member's answer
+    (the first remaining quote in the theme's label language, these being nearest the theme's centre)."""
+    tokeniser = Tokeniser()
+    by_language: dict[str, list[tuple[int, int]]] = {}
+    for number, ids in enumerate(sampled):
+        for i in ids:
+            if i in texts:
+                by_language.setdefault(texts[i].language, []).append((number, i))
+    weights, forms = {}, {}
+    for code, rows in by_language.items():
+        documents = [tokeniser.terms(texts[i].text, code) for _number, i in rows]
+        weights[code], forms[code] = theme_terms(documents, [number for number, _i in rows], len(themes))
+    for number, theme in enumerate(themes):
+        present = [texts[i] for i in sampled[number] if i in texts]
+        languages = [response.language for response in present]
+        if not present:
+            continue
+        main = theme.get("label_language")
+        main = main if main in languages else max(sorted(set(languages)), key=languages.count)
+        keywords = {code: top_keywords(weights[code][number], forms[code][number]) for code in sorted(set(languages))}
+        theme["keywords_by_language"] = keywords
+        theme["keywords"] = keywords[main] or next((words for words in keywords.values() if words), [])
+        ordered = [q for q in theme["quotes"] if q in texts] + [response.id for response in present]
+        labels = {}
+        for code in keywords:  # every language's label anew: an old one may quote the removed answer
+            chosen = next(texts[q] for q in ordered if texts[q].language == code)
+            labels[code] = key_phrase(chosen.text, code, weights[code][number], tokeniser)
+        theme["labels"] = labels
+        theme["label"] = theme["auto_label"] = labels[main]
+        theme["label_language"] = main
 
 
 def _keyword_sample(ids: list[int]) -> list[int]:
