@@ -18,13 +18,16 @@ from summaries_fixtures import add_response
 
 from consult import create_app, outbox
 from consult.extensions import db as _db
+from consult.jobs import tasks
 from consult.jobs.queue import FAILED, huey
 from consult.models import Priority, Role, Submission, SubmissionStatus
 from consult.moderation import arrivals
 from consult.moderation.models import ModerationAction, ModerationEvent
+from consult.summaries import work
 from consult.summaries.documents import document_content
 from consult.summaries.formats import document_formats
 from consult.summaries.generation import generate_summary
+from consult.summaries.models import ResponseVector
 from consult.summaries.versions import publish_summary
 
 REDIS_URL = os.environ.get("CONSULT_TEST_REDIS_URL")
@@ -141,8 +144,41 @@ def test_the_sweep_screens_answers_whose_job_was_lost(app, db, client, login, ma
 
     frozen_clock.advance(seconds=app.config["JOBS_SWEEP_AFTER_SECONDS"])
     runner.invoke(args=["jobs", "sweep"])
+    assert asked == [arrivals.SCREENING_JOB]
+
+    tasks.screen_answers.call_local()
     db.session.expire_all()
     assert db.session.scalar(select(Submission.screened_at)) is not None
+    runner.invoke(args=["jobs", "sweep"])
+    assert asked == [arrivals.SCREENING_JOB]  # nothing waits any more: nothing asked again
+
+
+def test_the_sweep_asks_again_for_vectors_whose_job_was_lost(app, db, make_user, make_consultation, asked,
+                                                             frozen_clock):  # fmt: skip
+    consultation = make_consultation()
+    author = make_user()
+    with app.app_context():
+        _db.session.add(Submission(question_id=consultation.questions[0].id, author_id=author.id,
+                                   body="Apps should explain their rules in words we understand.", language="en",
+                                   status=SubmissionStatus.PENDING, priority=Priority.UNSCREENED))  # fmt: skip
+        _db.session.commit()
+        # Screened, then the worker died before the vectors' job it asks for ever ran.
+        assert arrivals.screen_arrivals(100) == 1
+        _db.session.commit()
+    runner = app.test_cli_runner()
+
+    runner.invoke(args=["jobs", "sweep"])
+    assert asked == []  # just screened: its vectors' job may be on the way
+
+    frozen_clock.advance(seconds=app.config["JOBS_SWEEP_AFTER_SECONDS"])
+    runner.invoke(args=["jobs", "sweep"])
+    assert asked == [work.VECTORISE_JOB]
+
+    assert tasks.vectorise_answers.call_local() == 1
+    assert tasks.vectorise_answers.call_local() == 0  # asked twice (a late job, a second sweep): made once
+    assert db.session.scalar(select(func.count()).select_from(ResponseVector)) == 1
+    runner.invoke(args=["jobs", "sweep"])
+    assert asked == [work.VECTORISE_JOB]
 
 
 def test_status_reports_the_backlog_as_json(app, db, client, login, make_user, make_consultation, asked, frozen_clock):

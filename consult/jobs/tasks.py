@@ -7,11 +7,12 @@ flush and never commit. Periodic jobs also stay CLI commands (``flask purge``, `
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 from flask import current_app
 from huey import crontab
 
-from .. import clock
+from .. import clock, outbox
 from ..audit_log import security_event
 from ..extensions import db
 from ..moderation import arrivals
@@ -24,7 +25,7 @@ from .queue import huey, in_app_context
 log = logging.getLogger(__name__)
 
 
-@huey.task(retries=3, retry_delay=5, priority=10, name="screen_answers")
+@huey.task(retries=3, retry_delay=5, priority=10, name=arrivals.SCREENING_JOB)
 @in_app_context
 def screen_answers() -> int:
     """Screen the answers that arrived (a batch at a time, oldest first), until none waits."""
@@ -40,7 +41,7 @@ def screen_answers() -> int:
     return screened
 
 
-@huey.task(retries=2, retry_delay=10, priority=3, name="vectorise_answers")
+@huey.task(retries=2, retry_delay=10, priority=3, name=work.VECTORISE_JOB)
 @in_app_context
 def vectorise_answers() -> int:
     """Store the sentence vectors of screened answers, so that a summary of them never has to compute one."""
@@ -83,13 +84,19 @@ def render_documents(job_id: int) -> int:
 @huey.periodic_task(crontab(minute="*"), priority=5, name="sweep")
 @in_app_context
 def sweep() -> None:
-    """Ask again for work whose job was lost (a killed worker, a queue that was down)."""
+    """Ask again for work whose job was lost (a killed worker, a queue that was down): answers still
+    unscreened, screened answers still without a vector, summary and document work gone silent.
+    Each job finds its work in the database, so asking twice does the work once."""
+    now = clock.utcnow()
+    after = timedelta(seconds=current_app.config["JOBS_SWEEP_AFTER_SECONDS"])
     waiting = arrivals.backlog()
-    if waiting.oldest_seconds(clock.utcnow()) >= current_app.config["JOBS_SWEEP_AFTER_SECONDS"]:
+    if waiting.oldest_seconds(now) >= after.total_seconds():
         log.warning("%d answers wait for screening; asking for it again", waiting.count)
-        screen_answers()
-    lost = work.lost_work()
-    for job in lost:
+        outbox.ask(db.session, arrivals.SCREENING_JOB)
+    if unvectorised := work.unvectorised_since(now - after):
+        log.warning("%d screened answers have no vector; asking for them again", unvectorised)
+        outbox.ask(db.session, work.VECTORISE_JOB)
+    for job in work.lost_work():
         log.warning("summary job %d (%s) shows no progress; asking for it again", job.id, job.kind.value)
         work.ask_again(job)
     db.session.commit()  # the outbox asks for the jobs once this commits

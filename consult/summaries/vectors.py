@@ -80,32 +80,31 @@ def compute_vectors(items: Sequence[Item], progress: Callable[[int], None] | Non
         return 0
     model = encoder()
     db.session.flush()
-    stale = [item.submission_id for item in items]
-    for start in range(0, len(stale), 5000):
-        db.session.execute(
-            ResponseVector.__table__.delete().where(
-                ResponseVector.model == MODEL_NAME, ResponseVector.submission_id.in_(stale[start : start + 5000])
-            )
-        )
     for start in range(0, len(items), BATCH):
         batch = items[start : start + BATCH]
+        # Encoded (and the languages told) before this batch writes anything: on SQLite the first write
+        # takes the one write lock until the job commits, and answers posted meanwhile would wait it out.
         vectors = model.encode([item.text for item in batch]).astype(np.float32)
         norms = np.linalg.norm(vectors, axis=1, keepdims=True)
         vectors = (vectors / np.where(norms == 0, 1, norms)).astype(np.float16)
+        rows = [
+            {
+                "submission_id": item.submission_id,
+                "model": MODEL_NAME,
+                "text_hash": text_hash(item.text),
+                "language": detect(item.text, item.declared_language).language,
+                "vector": vector.tobytes(),
+                "created_at": clock.utcnow(),
+            }
+            for item, vector in zip(batch, vectors, strict=True)
+        ]
+        stale = [item.submission_id for item in batch]
         db.session.execute(
-            ResponseVector.__table__.insert(),
-            [
-                {
-                    "submission_id": item.submission_id,
-                    "model": MODEL_NAME,
-                    "text_hash": text_hash(item.text),
-                    "language": detect(item.text, item.declared_language).language,
-                    "vector": vector.tobytes(),
-                    "created_at": clock.utcnow(),
-                }
-                for item, vector in zip(batch, vectors, strict=True)
-            ],
+            ResponseVector.__table__.delete().where(
+                ResponseVector.model == MODEL_NAME, ResponseVector.submission_id.in_(stale)
+            )
         )
+        db.session.execute(ResponseVector.__table__.insert(), rows)
         if progress:
             progress(len(batch))
     return len(items)

@@ -7,17 +7,20 @@ the same progress and the periodic sweep finds work whose job was lost.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from sqlalchemy import select
+import sqlalchemy as sa
+from sqlalchemy import func, select
 
 from .. import clock, outbox
 from ..extensions import db
-from ..models import Consultation, User
-from .models import JobKind, JobState, Summary, SummaryJob
+from ..models import Consultation, Submission, SubmissionStatus, User
+from .models import JobKind, JobState, ResponseVector, Summary, SummaryJob
+from .vectors import MODEL_NAME
 
 GENERATE_JOB = "generate_summary"
 RENDER_JOB = "render_documents"
+VECTORISE_JOB = "vectorise_answers"
 JOB_NAMES = {JobKind.GENERATE: GENERATE_JOB, JobKind.RENDER: RENDER_JOB}
 # Work under way that has shown no sign of life for this long is taken to be lost: the sweep asks for it
 # again, and a job may take it over. A running job reports at least every few seconds.
@@ -112,3 +115,15 @@ def ask_again(job: SummaryJob) -> None:
     job.state, job.updated_at = JobState.QUEUED, clock.utcnow()
     db.session.flush()
     outbox.ask(db.session, JOB_NAMES[job.kind], job.id)
+
+
+def unvectorised_since(screened_before: datetime) -> int:
+    """How many answers screened before ``screened_before`` still have no stored vector: their
+    ``vectorise_answers`` job was lost (screening asks for it once it has committed its batch)."""
+    return db.session.scalar(
+        select(func.count(Submission.id))
+        .outerjoin(ResponseVector,
+                   sa.and_(ResponseVector.submission_id == Submission.id, ResponseVector.model == MODEL_NAME))
+        .where(Submission.screened_at <= screened_before, Submission.status != SubmissionStatus.REJECTED,
+               ResponseVector.submission_id.is_(None))
+    ) or 0  # fmt: skip
