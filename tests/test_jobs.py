@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import threading
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -347,3 +348,43 @@ def test_the_schedule_clears_lapsed_claims_and_leaves_live_ones(app, db, make_us
     db.session.expire_all()
     assert db.session.get(Submission, lapsed.id).claimed_by_id is None
     assert db.session.get(Submission, live.id).claimed_by_id == moderator.id
+
+
+def test_the_handover_queues_one_job_for_many_posts_and_never_before_their_commit():
+    from consult.jobs.handover import Handover
+
+    committed: list[int] = []
+    seen_by_jobs: list[int] = []  # how many answers had been committed when each job was queued
+    lock = threading.Lock()
+    handover = Handover(lambda name, args: seen_by_jobs.append(len(committed)), linger=0.02)
+
+    def post(number: int) -> None:
+        with lock:
+            committed.append(number)
+        handover(arrivals.SCREENING_JOB, ())  # after its commit, as the outbox does
+
+    threads = [threading.Thread(target=post, args=(n,)) for n in range(200)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    deadline = time.monotonic() + 5
+    while (not seen_by_jobs or seen_by_jobs[-1] < len(committed)) and time.monotonic() < deadline:
+        time.sleep(0.01)
+
+    assert seen_by_jobs and seen_by_jobs[-1] == 200  # the last answer's job was queued after its commit
+    assert len(seen_by_jobs) < 50  # many posts, few jobs
+
+
+def test_the_handover_queues_what_waits_when_the_process_exits():
+    from consult.jobs.handover import Handover
+
+    sent: list[tuple] = []
+    handover = Handover(lambda name, args: sent.append((name, args)), linger=60)
+    handover("generate_summary", (7,))
+    handover("generate_summary", (7,))
+    handover(arrivals.SCREENING_JOB, ())
+
+    handover.flush()  # registered with atexit: a CLI command's asks are not left behind
+
+    assert sent == [("generate_summary", (7,)), (arrivals.SCREENING_JOB, ())]

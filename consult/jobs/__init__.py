@@ -19,6 +19,7 @@ from flask import Flask
 from huey.storage import PriorityRedisStorage, SqliteStorage
 
 from .. import outbox
+from .handover import Handover
 from .queue import huey
 from .tasks import JOBS
 
@@ -40,7 +41,9 @@ def init_app(app: Flask) -> None:
         huey.storage_class, huey.storage_kwargs = SqliteStorage, {"filename": str(path), "fsync": False}
     huey._immediate = bool(immediate)  # the public setter rebuilds the storage only on a change
     huey.storage = huey.create_storage()
-    outbox.set_dispatcher(dispatch)
+    linger = app.config["JOBS_HANDOVER_SECONDS"]
+    # Immediate jobs run where they are asked for, as the tests expect; a queue is handed over from a thread.
+    outbox.set_dispatcher(dispatch if huey.immediate or linger is None else Handover(dispatch, linger))
 
 
 def dispatch(name: str, args: tuple) -> None:
