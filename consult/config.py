@@ -69,6 +69,7 @@ class Defaults:
     JOBS_HANDOVER_SECONDS: float | None = 0.05
     JOBS_SWEEP_AFTER_SECONDS = 30  # an answer unscreened this long had its job lost: ask again
     SCREENING_BATCH = 200
+    VECTORISE_AFTER_SECONDS = 2.0  # answers screened within this long have their vectors made in one job
     # Render every document of a version in every language (a job) once it is published or previewed, so
     # that downloads are instant. Off, each document is rendered (a job) when first asked for.
     DOCUMENTS_AHEAD = True

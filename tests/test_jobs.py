@@ -388,3 +388,20 @@ def test_the_handover_queues_what_waits_when_the_process_exits():
     handover.flush()  # registered with atexit: a CLI command's asks are not left behind
 
     assert sent == [("generate_summary", (7,)), (arrivals.SCREENING_JOB, ())]
+
+
+def test_the_vectors_of_many_screened_batches_are_asked_for_once_until_that_job_starts(app, monkeypatch):
+    from consult.jobs.tasks import _ask_for_vectors
+
+    monkeypatch.setattr(huey, "_immediate", False)  # a queue a worker serves: jobs wait in it
+    try:
+        with app.app_context():
+            for _batch in range(5):
+                _ask_for_vectors()
+            assert huey.pending_count() == 1  # one job, a few seconds later, for the five batches
+
+            tasks.vectorise_answers.call_local()  # it starts: a batch screened from now on asks again
+            _ask_for_vectors()
+            assert huey.pending_count() == 2
+    finally:
+        huey.flush()
