@@ -405,3 +405,25 @@ def test_the_vectors_of_many_screened_batches_are_asked_for_once_until_that_job_
             assert huey.pending_count() == 2
     finally:
         huey.flush()
+
+
+def test_every_web_process_shares_one_waiting_screening_job_and_a_lost_ones_mark_expires(app, db, monkeypatch):
+    from consult.jobs import dispatch
+
+    monkeypatch.setattr(huey, "_immediate", False)  # a queue a worker serves: jobs wait in it
+    try:
+        with app.app_context():
+            for _post in range(5):  # five answers, from any web process: one job waits for them all
+                dispatch(arrivals.SCREENING_JOB, ())
+            assert huey.pending_count() == 1
+
+            tasks.screen_answers.call_local()  # it starts: an answer committed from now on asks again
+            dispatch(arrivals.SCREENING_JOB, ())
+            assert huey.pending_count() == 2
+
+            # That job was lost with its worker: its mark stops counting after a while.
+            huey.put(tasks.SCREENING_WANTED, time.time() - tasks.MARK_LOST_AFTER)
+            dispatch(arrivals.SCREENING_JOB, ())
+            assert huey.pending_count() == 3
+    finally:
+        huey.flush()

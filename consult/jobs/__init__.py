@@ -19,9 +19,10 @@ from flask import Flask
 from huey.storage import PriorityRedisStorage, SqliteStorage
 
 from .. import outbox
+from ..moderation.arrivals import SCREENING_JOB
 from .handover import Handover
 from .queue import huey
-from .tasks import JOBS
+from .tasks import JOBS, SCREENING_WANTED, first_to_ask
 
 
 def init_app(app: Flask) -> None:
@@ -47,5 +48,9 @@ def init_app(app: Flask) -> None:
 
 
 def dispatch(name: str, args: tuple) -> None:
-    """Queue the job registered as ``name``: the outbox calls this once a transaction has committed."""
+    """Queue the job registered as ``name``: the outbox calls this once a transaction has committed.
+
+    Every web process asks for screening after each answer; one job waiting serves them all."""
+    if name == SCREENING_JOB and not huey.immediate and not first_to_ask(SCREENING_WANTED):
+        return
     JOBS[name](*args)

@@ -7,6 +7,7 @@ flush and never commit. Periodic jobs also stay CLI commands (``flask purge``, `
 from __future__ import annotations
 
 import logging
+import time
 from datetime import timedelta
 
 from flask import current_app
@@ -29,6 +30,7 @@ log = logging.getLogger(__name__)
 @in_app_context
 def screen_answers() -> int:
     """Screen the answers that arrived (a batch at a time, oldest first), until none waits."""
+    huey.delete(SCREENING_WANTED)  # before reading: an answer committed from now on asks for a new job
     batch = current_app.config["SCREENING_BATCH"]
     screened = arrivals.screen_arrivals(batch)
     db.session.commit()
@@ -42,6 +44,22 @@ def screen_answers() -> int:
 
 
 VECTORS_WANTED = "vectors-wanted"
+SCREENING_WANTED = "screening-wanted"
+MARK_LOST_AFTER = 10.0  # seconds: a job asked for this long ago and not started may be lost; ask again
+
+
+def first_to_ask(mark: str) -> bool:
+    """Whether no job of this kind waits yet, marking one as waiting: every web process shares the mark,
+    and the job clears it before it reads its work, so one job serves every answer committed before then.
+    A mark left by a lost job counts for MARK_LOST_AFTER seconds at most."""
+    now = time.time()
+    if huey.put_if_empty(mark, now):
+        return True
+    since = huey.get(mark, peek=True)
+    if since is None or now - since >= MARK_LOST_AFTER:
+        huey.put(mark, now)
+        return True
+    return False
 
 
 def _ask_for_vectors() -> None:
@@ -50,7 +68,7 @@ def _ask_for_vectors() -> None:
     during the surge. The job clears the mark before it reads, so a batch screened after that asks again."""
     if huey.immediate:
         vectorise_answers()
-    elif huey.put_if_empty(VECTORS_WANTED, True):
+    elif first_to_ask(VECTORS_WANTED):
         vectorise_answers.schedule(delay=current_app.config["VECTORISE_AFTER_SECONDS"])
 
 
