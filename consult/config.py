@@ -69,6 +69,9 @@ class Defaults:
     JOBS_WORKERS = 2
     JOBS_WORKER_TYPE = "thread"
     JOBS_POLL_SECONDS = 0.5  # longest wait between polls of the SQLite queue (Redis blocks instead)
+    # A POST leaves its ask for a job to a thread that queues it this much later, once for all the asks
+    # made meanwhile (consult/jobs/handover.py); None: queued in the request, after its commit.
+    JOBS_HANDOVER_SECONDS: float | None = 0.05
     JOBS_SWEEP_AFTER_SECONDS = 30  # an answer unscreened this long had its job lost: ask again
     SCREENING_BATCH = 200
     # Render every document of a version in every language (a job) once it is published or previewed, so

@@ -9,6 +9,7 @@ from flask_babel import force_locale, gettext
 from markupsafe import escape
 from sqlalchemy import func, select
 
+from consult import clock
 from consult.consultations.services import ResponseLimitReached, answer_target, submit_response
 from consult.extensions import db as _db
 from consult.models import Role, Submission, SubmissionStatus, User
@@ -325,3 +326,17 @@ def test_unknown_question_is_404(client, login, make_user, make_consultation):
     consultation = make_consultation(open=True, questions=1)
     login(make_user())
     assert _post_answer(client, consultation, position=7).status_code == 404
+
+
+def test_a_change_to_the_consultation_reaches_the_next_post_at_once(client, db, login, make_user, make_consultation,
+                                                                   frozen_clock):  # fmt: skip
+    consultation = make_consultation()
+    login(make_user())
+    assert _post_answer(client, consultation).status_code == 303  # what the post needs of it is kept now
+
+    consultation.closes_at = clock.utcnow() - timedelta(minutes=1)  # the secretariat ends it early
+    db.session.commit()
+    refused = _post_answer(client, consultation, "One more idea, kept for me.")
+
+    assert refused.status_code == 409 and "One more idea, kept for me." in refused.text
+    assert db.session.scalar(select(func.count(Submission.id))) == 1

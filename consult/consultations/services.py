@@ -109,10 +109,27 @@ _ANSWER_TARGET = (
 )  # fmt: skip
 
 
+_KEPT_TARGETS = 1024
+
+
 def answer_target(slug: str, position: int) -> AnswerTarget | None:
-    """The question at ``position`` of a published consultation, as taking an answer needs it."""
+    """The question at ``position`` of a published consultation, as taking an answer needs it.
+
+    Kept in the process while the public version is the same (consult/public_version.py: any change to a
+    consultation or a question counts in it, and each process reads it at most every PUBLIC_STATE_SECONDS),
+    so the surge's posts do not read the same row again; the window itself is checked against the clock.
+    """
+    state = current_app.extensions["consult_public_state"].current()
+    kept = current_app.extensions.setdefault("consult_answer_targets", {})
+    found = kept.get((slug, position))
+    if found is not None and found[0] == state:
+        return found[1]
     row = db.session.execute(_ANSWER_TARGET, {"slug": slug, "position": position}).first()
-    return AnswerTarget(*row) if row else None
+    target = AnswerTarget(*row) if row else None
+    if len(kept) >= _KEPT_TARGETS:  # addresses made up by a crawler: forget them all, the real ones come back
+        kept.clear()
+    kept[(slug, position)] = (state, target)
+    return target
 
 
 @dataclass(frozen=True)
