@@ -12,6 +12,7 @@ from sqlalchemy import func, select, update
 from .. import clock
 from ..extensions import db
 from ..models import Consultation, Priority, Question, Submission, SubmissionStatus, User
+from ..routing import LARGEST_ID
 from .audit import escalated_once
 
 
@@ -46,7 +47,7 @@ class QueueCursor:
         if len(parts) != 3 or not all(part.isascii() and part.isdigit() for part in parts):
             raise ValueError(raw)
         priority, score, ident = parts
-        if len(priority) > 2 or len(score) > 4 or len(ident) > 18:
+        if len(priority) > 2 or len(score) > 4 or len(ident) > 10 or int(ident) > LARGEST_ID:  # the database's range
             raise ValueError(raw)
         return cls(int(priority), int(score), int(ident))
 

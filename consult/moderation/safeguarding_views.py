@@ -12,6 +12,7 @@ from flask_login import current_user, login_required
 from ..auth.fresh import fresh_login_required
 from ..extensions import db
 from ..models import Submission, SubmissionStatus
+from ..routing import LARGEST_ID
 from .danger_reports import danger_reported, danger_reported_count, escalate_reported, mark_reviewed
 from .disclosures import earlier_wordings
 from .forms_safeguarding import ApproveEscalatedForm, DangerReportForm, RejectEscalatedForm, SafeguardingActionForm
@@ -58,7 +59,8 @@ def _cursor() -> int | None:
     raw = request.args.get("after")
     if raw is None:
         return None
-    if not (raw.isascii() and raw.isdigit() and len(raw) <= 18):
+    # Ids end at the database's integer range (PostgreSQL refuses a larger bind): beyond it nothing exists.
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 10 and int(raw) <= LARGEST_ID):
         abort(404)
     return int(raw)
 
