@@ -178,7 +178,8 @@ def test_flask_screen_reports_each_layers_verdict(runner, tmp_path, lang):
     line = json.loads(result.stdout)
     assert line["flags"] == ["safeguarding"] and line["model"] == shipped().version
     assert set(line["scores"]) == {"abuse", "safeguarding"}
-    assert line["scores"]["safeguarding"] >= shipped().heads["safeguarding"].threshold > line["scores"]["abuse"]
+    assert line["scores"]["safeguarding"] >= shipped().heads["safeguarding"].threshold
+    assert line["scores"]["abuse"] < shipped().heads["abuse"].threshold
 
 
 def test_flask_screen_evaluate_reports_each_layer_per_language_and_category(runner, tmp_path):
@@ -191,6 +192,7 @@ def test_flask_screen_evaluate_reports_each_layer_per_language_and_category(runn
     lines = (PROJECT / "tests/data/screening_corpus.jsonl").read_text(encoding="utf-8").splitlines()
     training = [json.loads(line) for line in lines if line.strip()]
     rows += [r for r in training if r["split"] == "dev" and r["lang"] == "en"]
+    rows[-1] = {key: value for key, value in rows[-1].items() if key != "category"}  # a row without one
     corpus = tmp_path / "corpus.jsonl"
     corpus.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from ... import sentence_encoder
+from ... import languages, sentence_encoder
 from .base import (
     ABUSE_CATEGORIES,
     PII_KINDS,
@@ -119,8 +119,10 @@ def screen_batch(texts: list[str], langs: list[str | None], classifier: Classifi
     """Screen ``texts`` with both layers; the sentence vectors are encoded in one go."""
     classifier = classifier or shipped()
     vectors = sentence_encoder.encode(texts)
+    # The classifier centres a vector on the language it is written in, which a declared language can miss.
+    written_in = [languages.detect(text, lang).language for text, lang in zip(texts, langs, strict=True)]
     screenings = []
-    for text, lang, vector, scores in zip(texts, langs, vectors, classifier.scores(vectors), strict=True):
+    for text, lang, vector, scores in zip(texts, langs, vectors, classifier.scores(vectors, written_in), strict=True):
         result = screen(text, lang)
         raised = classifier.flags(scores)
         if raised:
