@@ -32,8 +32,9 @@ would) and then the whole server (gunicorn and job worker) are killed with SIGKI
 acknowledged (2xx/3xx) answer must be in the database exactly once, and every answer screened
 within 90 s. A failed attempt is never repeated with the same id (a repeat is a new answer).
 
-Figures, not a timed test: nothing fails on a slow machine, but the exit status is 1 when an
-acknowledged answer is lost or duplicated or an answer stays unscreened. With --json, stdout is one
+Figures, not a timed test: nothing fails on a slow machine, but the exit status is 1 when a post is
+answered with an error (``posting_failed``), an acknowledged answer is lost or duplicated, or an answer
+stays unscreened. With --json, stdout is one
 JSON object, by backend; the human-readable report goes to stderr.
 """
 
@@ -337,6 +338,11 @@ ROWS = [("page", "public page, first visit (200)", "hello-world GET /", 0.7),
         ("post", "posting an answer (303)", "signed-in no-op POST", 0.6)]  # fmt: skip
 
 
+def failed(run: Run) -> int:
+    """Answers that were not 2xx/3xx, and connections that broke: a run that fails fast is not a fast run."""
+    return sum(n for code, n in run.statuses.items() if not str(code).startswith(("2", "3"))) + run.errors
+
+
 def report(results: dict, args) -> dict:
     say(f"  {'':<36} {'req/s':>8} {'ratio':>6} {'p50 ms':>8} {'p99 ms':>8}   responses (consult: by its access log)")
     for key, label, baseline, target in ROWS:
@@ -350,6 +356,7 @@ def report(results: dict, args) -> dict:
                "noop_rps": round(noop.rps), "posting_connections": args.connections,
                "posting_p50_ms": round(post.p50_ms, 1), "posting_p99_ms": round(post.p99_ms, 1),
                "noop_p99_ms": round(noop.p99_ms, 1),
+               "posting_failed": failed(post), "noop_failed": failed(noop),
                "posting_statuses": {str(k): v for k, v in post.statuses.items()}}  # fmt: skip
     if "page" not in results:
         return posting
@@ -446,12 +453,15 @@ def main() -> int:
         finally:
             hello_server.stop()
     ok = all(
-        not f.get("lost") and not f.get("duplicated") and not f.get("unscreened_after_recovery")
+        not f.get("lost")
+        and not f.get("duplicated")
+        and not f.get("unscreened_after_recovery")
+        and not f.get("posting_failed")  # a 5xx under load ("database is locked") refused someone's answer
         for f in figures.values()
     )
     if args.only == "all":
         say("\n" + ("every acknowledged answer stored exactly once, every answer screened" if ok
-                    else "FAILED: acknowledged answers lost/duplicated, or answers left unscreened"))  # fmt: skip
+                    else "FAILED: answers refused under load, lost/duplicated, or left unscreened"))  # fmt: skip
     if args.json:
         print(json.dumps(figures, indent=2))
     return 0 if ok else 1

@@ -14,6 +14,8 @@ Each size gets its own SQLite file in the work folder (kept, so a second run ski
    (vectors found stored, themes, the version committed) —
    the time from the secretariat's click to the version, less the queue's wait (issue 11: 3 s for
    10,000 responses, 20 s for 100,000).
+With --before DIR (an older checkout), its own bench file runs the same steps on the same database
+files, alternating with this checkout's, and both are printed side by side.
 With --synthetic-vectors the one-off step stores seeded random vectors around a few centres instead of
 encoding (encoding 100,000 texts takes most of an hour on two cores); the summary's work is the same.
 Figures, not a timed test.
@@ -185,12 +187,11 @@ def as_a_job(path: Path) -> dict:
 
     app = create_app({**_config(f"sqlite:///{path}"), "JOBS_IMMEDIATE": False,
                       "JOBS_DATABASE": str(path.with_suffix(".jobs.db"))})  # fmt: skip
-    # A job worker is long-lived: it has loaded the numerics once, before this summary was asked for
-    # (cold, these imports alone take 2-10 s on this machine, and "summary" above pays them).
-    import numpy  # noqa: F401
-    import sklearn.cluster
-    import sklearn.decomposition  # noqa: F401
-    import snowballstemmer  # noqa: F401
+    # A job worker is long-lived: it has loaded the numerics once, as it started, before this summary
+    # was asked for (cold, these imports alone take 2-10 s on this machine, and "summary" above pays them).
+    from consult.summaries.generation import warm_up
+
+    warm_up()
 
     with app.app_context():
         consultation = consultation_by_slug("bench")
@@ -249,9 +250,9 @@ def summarise(path: Path) -> dict:
         }
 
 
-def _step(step: str, path: Path, n: int, *extra: str) -> dict:
+def _step(step: str, path: Path, n: int, *extra: str, script: str = __file__) -> dict:
     result = subprocess.run(
-        [sys.executable, __file__, "--step", step, "--db", str(path), "--n", str(n), *extra],
+        [sys.executable, script, "--step", step, "--db", str(path), "--n", str(n), *extra],
         check=True, capture_output=True, text=True,
     )  # fmt: skip
     return json.loads(result.stdout.strip().splitlines()[-1])
@@ -266,6 +267,7 @@ def main() -> None:
         action="store_true",
         help="store seeded random vectors instead of encoding the texts (fast; same summary work)",
     )
+    parser.add_argument("--before", type=Path, help="an older checkout, measured side by side")
     parser.add_argument("--step", choices=["prepare", "summarise", "job"], help=argparse.SUPPRESS)
     parser.add_argument("--db", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--n", type=int, help=argparse.SUPPRESS)
@@ -285,6 +287,9 @@ def main() -> None:
         return
 
     args.workdir.mkdir(parents=True, exist_ok=True)
+    if args.before:
+        compare(args)
+        return
     print(f"{len(statements())} real Pol.is statements, recombined; one question; SQLite files in {args.workdir}")
     print(f"{'responses':>10} {'vectorise (one-off)':>22} {'summary':>9} {'peak RSS':>9} {'as a job':>9} "
           f"{'peak RSS':>9}  themes")  # fmt: skip
@@ -302,6 +307,21 @@ def main() -> None:
             f"{figures['themes']} (largest: {'; '.join(figures['largest'])}) [import {built:.1f} s]",
             flush=True,
         )
+
+
+def compare(args) -> None:
+    """The summary and the job, before and after, alternating on the same database files."""
+    before = str(args.before.resolve() / "bench" / "bench_summaries.py")
+    print(f"{'responses':>10} {'side':>7} {'summary (cold)':>15} {'as a job':>9} {'peak RSS':>9}  themes")
+    for n in args.sizes:
+        path = args.workdir / f"summaries-{n}.db"
+        _step("prepare", path, n, *(["--synthetic-vectors"] if args.synthetic_vectors else []))
+        for side, script in (("before", before), ("after", __file__)):
+            figures = _step("summarise", path, n, script=script)
+            job = _step("job", path, n, script=script)
+            print(f"{n:>10,} {side:>7} {figures['seconds']:>13.2f} s {job['seconds']:>7.2f} s "
+                  f"{job['peak_rss_mb']:>6.0f} MB  {figures['themes']} (largest: {'; '.join(figures['largest'])})",
+                  flush=True)  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -46,6 +46,8 @@ ACCESS: dict[str, Access] = {
     # consultations
     "consultations.home": Access.PUBLIC,
     "consultations.detail": Access.PUBLIC,
+    "consultations.get_help": Access.PUBLIC,
+    "consultations.public_response": Access.PUBLIC,
     "consultations.report": Access.SIGNED_IN,
     "consultations.respond": Access.PARTICIPANT,
     "consultations.edit": Access.PARTICIPANT,
@@ -68,12 +70,14 @@ ACCESS: dict[str, Access] = {
     "safeguarding.detail": Access.SAFEGUARDING,
     "safeguarding.record_action": Access.SAFEGUARDING,
     "safeguarding.close": Access.SAFEGUARDING,
+    "safeguarding.reported": Access.SAFEGUARDING,
     # secretariat
     "secretariat.dashboard": Access.SECRETARIAT,
     "secretariat.edit_meeting": Access.SECRETARIAT,
     "secretariat.edit_consultation": Access.SECRETARIAT,
     "secretariat.edit_translation": Access.SECRETARIAT,
     "secretariat.publish": Access.SECRETARIAT,
+    "secretariat.close_now": Access.SECRETARIAT,
     "secretariat.live_reach": Access.SECRETARIAT,
     "reach.public_reach": Access.PUBLIC,
     # summaries, archive and open data
@@ -88,6 +92,7 @@ ACCESS: dict[str, Access] = {
     "summaries.staff_document": Access.SECRETARIAT,
     "summaries.review": Access.SECRETARIAT,
     "summaries.edit": Access.SECRETARIAT,
+    "summaries.confirm_publish": Access.SECRETARIAT,
     "summaries.publish": Access.SECRETARIAT,
     # read-only JSON
     "api.index": Access.PUBLIC,

@@ -69,11 +69,17 @@ class Defaults:
     JOBS_WORKERS = 2
     JOBS_WORKER_TYPE = "thread"
     JOBS_POLL_SECONDS = 0.5  # longest wait between polls of the SQLite queue (Redis blocks instead)
+    # A POST leaves its ask for a job to a thread that queues it this much later, once for all the asks
+    # made meanwhile (consult/jobs/handover.py); None: queued in the request, after its commit.
+    JOBS_HANDOVER_SECONDS: float | None = 0.05
     JOBS_SWEEP_AFTER_SECONDS = 30  # an answer unscreened this long had its job lost: ask again
     SCREENING_BATCH = 200
     # Render every document of a version in every language (a job) once it is published or previewed, so
     # that downloads are instant. Off, each document is rendered (a job) when first asked for.
     DOCUMENTS_AHEAD = True
+    # The site's public address: documents print each quote's permalink, and a job renders them outside any
+    # request, so it cannot be read from one.
+    PUBLIC_URL = "http://localhost:5000"
     UNSCREENED_WARNING_SECONDS = 60  # the moderators' dashboard warns: is the worker down?
 
     MIN_AGE = 13
@@ -87,7 +93,7 @@ class Defaults:
     REACH_UNDER_SHARE = 0.05
     REACH_MINIMUM_PARTICIPANTS = 20
     RETENTION_DAYS = 365
-    PRIVACY_NOTICE_VERSION = "2026-11b"  # endorsements, your rights and retention added
+    PRIVACY_NOTICE_VERSION = "2026-12a"  # a possible disclosure is kept for the safeguarding team
     MAX_RESPONSES_PER_QUESTION = 3
     DEFAULT_WINDOW_HOURS = 24
     DEFAULT_MAX_LENGTH = 1000

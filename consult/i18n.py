@@ -7,6 +7,7 @@ choice kept in a cookie, then the browser's Accept-Language, then English.
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import ROUND_HALF_EVEN, Decimal
 from functools import cache
 
 from babel import Locale, numbers
@@ -77,9 +78,27 @@ def country_name(code: str | None) -> str:
     return Locale.parse(current_language()).territories.get(code, code)
 
 
-def percent(value: float) -> str:
-    """A share out of 100, written the reader's way: 12.5 %, 12,5 %, ١٢٫٥٪…"""
-    return numbers.format_percent(round(value, 1) / 100, locale=get_locale(), decimal_quantization=False)
+_ONE_DECIMAL = Decimal("0.1")
+
+
+def percent(value: float | Decimal) -> str:
+    """A share out of 100, written the reader's way (12.5%, 12,5 %…), rounded half-even to one decimal.
+
+    The one place a share becomes text: through ``Decimal`` (from the float's shortest repr), so that no
+    binary noise such as 57.10000000000001 can reach a page or a document.
+    """
+    exact = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+    rounded = exact.quantize(_ONE_DECIMAL, rounding=ROUND_HALF_EVEN)
+    return numbers.format_percent(rounded / 100, locale=get_locale(), decimal_quantization=False)
+
+
+def count(value: int | str | None) -> str:
+    """A count written the reader's way (10,000, 10 000, 10.000); a suppressed one ("<10", "x") as it is."""
+    if value is None:
+        return ""
+    if isinstance(value, bool) or not isinstance(value, int):
+        return str(value)
+    return numbers.format_decimal(value, locale=get_locale())
 
 
 def format_utc(value: datetime) -> str:
@@ -100,6 +119,7 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.filters["utc"] = format_utc
     app.jinja_env.filters["percent"] = percent
+    app.jinja_env.filters["number"] = count
     app.jinja_env.filters["country"] = country_name
     app.jinja_env.filters["language_name"] = language_name
     app.jinja_env.globals["is_rtl"] = is_rtl

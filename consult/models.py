@@ -319,6 +319,9 @@ class Submission(db.Model):
     decision_note: Mapped[str | None] = mapped_column(sa.Text)  # staff only
     report_count: Mapped[int] = mapped_column(default=0, server_default="0")
     hidden_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # taken down after reports
+    # Taken back by its author (or their account deleted) while a possible disclosure: gone for everyone
+    # but the safeguarding team, who keep it until they close the case (consult/moderation/disclosures.py).
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     question: Mapped[Question] = relationship(back_populates="submissions")
     author: Mapped[User | None] = relationship(back_populates="submissions", foreign_keys=[author_id])

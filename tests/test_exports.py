@@ -130,8 +130,10 @@ def test_the_docx_is_a_cwg_cop_contribution_with_a_chart_and_its_text_alternativ
     text = _docx_text(content)
     for expected in (
         "Council Working Group on Child Online Protection",
-        "Online youth consultation",
-        "Abstract",
+        "CWG-COP secretariat, online youth consultation",
+        "Summary",
+        "Action required",
+        "References",
         "Method",
         "Key messages",
         "Themes",
@@ -139,8 +141,8 @@ def test_the_docx_is_a_cwg_cop_contribution_with_a_chart_and_its_text_alternativ
         "Annex: all published responses",
         "Participants by ITU region and age band",
         "CC BY 4.0",
-        "Document",
-        "Date",
+        "Document to be assigned",
+        "Original: English",
         "Source",
         "Title",
     ):
@@ -228,7 +230,13 @@ def test_markdown_shows_text_as_text():
 
 def test_flask_export_writes_every_format(runner, db, seeded: Seeded, published, tmp_path):
     slug = seeded.consultation.slug
-    for file_format, magic in (("docx", b"PK"), ("pdf", b"%PDF"), ("md", b"# "), ("csv", b"# "), ("json", b"{")):
+    for file_format, magic in (
+        ("docx", b"PK"),
+        ("pdf", b"%PDF"),
+        ("md", b"**Council Working Group"),
+        ("csv", b"# "),
+        ("json", b"{"),
+    ):
         path = tmp_path / f"out.{file_format}"
         result = runner.invoke(args=["export", slug, "--format", file_format, "-o", str(path)])
         assert result.exit_code == 0, result.output

@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import threading
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -18,6 +19,7 @@ from summaries_fixtures import add_response
 
 from consult import create_app, outbox
 from consult.extensions import db as _db
+from consult.jobs import tasks
 from consult.jobs.queue import FAILED, huey
 from consult.models import Priority, Role, Submission, SubmissionStatus
 from consult.moderation import arrivals
@@ -141,8 +143,13 @@ def test_the_sweep_screens_answers_whose_job_was_lost(app, db, client, login, ma
 
     frozen_clock.advance(seconds=app.config["JOBS_SWEEP_AFTER_SECONDS"])
     runner.invoke(args=["jobs", "sweep"])
+    assert asked == [arrivals.SCREENING_JOB]
+
+    tasks.screen_answers.call_local()
     db.session.expire_all()
     assert db.session.scalar(select(Submission.screened_at)) is not None
+    runner.invoke(args=["jobs", "sweep"])
+    assert asked == [arrivals.SCREENING_JOB]  # nothing waits any more: nothing asked again
 
 
 def test_status_reports_the_backlog_as_json(app, db, client, login, make_user, make_consultation, asked, frozen_clock):
@@ -311,3 +318,65 @@ def test_the_schedule_clears_lapsed_claims_and_leaves_live_ones(app, db, make_us
     db.session.expire_all()
     assert db.session.get(Submission, lapsed.id).claimed_by_id is None
     assert db.session.get(Submission, live.id).claimed_by_id == moderator.id
+
+
+def test_the_handover_queues_one_job_for_many_posts_and_never_before_their_commit():
+    from consult.jobs.handover import Handover
+
+    committed: list[int] = []
+    seen_by_jobs: list[int] = []  # how many answers had been committed when each job was queued
+    lock = threading.Lock()
+    handover = Handover(lambda name, args: seen_by_jobs.append(len(committed)), linger=0.02)
+
+    def post(number: int) -> None:
+        with lock:
+            committed.append(number)
+        handover(arrivals.SCREENING_JOB, ())  # after its commit, as the outbox does
+
+    threads = [threading.Thread(target=post, args=(n,)) for n in range(200)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    deadline = time.monotonic() + 5
+    while (not seen_by_jobs or seen_by_jobs[-1] < len(committed)) and time.monotonic() < deadline:
+        time.sleep(0.01)
+
+    assert seen_by_jobs and seen_by_jobs[-1] == 200  # the last answer's job was queued after its commit
+    assert len(seen_by_jobs) < 50  # many posts, few jobs
+
+
+def test_the_handover_queues_what_waits_when_the_process_exits():
+    from consult.jobs.handover import Handover
+
+    sent: list[tuple] = []
+    handover = Handover(lambda name, args: sent.append((name, args)), linger=60)
+    handover("generate_summary", (7,))
+    handover("generate_summary", (7,))
+    handover(arrivals.SCREENING_JOB, ())
+
+    handover.flush()  # registered with atexit: a CLI command's asks are not left behind
+
+    assert sent == [("generate_summary", (7,)), (arrivals.SCREENING_JOB, ())]
+
+
+def test_every_web_process_shares_one_waiting_screening_job_and_a_lost_ones_mark_expires(app, db, monkeypatch):
+    from consult.jobs import dispatch
+
+    monkeypatch.setattr(huey, "_immediate", False)  # a queue a worker serves: jobs wait in it
+    try:
+        with app.app_context():
+            for _post in range(5):  # five answers, from any web process: one job waits for them all
+                dispatch(arrivals.SCREENING_JOB, ())
+            assert huey.pending_count() == 1
+
+            tasks.screen_answers.call_local()  # it starts: an answer committed from now on asks again
+            dispatch(arrivals.SCREENING_JOB, ())
+            assert huey.pending_count() == 2
+
+            # That job was lost with its worker: its mark stops counting after a while.
+            huey.put(tasks.SCREENING_WANTED, time.time() - tasks.MARK_LOST_AFTER)
+            dispatch(arrivals.SCREENING_JOB, ())
+            assert huey.pending_count() == 3
+    finally:
+        huey.flush()

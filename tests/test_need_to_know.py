@@ -8,11 +8,13 @@ import csv
 import io
 
 import pytest
+from sqlalchemy import select
 
 from consult import clock
 from consult.models import Role, Submission, SubmissionStatus
+from consult.moderation.events import record_event, text_hash
 from consult.moderation.intake import priority_of
-from consult.moderation.models import RejectReason
+from consult.moderation.models import ModerationAction, ModerationEvent, RejectReason
 from consult.moderation.safeguarding import (
     SafeguardingAction,
     approve_escalated,
@@ -31,11 +33,16 @@ HANDLED = "Handled by the safeguarding team."
 
 @pytest.fixture
 def case(db, make_user, make_consultation, make_submission):
-    """``case(outcome)``: an escalated answer, still with the team, approved by it, or rejected by it."""
+    """``case(outcome)``: an escalated answer, still with the team, approved by it, or rejected by it
+    (``screened=True``: flagged by the screening before it was escalated)."""
 
-    def make(outcome: str):
+    def make(outcome: str, screened: bool = False):
         consultation = make_consultation(open=True)
         submission = make_submission(consultation.questions[0], make_user(), DISCLOSURE)
+        if screened:  # flagged by the screening first, as the job worker does
+            submission.flag_safeguarding = submission.flag_pii = True
+            submission.priority = priority_of(submission)
+            record_event(submission, ModerationAction.SCREENED, note="pii safeguarding", after=DISCLOSURE)
         escalate_submission(submission, make_user(Role.MODERATOR), ESCALATION_NOTE)
         member = make_user(Role.MODERATOR)
         member.can_safeguard = True
@@ -122,3 +129,48 @@ def test_taken_down_after_the_team_published_it_only_the_team_sees_and_decides_i
     login(member)
     assert f"submission-{submission.id}" in client.get(f"/moderation/consultations/{consultation.slug}").text
     assert DISCLOSURE in client.get(f"/moderation/submissions/{submission.id}").text
+
+
+FLAG_WORDS = ("Possible safeguarding concern", "Personal information", "pii safeguarding")
+
+
+def _hashes(db, submission) -> set[str]:
+    events = db.session.scalars(select(ModerationEvent).where(ModerationEvent.submission_id == submission.id))
+    return {value for event in events for value in (event.before_hash, event.after_hash) if value}
+
+
+@pytest.mark.parametrize("view", ["item", "audit", "csv"])
+@pytest.mark.parametrize("outcome", ["escalated", "approved", "rejected"])
+def test_a_plain_moderator_sees_neither_the_text_hashes_nor_the_screening_flags(
+    client, db, login, make_user, case, outcome, view
+):
+    consultation, submission = case(outcome, screened=True)
+    hashes = _hashes(db, submission)
+    assert text_hash(DISCLOSURE) in hashes  # the trail holds them: only their display is restricted
+    login(make_user(Role.MODERATOR))
+
+    page = _pages(client, consultation, submission)[view]
+
+    assert [value for value in hashes if value in page] == []
+    assert [word for word in FLAG_WORDS if word in page] == []
+    if view == "csv":
+        rows = [row for row in csv.DictReader(io.StringIO(page)) if row["submission_id"] == str(submission.id)]
+        assert rows and all(row["before_hash"] == row["after_hash"] == row["note"] == "" for row in rows)
+    if view == "item":
+        expected = "This response is with the safeguarding team" if outcome == "escalated" else HANDLED
+        assert expected in page
+        assert (PUBLISHED in page) is (outcome == "approved")
+
+
+@pytest.mark.parametrize("outcome", ["escalated", "approved", "rejected"])
+def test_the_team_still_sees_the_hashes_and_the_flags(client, db, login, make_user, case, outcome):
+    consultation, submission = case(outcome, screened=True)
+    member = make_user(Role.MODERATOR)
+    member.can_safeguard = True
+    db.session.commit()
+    login(member)
+
+    pages = _pages(client, consultation, submission)
+
+    assert text_hash(DISCLOSURE) in pages["audit"] and text_hash(DISCLOSURE) in pages["csv"]
+    assert "Possible safeguarding concern" in pages["item"] and "pii safeguarding" in pages["csv"]

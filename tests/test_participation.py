@@ -9,6 +9,7 @@ from flask_babel import force_locale, gettext
 from markupsafe import escape
 from sqlalchemy import func, select
 
+from consult import clock
 from consult.consultations.services import ResponseLimitReached, answer_target, submit_response
 from consult.extensions import db as _db
 from consult.models import Role, Submission, SubmissionStatus, User
@@ -250,10 +251,11 @@ def test_participant_withdraws_a_pending_answer(client, db, login, make_user, ma
     submission = make_submission(consultation.questions[0], participant)
     login(participant)
 
-    response = client.post(f"/responses/{submission.id}/withdraw")
+    response = client.post(f"/responses/{submission.id}/withdraw", data={"confirmed": "yes"})
     assert response.status_code == 303
     assert _count(db) == 0
-    assert "Your answer was withdrawn and deleted." in client.get(response.headers["Location"]).get_data(as_text=True)
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Your answer was withdrawn. It will not be published." in page
 
 
 def test_decided_answers_cannot_be_edited_or_withdrawn(
@@ -267,7 +269,7 @@ def test_decided_answers_cannot_be_edited_or_withdrawn(
     response = client.post(f"/responses/{approved.id}/edit", data={"body": "sneaky change", "language": "en"})
     assert response.status_code == 409
     assert "sneaky change" in response.get_data(as_text=True)
-    client.post(f"/responses/{approved.id}/withdraw")
+    client.post(f"/responses/{approved.id}/withdraw", data={"confirmed": "yes"})
     assert db.session.get(Submission, approved.id).body == "published words"
 
 
@@ -324,3 +326,17 @@ def test_unknown_question_is_404(client, login, make_user, make_consultation):
     consultation = make_consultation(open=True, questions=1)
     login(make_user())
     assert _post_answer(client, consultation, position=7).status_code == 404
+
+
+def test_a_change_to_the_consultation_reaches_the_next_post_at_once(client, db, login, make_user, make_consultation,
+                                                                   frozen_clock):  # fmt: skip
+    consultation = make_consultation()
+    login(make_user())
+    assert _post_answer(client, consultation).status_code == 303  # what the post needs of it is kept now
+
+    consultation.closes_at = clock.utcnow() - timedelta(minutes=1)  # the secretariat ends it early
+    db.session.commit()
+    refused = _post_answer(client, consultation, "One more idea, kept for me.")
+
+    assert refused.status_code == 409 and "One more idea, kept for me." in refused.text
+    assert db.session.scalar(select(func.count(Submission.id))) == 1

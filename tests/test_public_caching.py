@@ -257,3 +257,92 @@ def test_a_language_link_does_not_change_a_signed_in_account(client, db, login, 
     client.get("/language", query_string={"lang": "fr", "next": "/"})
 
     assert db.session.get(type(participant), participant.id).locale == "en"
+
+
+def _api(consultation) -> str:
+    return f"/api/v1/consultations/{consultation.slug}/responses"
+
+
+def test_open_data_is_shared_by_every_cache_and_revalidated_with_a_304(app, client, consultation, renders):
+    for path in ("/api/v1/consultations", f"/api/v1/consultations/{consultation.slug}", _api(consultation)):
+        first = client.get(path)
+        assert first.status_code == 200 and first.is_json, path
+        assert first.headers["Cache-Control"] == "public, max-age=30, s-maxage=30", path
+        assert first.headers["Vary"] == "Cookie", path  # the same in every language
+        assert "Set-Cookie" not in first.headers, path
+        assert re.fullmatch(r'"[0-9a-f]{32,}"', first.headers["ETag"]), path
+        for cache in (True, False):  # answered by the page cache in front, and by the app itself
+            app.config["PUBLIC_PAGE_CACHE"] = cache
+            again = client.get(path, headers={"If-None-Match": first.headers["ETag"]})
+            assert again.status_code == 304 and again.get_data() == b"", path
+            assert again.headers["ETag"] == first.headers["ETag"], path
+        app.config["PUBLIC_PAGE_CACHE"] = True
+    assert len(renders) == 6  # each path rendered once, then revalidated once by the app without the cache
+
+
+def test_open_data_reads_the_same_in_every_language(client, consultation):
+    english = client.get(_api(consultation), headers={"Accept-Language": "en"})
+    client.set_cookie("consult_lang", "ar")
+    arabic = client.get(_api(consultation), headers={"Accept-Language": "fr"})
+
+    assert english.get_json() == arabic.get_json()
+    assert english.headers["ETag"] == arabic.headers["ETag"]  # so no cache needs to keep it by language
+
+
+def test_a_moderators_approval_reaches_the_next_open_data_reader(app, db, client, consultation, make_submission,
+                                                                 make_user):  # fmt: skip
+    first = client.get(_api(consultation))
+    pending = make_submission(consultation.questions[0], make_user(), "Listen to young people")
+    assert client.get(_api(consultation), headers={"If-None-Match": first.headers["ETag"]}).status_code == 304
+
+    approve_submission(db.session.get(Submission, pending.id), make_user(Role.MODERATOR))
+    db.session.commit()
+
+    changed = client.get(_api(consultation), headers={"If-None-Match": first.headers["ETag"]})
+    assert changed.status_code == 200 and changed.headers["ETag"] != first.headers["ETag"]
+    assert "Listen to young people" in [r["text"] for r in changed.get_json()["responses"]]
+
+
+def test_open_data_for_a_signed_in_reader_is_neither_shared_nor_kept(client, login, make_user, consultation, renders):
+    etag = client.get(_api(consultation)).headers["ETag"]
+    login(make_user())
+
+    response = client.get(_api(consultation), headers={"If-None-Match": etag})
+
+    assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
+    assert "ETag" not in response.headers
+    assert renders[-1].startswith(_api(consultation))  # rendered by the app, not answered from memory
+
+
+def test_the_page_cache_keeps_each_host_apart(app, consultation):
+    # Open data writes absolute addresses: a copy made for one host name is never served on another.
+    one = app.test_client().get("/api/v1/consultations", base_url="https://one.example")
+    other = app.test_client().get("/api/v1/consultations", base_url="https://other.example")
+
+    assert "https://one.example/api/v1/" in one.get_data(as_text=True)
+    assert "https://other.example/api/v1/" in other.get_data(as_text=True)
+    assert "one.example" not in other.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("kept_first", ["en", "fr"])
+def test_a_kept_page_is_never_served_to_a_reader_of_another_language(app, consultation, kept_first, renders):
+    other = {"en": "fr", "fr": "en"}[kept_first]
+    app.test_client().get(_page(consultation), headers={"Accept-Language": kept_first})
+    # The same language said another way is the same kept page; another language never is.
+    spelled_otherwise = f"{kept_first}-CA,{kept_first};q=0.9,{other};q=0.5"
+    same = app.test_client().get(_page(consultation), headers={"Accept-Language": spelled_otherwise})
+    assert f'<html lang="{kept_first}"' in same.text and len(renders) == 1
+    reader = app.test_client()
+    reader.set_cookie("consult_lang", other)  # their choice wins over what their browser says
+    page = reader.get(_page(consultation), headers={"Accept-Language": kept_first})
+    assert f'<html lang="{other}"' in page.text and len(renders) == 2
+
+
+def test_a_signed_in_readers_page_is_never_kept_for_anyone_else(app, client, login, make_user, consultation, renders):
+    login(make_user(pseudonym="Quiet Otter"))
+    assert "Quiet Otter" in client.get(_page(consultation)).text
+
+    stranger = app.test_client().get(_page(consultation))
+
+    assert "Quiet Otter" not in stranger.text and "Signed in as" not in stranger.text
+    assert renders.count(f"{_page(consultation)}?") == 2

@@ -14,7 +14,7 @@ from markupsafe import escape
 from sqlalchemy import select
 
 from consult.models import Role, Submission, SubmissionStatus
-from consult.moderation.models import ModerationEvent, SafeguardingNote
+from consult.moderation.models import EarlierWording, ModerationEvent, SafeguardingNote
 from consult.moderation.safeguarding import HELPLINES_FILE, _read_helplines
 from consult.moderation.services import AlreadyDecided, approve_submission, bulk_approve, escalate_submission
 
@@ -524,10 +524,13 @@ def test_no_other_path_publishes_an_escalated_response(client, db, login, make_u
     login(author)
     client.post(f"/responses/{submission.id}/edit", data={"body": "Edited to slip through.", "language": "en"})
 
+    # The author's change is accepted, and the answer stays with the team, its disclosure kept.
     state = _state(db, submission)
     assert state.status is SubmissionStatus.ESCALATED
     assert state.published_text is None
-    assert state.body == DISCLOSURE
+    assert db.session.scalars(
+        select(EarlierWording.body).where(EarlierWording.submission_id == submission.id)
+    ).all() == [DISCLOSURE]
 
 
 def test_only_the_safeguarding_module_approves_from_the_escalated_state():

@@ -96,7 +96,8 @@ def test_a_lost_generation_is_asked_again_by_the_sweep_and_makes_one_version(
     app, client, db, login, seeded: Seeded, asked, frozen_clock
 ):
     login(seeded.secretariat)
-    client.post(f"/summaries/{seeded.consultation.slug}/generate", data={})
+    # At the frozen moment the seeded consultation (made on the real clock) is still to come: an interim update.
+    client.post(f"/summaries/{seeded.consultation.slug}/generate", data={"purpose": "interim"})
     # The worker took the job, then died half-way: the row says "computing" and shows no more progress.
     db.session.execute(update(SummaryJob).values(state=JobState.VECTORS, done=4, total=20))
     db.session.commit()
@@ -215,7 +216,7 @@ def test_with_the_queue_not_served_no_request_computes_vectors_or_renders(
         client.get(f"/summaries/{slug}/generating/1"),
         client.get(f"/summaries/{slug}/v{draft.version}"),
         client.get(f"/summaries/{slug}/v{draft.version}/document.pdf"),
-        client.post(f"/summaries/{slug}/v{draft.version}/publish"),
+        client.post(f"/summaries/{slug}/v{draft.version}/publish", data={"confirm": "yes"}),
         client.get(f"/archive/{slug}/v{draft.version}"),
         client.get(f"/archive/{slug}/v{draft.version}/document.docx?lang=ar"),
     ]

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from werkzeug.exceptions import HTTPException
 
 from .. import clock, errors
+from ..consultations.caching import public_page
 from ..consultations.endorsements import endorsement_counts
 from ..extensions import db
 from ..models import Consultation, ConsultationStatus
@@ -92,8 +93,18 @@ def index():
     })  # fmt: skip
 
 
+def _open_data(render):
+    """Open data reads the same for everyone in every language: an anonymous reader's copy is shared by
+    any cache (consult/security.py) and revalidated by an ETag of the public version, without rendering."""
+    return public_page(render, by_language=False)
+
+
 @bp.get("/consultations")
 def consultations():
+    return _open_data(_consultations)
+
+
+def _consultations():
     rows = db.session.scalars(
         select(Consultation)
         .where(Consultation.status == ConsultationStatus.PUBLISHED)
@@ -104,7 +115,7 @@ def consultations():
 
 @bp.get("/consultations/<slug>")
 def consultation(slug: str):
-    return jsonify(_consultation_json(_consultation(slug), detail=True))
+    return _open_data(lambda: jsonify(_consultation_json(_consultation(slug), detail=True)))
 
 
 def _positive(name: str, default: int, maximum: int | None = None) -> int:
@@ -117,6 +128,10 @@ def _positive(name: str, default: int, maximum: int | None = None) -> int:
 
 @bp.get("/consultations/<slug>/responses")
 def responses(slug: str):
+    return _open_data(lambda: _responses(slug))
+
+
+def _responses(slug: str):
     consultation = _consultation(slug)
     page = _positive("page", 1)
     per_page = _positive("per_page", PER_PAGE_DEFAULT, PER_PAGE_MAX)
@@ -176,11 +191,11 @@ def _summary_payload(slug: str, summary) -> dict:
 
 @bp.get("/consultations/<slug>/summary")
 def summary(slug: str):
-    found = latest_published(_consultation(slug)) or abort(404)
-    return jsonify(_summary_payload(slug, found))
+    return _open_data(lambda: jsonify(_summary_payload(slug, latest_published(_consultation(slug)) or abort(404))))
 
 
 @bp.get("/consultations/<slug>/summaries/<int:number>")
 def summary_version(slug: str, number: int):
-    found = published_version(_consultation(slug), number) or abort(404)
-    return jsonify(_summary_payload(slug, found))
+    return _open_data(
+        lambda: jsonify(_summary_payload(slug, published_version(_consultation(slug), number) or abort(404)))
+    )

@@ -2,21 +2,26 @@
 
 from __future__ import annotations
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, or_, select, update
 
 from .. import clock
 from ..extensions import db
 from ..models import Endorsement, Question, Submission, SubmissionStatus, User
 
 # Published answers stay, without a name, so the summaries already given to member states stay
-# true; escalated ones stay, without a name, with the safeguarding team. Everything else goes.
+# true; possible disclosures (escalated, or flagged by screening) stay, without a name and withdrawn,
+# with the safeguarding team until it closes the case (consult/moderation/disclosures.py). Everything
+# else goes.
 KEPT_ANONYMOUSLY = (SubmissionStatus.APPROVED, SubmissionStatus.ESCALATED)
 
 
 def export_account(user: User) -> dict:
     """Everything consult holds about this participant, in one JSON-ready document."""
     rows = db.session.execute(
-        select(Submission, Question).join(Question).where(Submission.author_id == user.id).order_by(Submission.id)
+        select(Submission, Question)
+        .join(Question)
+        .where(Submission.author_id == user.id, Submission.withdrawn_at.is_(None))  # taken back: gone for them
+        .order_by(Submission.id)
     ).all()
     return {
         "exported_at": clock.utcnow().isoformat(),
@@ -62,10 +67,27 @@ def export_account(user: User) -> dict:
 
 
 def delete_account(user: User) -> None:
-    """Erase the account: unpublished answers are deleted, published ones lose their author, endorsements go."""
+    """Erase the account: unpublished answers are deleted, published ones lose their author, endorsements go.
+
+    A possible disclosure is not erased: it loses its author and is withdrawn, kept for the safeguarding
+    team until it closes the case (then retention removes it).
+    """
     # The foreign key cascades too; deleting here keeps the rule visible and independent of the backend.
     db.session.execute(
         delete(Endorsement).where(Endorsement.user_id == user.id).execution_options(synchronize_session=False)
+    )
+    db.session.execute(
+        update(Submission)
+        .where(
+            Submission.author_id == user.id,
+            Submission.withdrawn_at.is_(None),
+            or_(
+                Submission.status == SubmissionStatus.ESCALATED,
+                (Submission.status == SubmissionStatus.PENDING) & Submission.flag_safeguarding.is_(True),
+            ),
+        )
+        .values(status=SubmissionStatus.ESCALATED, withdrawn_at=clock.utcnow(), claimed_by_id=None, claimed_until=None)
+        .execution_options(synchronize_session=False)
     )
     db.session.execute(
         delete(Submission)

@@ -33,18 +33,23 @@ except PackageNotFoundError:  # pragma: no cover - running from a checkout that 
     APP_VERSION = "checkout"
 
 
-def _etag() -> str:
+def _etag(by_language: bool) -> str:
     period = int(time.time() // current_app.config.get("PUBLIC_CACHE_SECONDS", PUBLIC_CACHE_SECONDS))
     state = current_app.extensions["consult_public_state"].current()
-    parts = (APP_VERSION, state, period, current_language(), request.full_path)
+    parts = (APP_VERSION, state, period, current_language() if by_language else None, request.host_url,
+             request.full_path)  # fmt: skip
     return hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
 
 
-def public_page(render: Callable[[], ResponseReturnValue]) -> Response:
-    """Answer an anonymous reader's revalidation with a 304, or render; anyone else gets render()."""
+def public_page(render: Callable[[], ResponseReturnValue], by_language: bool = True) -> Response:
+    """Answer an anonymous reader's revalidation with a 304, or render; anyone else gets render().
+
+    ``by_language=False`` for what reads the same in every language (the open-data API), so that one
+    ETag serves every reader of it.
+    """
     if not anonymous_reader():
         return make_response(render())
-    etag = _etag()
+    etag = _etag(by_language)
     response = Response(status=304) if request.if_none_match.contains(etag) else make_response(render())
     if response.status_code in (200, 304):
         response.set_etag(etag)

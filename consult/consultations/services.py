@@ -7,7 +7,7 @@ from datetime import datetime
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import bindparam, delete, func, insert, select, update
+from sqlalchemy import bindparam, func, insert, select
 
 from .. import clock, languages, outbox
 from ..domain import Conflict
@@ -24,6 +24,7 @@ from ..models import (
     is_public,
     phase_of,
 )
+from ..moderation import disclosures
 from ..moderation.arrivals import SCREENING_JOB, UNSCREENED_FIELDS
 from .public_responses import PublicResponse, public_columns
 
@@ -108,10 +109,27 @@ _ANSWER_TARGET = (
 )  # fmt: skip
 
 
+_KEPT_TARGETS = 1024
+
+
 def answer_target(slug: str, position: int) -> AnswerTarget | None:
-    """The question at ``position`` of a published consultation, as taking an answer needs it."""
+    """The question at ``position`` of a published consultation, as taking an answer needs it.
+
+    Kept in the process while the public version is the same (consult/public_version.py: any change to a
+    consultation or a question counts in it, and each process reads it at most every PUBLIC_STATE_SECONDS),
+    so the surge's posts do not read the same row again; the window itself is checked against the clock.
+    """
+    state = current_app.extensions["consult_public_state"].current()
+    kept = current_app.extensions.setdefault("consult_answer_targets", {})
+    found = kept.get((slug, position))
+    if found is not None and found[0] == state:
+        return found[1]
     row = db.session.execute(_ANSWER_TARGET, {"slug": slug, "position": position}).first()
-    return AnswerTarget(*row) if row else None
+    target = AnswerTarget(*row) if row else None
+    if len(kept) >= _KEPT_TARGETS:  # addresses made up by a crawler: forget them all, the real ones come back
+        kept.clear()
+    kept[(slug, position)] = (state, target)
+    return target
 
 
 @dataclass(frozen=True)
@@ -145,7 +163,11 @@ def own_responses(user: User, consultation: Consultation) -> list[Submission]:
         db.session.scalars(
             select(Submission)
             .join(Question)
-            .where(Question.consultation_id == consultation.id, Submission.author_id == user.id)
+            .where(
+                Question.consultation_id == consultation.id,
+                Submission.author_id == user.id,
+                Submission.withdrawn_at.is_(None),
+            )
             .order_by(Question.position, Submission.created_at, Submission.id)
         )
     )
@@ -208,7 +230,8 @@ def submit_response(user: User, question: Question | AnswerTarget, body: str, la
 
 def _require_editable(submission: Submission, now: datetime) -> None:
     _require_open(submission.question.consultation, now)
-    if submission.status is not SubmissionStatus.PENDING:
+    # An escalated answer is "waiting" to its author, and as open to change as any other waiting answer.
+    if submission.withdrawn_at is not None or submission.status not in disclosures.WAITING:
         raise ResponseNotEditable(_NOT_EDITABLE)
 
 
@@ -216,37 +239,31 @@ _NOT_EDITABLE = _l("This answer has already been checked by a moderator, so it c
 
 
 def edit_response(submission: Submission, body: str, language: str) -> Submission:
-    """Change a pending answer; a moderator's decision made meanwhile wins."""
+    """Change a waiting answer; a moderator's decision made meanwhile wins.
+
+    A possible disclosure keeps its earlier words for the safeguarding team (moderation/disclosures.py).
+    """
     now = clock.utcnow()
     _require_editable(submission, now)
     declared = languages.supported(language)
-    changed = db.session.execute(
-        update(Submission)
-        .where(Submission.id == submission.id, Submission.status == SubmissionStatus.PENDING)
-        .values(
-            body=body,
-            language=language if declared else submission.language,
-            language_declared=declared,
-            updated_at=now,
-            **UNSCREENED_FIELDS,
-        )
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    db.session.refresh(submission)
-    if not changed:
+    values = {"body": body, "language": language if declared else submission.language,
+              "language_declared": declared, "updated_at": now, **UNSCREENED_FIELDS}  # fmt: skip
+    if not disclosures.change(submission, values):
         raise ResponseNotEditable(_NOT_EDITABLE)
     outbox.ask(db.session, SCREENING_JOB)  # screened again, as a new text
     return submission
 
 
-def withdraw_response(submission: Submission) -> None:
-    """The participant takes a pending answer back; it is deleted, not hidden."""
+def require_withdrawable(submission: Submission) -> None:
     _require_editable(submission, clock.utcnow())
-    removed = db.session.execute(
-        delete(Submission)
-        .where(Submission.id == submission.id, Submission.status == SubmissionStatus.PENDING)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if not removed:
+
+
+def withdraw_response(submission: Submission) -> None:
+    """The participant takes a waiting answer back: deleted, unless it may be a disclosure of harm.
+
+    Then it is gone for them, the public and the moderators, and kept for the safeguarding team
+    until the team closes the case (moderation/disclosures.py); its author is told the same either way.
+    """
+    _require_editable(submission, clock.utcnow())
+    if disclosures.withdraw(submission) is None:
         raise ResponseNotEditable(_NOT_EDITABLE)
-    db.session.expunge(submission)

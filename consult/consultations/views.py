@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from ..auth.roles import participant_required
 from ..extensions import db, limiter
+from ..i18n import country_name
 from ..models import Consultation, Question, Role, Submission, SubmissionStatus, User
 from ..moderation.forms import ReportForm
 from ..moderation.labels import participant_status
@@ -22,6 +23,7 @@ from ..moderation.reports import (
     report_submission,
     reporter_key,
 )
+from ..moderation.safeguarding import helplines
 from ..ratelimits import signed_in_user_key
 from .caching import public_page
 from .endorsements import (
@@ -40,6 +42,7 @@ from .services import (
     own_responses,
     public_consultations,
     published_consultation,
+    require_withdrawable,
     submit_response,
     withdraw_response,
 )
@@ -75,9 +78,12 @@ def _render_consultation(consultation: Consultation, forms: dict[int, ResponseFo
     if page_number > page.pages:
         abort(404)
     forms = dict(forms or {})
-    mine = []
+    mine, help_offered = [], None
     if _is_participant():
         mine = [(s, participant_status(s)) for s in own_responses(current_user, consultation)]
+        # Screening read a possible disclosure: help at once, beside the answers rather than on one of them.
+        if any(s.flag_safeguarding for s, _status in mine):
+            help_offered = helplines()
         for question in consultation.questions:
             if question.id not in forms:
                 forms[question.id] = ResponseForm(formdata=None, max_length=question.max_length)
@@ -87,6 +93,7 @@ def _render_consultation(consultation: Consultation, forms: dict[int, ResponseFo
         page=page,
         forms=forms,
         mine=mine,
+        help_offered=help_offered,
         refusal=refusal,
         is_participant=_is_participant(),
         endorsements=endorsements_shown(page.items, current_user),
@@ -129,8 +136,9 @@ def _back_to_own_answers(slug: str, *, sent: int | None = None, updated: int | N
 def _own_submission(submission_id: int) -> Submission:
     """Another participant's response does not exist, as far as this user can tell."""
     submission = db.session.scalar(
-        select(Submission).where(Submission.id == submission_id, Submission.author_id == current_user.id)
-    )
+        select(Submission).where(Submission.id == submission_id, Submission.author_id == current_user.id,
+                                 Submission.withdrawn_at.is_(None))
+    )  # fmt: skip
     return submission or abort(404)
 
 
@@ -156,20 +164,72 @@ def edit(submission_id: int):
                            question=question, refusal=refusal), status  # fmt: skip
 
 
-@bp.post("/responses/<int:submission_id>/withdraw")
+@bp.route("/responses/<int:submission_id>/withdraw", methods=["GET", "POST"])
 @participant_required
 def withdraw(submission_id: int):
+    """Asks first, on a page of its own (no script needed); only the confirming form's POST withdraws."""
     submission = _own_submission(submission_id)
     slug = submission.question.consultation.slug
     try:
+        if request.method == "GET" or request.form.get("confirmed") != "yes":
+            require_withdrawable(submission)  # nothing to confirm for an answer that can no longer be withdrawn
+            return render_template("consultations/withdraw.html", submission=submission, question=submission.question)
         withdraw_response(submission)
     except ParticipationRefused as refused:
         flash(refused.message, "error")
         return redirect(url_for(".detail", slug=slug, _anchor="your-responses"), 303)
     # Still a flash: on this rare path, and unlike "sent" or "updated" it names no answer on the page,
-    # so in the address anyone could make it say a participant's answer was deleted.
-    flash(_("Your answer was withdrawn and deleted."), "info")
+    # so in the address anyone could make it say a participant's answer was withdrawn. The same words
+    # whether the answer was deleted or kept for the safeguarding team: nothing tells the two apart.
+    flash(_("Your answer was withdrawn. It will not be published."), "info")
     return redirect(url_for(".detail", slug=slug, _anchor="your-responses"), 303)
+
+
+@bp.app_context_processor
+def _help_for_the_author():
+    # A callable: only a participant's own pages (the account page) ask, and pay for the query.
+    return {"help_for_the_author": _help_if_flagged}
+
+
+def _help_if_flagged():
+    """The helplines, when screening read a possible disclosure in one of the signed-in participant's answers."""
+    if not _is_participant():
+        return None
+    flagged = select(Submission.id).where(Submission.author_id == current_user.id, Submission.withdrawn_at.is_(None),
+                                          Submission.flag_safeguarding.is_(True))  # fmt: skip
+    return helplines() if db.session.scalar(flagged.limit(1)) is not None else None
+
+
+@bp.get("/help")
+def get_help():
+    return public_page(_render_help)
+
+
+def _render_help():
+    """Helplines for everyone, the reader's country first: their account's, or the one they chose here."""
+    listed = helplines()
+    chosen = request.args.get("country", "")
+    if current_user.is_authenticated and current_user.country:
+        country = current_user.country
+    else:
+        country = chosen.upper() if chosen.isascii() and chosen.isalpha() and len(chosen) == 2 else None
+    codes = sorted(listed.by_country, key=lambda code: country_name(code).casefold())
+    return render_template("consultations/help.html", helplines=listed, country=country, codes=codes,
+                           others=[code for code in codes if code != country])  # fmt: skip
+
+
+@bp.get("/consultations/<slug>/responses/<int:submission_id>")
+def public_response(slug: str, submission_id: int):
+    """One approved answer at a stable address: where a quote in a summary or document points, so anyone can
+    check it is a real answer, as published. Gone (404) once it is taken down."""
+    return public_page(lambda: _render_public_response(slug, submission_id))
+
+
+def _render_public_response(slug: str, submission_id: int):
+    consultation = published_consultation(slug) or abort(404)
+    answer = published_answer(consultation, submission_id) or abort(404)
+    return render_template("consultations/response.html", consultation=consultation, answer=answer,
+                           question=answer.question)  # fmt: skip
 
 
 def _report_page(consultation: Consultation, submission: Submission, form: ReportForm, page_number: int,

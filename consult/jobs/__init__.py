@@ -19,8 +19,10 @@ from flask import Flask
 from huey.storage import PriorityRedisStorage, SqliteStorage
 
 from .. import outbox
+from ..moderation.arrivals import SCREENING_JOB
+from .handover import Handover
 from .queue import huey
-from .tasks import JOBS
+from .tasks import JOBS, SCREENING_WANTED, first_to_ask
 
 
 def init_app(app: Flask) -> None:
@@ -40,9 +42,15 @@ def init_app(app: Flask) -> None:
         huey.storage_class, huey.storage_kwargs = SqliteStorage, {"filename": str(path), "fsync": False}
     huey._immediate = bool(immediate)  # the public setter rebuilds the storage only on a change
     huey.storage = huey.create_storage()
-    outbox.set_dispatcher(dispatch)
+    linger = app.config["JOBS_HANDOVER_SECONDS"]
+    # Immediate jobs run where they are asked for, as the tests expect; a queue is handed over from a thread.
+    outbox.set_dispatcher(dispatch if huey.immediate or linger is None else Handover(dispatch, linger))
 
 
 def dispatch(name: str, args: tuple) -> None:
-    """Queue the job registered as ``name``: the outbox calls this once a transaction has committed."""
+    """Queue the job registered as ``name``: the outbox calls this once a transaction has committed.
+
+    Every web process asks for screening after each answer; one job waiting serves them all."""
+    if name == SCREENING_JOB and not huey.immediate and not first_to_ask(SCREENING_WANTED):
+        return
     JOBS[name](*args)

@@ -7,32 +7,60 @@ flush and never commit. Periodic jobs also stay CLI commands (``flask purge``, `
 from __future__ import annotations
 
 import logging
+import time
+from datetime import timedelta
 
 from flask import current_app
 from huey import crontab
 
-from .. import clock
+from .. import clock, outbox
 from ..audit_log import security_event
 from ..extensions import db
 from ..moderation import arrivals
 from ..moderation import queue as moderation_queue
+from ..moderation.reports import TAKEN_DOWN_JOB
 from ..retention import purge
-from ..summaries import background, work
+from ..summaries import background, generation, removals, work
 from .queue import huey, in_app_context
 
 log = logging.getLogger(__name__)
 
 
-@huey.task(retries=3, retry_delay=5, priority=10, name="screen_answers")
+@huey.task(retries=3, retry_delay=5, priority=10, name=arrivals.SCREENING_JOB)
 @in_app_context
 def screen_answers() -> int:
     """Screen the answers that arrived (a batch at a time, oldest first), until none waits."""
+    huey.delete(SCREENING_WANTED)  # before reading: an answer committed from now on asks for a new job
     batch = current_app.config["SCREENING_BATCH"]
     screened = arrivals.screen_arrivals(batch)
     db.session.commit()
     if screened == batch:  # more may wait: the next batch is another job, so others can interleave
         screen_answers()
     return screened
+
+
+SCREENING_WANTED = "screening-wanted"
+MARK_LOST_AFTER = 10.0  # seconds: a job asked for this long ago and not started may be lost; ask again
+
+
+def first_to_ask(mark: str) -> bool:
+    """Whether no job of this kind waits yet, marking one as waiting: every web process shares the mark,
+    and the job clears it before it reads its work, so one job serves every answer committed before then.
+    A mark left by a lost job counts for MARK_LOST_AFTER seconds at most."""
+    now = time.time()
+    if huey.put_if_empty(mark, now):
+        return True
+    since = huey.get(mark, peek=True)
+    if since is None or now - since >= MARK_LOST_AFTER:
+        huey.put(mark, now)
+        return True
+    return False
+
+
+@huey.on_startup()
+def _warm_up() -> None:
+    """A worker loads the summaries' numerics and dictionaries as it starts, not in the first summary's time."""
+    generation.warm_up()
 
 
 def _summary_work(run, job_id: int):
@@ -63,16 +91,32 @@ def render_documents(job_id: int) -> int:
     return done
 
 
+@huey.task(retries=2, retry_delay=10, priority=6, name=TAKEN_DOWN_JOB)
+@in_app_context
+def tell_secretariat_of_take_down(submission_id: int) -> int:
+    """Tell the secretariat of each published summary version an answer taken down belonged to.
+
+    Moderation lies below summaries and never imports them, so the take-down asks for this job by name.
+    The secretariat's pages find such versions again by themselves (removals.versions_to_replace).
+    """
+    told = removals.tell_secretariat(submission_id)
+    db.session.commit()  # the documents' rendering is asked for once this commits
+    return told
+
+
 @huey.periodic_task(crontab(minute="*"), priority=5, name="sweep")
 @in_app_context
 def sweep() -> None:
-    """Ask again for work whose job was lost (a killed worker, a queue that was down)."""
+    """Ask again for work whose job was lost (a killed worker, a queue that was down): answers still
+    unscreened, summary and document work gone silent.
+    Each job finds its work in the database, so asking twice does the work once."""
+    now = clock.utcnow()
+    after = timedelta(seconds=current_app.config["JOBS_SWEEP_AFTER_SECONDS"])
     waiting = arrivals.backlog()
-    if waiting.oldest_seconds(clock.utcnow()) >= current_app.config["JOBS_SWEEP_AFTER_SECONDS"]:
+    if waiting.oldest_seconds(now) >= after.total_seconds():
         log.warning("%d answers wait for screening; asking for it again", waiting.count)
-        screen_answers()
-    lost = work.lost_work()
-    for job in lost:
+        outbox.ask(db.session, arrivals.SCREENING_JOB)
+    for job in work.lost_work():
         log.warning("summary job %d (%s) shows no progress; asking for it again", job.id, job.kind.value)
         work.ask_again(job)
     db.session.commit()  # the outbox asks for the jobs once this commits
@@ -106,6 +150,7 @@ JOBS = {
         screen_answers,
         generate_summary,
         render_documents,
+        tell_secretariat_of_take_down,
         sweep,
         release_expired_claims,
         purge_expired,

@@ -22,6 +22,7 @@ from sqlalchemy import func, select, update
 from .. import clock, languages
 from ..extensions import db
 from ..models import Priority, Question, Submission
+from .disclosures import settle_earlier_wordings, settle_withdrawn
 from .events import text_hash
 from .intake import screening_fields
 from .models import ModerationAction, ModerationEvent
@@ -64,15 +65,13 @@ def screen_arrivals(limit: int) -> int:
         .order_by(Submission.id)
         .limit(limit)
     ).all()  # fmt: skip
-    if not rows:
-        return 0
     # Screen first, write after: the writes take the database's write lock (SQLite has one for everyone),
     # and answers being posted meanwhile must not wait for a whole batch's screening.
     detected = [languages.detect(row.body, row.language).language for row in rows]
     written_in = [row.language if row.language_declared else found for row, found in zip(rows, detected, strict=True)]
     screenings = screen_batch([row.body for row in rows], written_in)
     now = clock.utcnow()
-    screened, vectors = 0, []
+    screened, vectors = [], []
     for row, language, found, screening in zip(rows, written_in, detected, screenings, strict=True):
         flags, fields = screening_fields(row.body, language, screening.result)
         written = db.session.execute(
@@ -84,7 +83,7 @@ def screen_arrivals(limit: int) -> int:
             .execution_options(synchronize_session=False)
         ).rowcount  # fmt: skip
         if written:
-            screened += 1
+            screened.append(row.id)
             vectors.append(Encoded(row.id, row.body, found, screening.vector))
             db.session.execute(ModerationEvent.__table__.insert(), {
                 "consultation_id": row.consultation_id, "submission_id": row.id,
@@ -92,7 +91,12 @@ def screen_arrivals(limit: int) -> int:
                 "before_hash": None, "after_hash": text_hash(row.body), "created_at": now,
             })  # fmt: skip
     replace_vectors(vectors)
-    return screened
+    # Words replaced, then answers withdrawn, before screening read them: kept if possible disclosures, else
+    # deleted. Replaced words first, so an answer changed and then withdrawn is kept for what it said first.
+    # Both layers, as for any arrival: the classifier catches what the lexicons miss.
+    settle_earlier_wordings(lambda text, language: "safeguarding" in screen_batch([text], [language])[0].result.flags)
+    settle_withdrawn(screened)
+    return len(screened)
 
 
 def _same(column, value):

@@ -61,8 +61,9 @@ def ever_escalated(submission_ids: Iterable[int]) -> set[int]:
 def need_to_know(submission_ids: Iterable[int], can_safeguard: bool) -> set[int]:
     """The responses whose words, notes and reasons this reader may not see: none for the safeguarding team.
 
-    Once escalated, always: the original text, the team's notes and actions, and the reasons of its
-    decision stay with the team after it approves or rejects (others see the published text alone).
+    Once escalated, always: the original text and the hashes of its versions, the screening's flags, the
+    team's notes and actions, and the reasons of its decision stay with the team after it approves or
+    rejects (others see the published text alone, and "handled by the safeguarding team").
     """
     return set() if can_safeguard else ever_escalated(submission_ids)
 
@@ -126,10 +127,13 @@ def csv_lines(consultation: Consultation, can_safeguard: bool) -> Iterator[str]:
         restricted = need_to_know({event.submission_id for event in batch}, can_safeguard)
         for event in batch:
             visible = note_visible(event, can_safeguard, restricted)
+            # A hash of a short disclosure confirms a guess of its words: restricted like the words.
+            hashed = event.submission_id not in restricted
             yield line(
                 (event.id, event.created_at.isoformat(), event.submission_id, event.action,
                  event.reason if visible else None, event.actor_id, event.actor_name,
-                 event.note if visible else None, event.before_hash, event.after_hash)
+                 event.note if visible else None, event.before_hash if hashed else None,
+                 event.after_hash if hashed else None)
             )  # fmt: skip
 
 

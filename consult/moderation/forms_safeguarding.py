@@ -66,3 +66,17 @@ class RejectEscalatedForm(FlaskForm):
     def validate_note(self, field) -> None:
         if self.reason.data == RejectReason.OTHER and not field.data:
             raise ValidationError(_l("Say why in a note when the reason is “Other”."))
+
+
+class DangerReportForm(FlaskForm):
+    """The team's answer to a reader's report that someone may be in danger (danger_reports.py)."""
+
+    # Which button was pressed: "escalate" (take it down into the queue) or "reviewed" (leave it published).
+    decision = SelectField(choices=["escalate", "reviewed"], validate_choice=True)
+
+    note = TextAreaField(
+        _l("Note"),
+        filters=[clean_plain_text],
+        validators=[Length(max=NOTE_MAX, message=_l("Keep the note under %(max)d characters."))],
+        description=_l("Who did what, and what happens next. Seen by the safeguarding team only."),
+    )

@@ -59,6 +59,8 @@ ACTIONS = {
     ModerationAction.REPORTED: _l("Reported by a reader"),
     ModerationAction.HIDDEN: _l("Taken down after reports"),
     ModerationAction.SAFEGUARDING_ACTION: _l("Safeguarding action"),
+    ModerationAction.EDITED: _l("Changed by its author"),
+    ModerationAction.WITHDRAWN: _l("Withdrawn by its author"),
 }
 
 VERSIONS = {

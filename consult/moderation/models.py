@@ -31,6 +31,9 @@ class ModerationAction(enum.StrEnum):
     REPORTED = "reported"
     HIDDEN = "hidden"
     SAFEGUARDING_ACTION = "safeguarding"
+    # The author changed or took back a possible disclosure; the team keeps what it said.
+    EDITED = "edited"
+    WITHDRAWN = "withdrawn"
 
 
 class ModerationEvent(db.Model):
@@ -125,3 +128,22 @@ class ResponseVector(db.Model):
 
     def __repr__(self) -> str:
         return f"<ResponseVector submission={self.submission_id} {self.model}>"
+
+
+class EarlierWording(db.Model):
+    """What a possible disclosure said before its author changed it: the safeguarding team's to read.
+
+    Kept with the case, and gone with it once the team has closed it and the retention period ends.
+    """
+
+    __tablename__ = "earlier_wordings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(sa.ForeignKey("submissions.id", ondelete="CASCADE"), index=True)
+    body: Mapped[str] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_now)  # when it was replaced
+    # Replaced before screening read it: the job worker screens it, keeps it if flagged, else deletes it.
+    awaiting_screening: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+
+    def __repr__(self) -> str:
+        return f"<EarlierWording {self.id} submission={self.submission_id}>"

@@ -71,7 +71,11 @@ def queue_page(
     now = clock.utcnow()
     query = (
         select(Submission)
-        .where(Submission.status == SubmissionStatus.PENDING, sa.not_(claimed_by_someone_else(moderator, now)))
+        .where(
+            Submission.status == SubmissionStatus.PENDING,
+            sa.not_(claimed_by_someone_else(moderator, now)),
+            Submission.withdrawn_at.is_(None),
+        )  # withdrawn before screening read it: see disclosures.py
         .order_by(Submission.priority, Submission.screening_score.desc(), Submission.id)
         .limit(limit)
     )
@@ -108,7 +112,7 @@ def pending_counts() -> list[tuple[Consultation, int]]:
         select(Consultation, func.count(Submission.id))
         .join(Question, Question.consultation_id == Consultation.id)
         .join(Submission, Submission.question_id == Question.id)
-        .where(Submission.status == SubmissionStatus.PENDING)
+        .where(Submission.status == SubmissionStatus.PENDING, Submission.withdrawn_at.is_(None))
         .group_by(Consultation.id)
         .order_by(Consultation.closes_at.desc())
     ).all()

@@ -18,13 +18,16 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from .. import clock
+from .. import clock, outbox
 from ..domain import Conflict, NotAllowed, NotFound, TooMany
 from ..extensions import db
 from ..models import Role, Submission, SubmissionStatus, User
 from .events import record_event
 from .intake import priority_of
 from .models import ModerationAction, Report
+
+# The job that tells the secretariat when an answer a published summary holds is taken down (consult/jobs).
+TAKEN_DOWN_JOB = "tell_secretariat_of_take_down"
 
 
 class ReportReason(enum.StrEnum):
@@ -144,6 +147,7 @@ def _take_down(submission: Submission) -> bool:
     db.session.flush()
     record_event(submission, ModerationAction.HIDDEN, note=str(submission.report_count),
                  before=submission.published_text)  # fmt: skip
+    outbox.ask(db.session, TAKEN_DOWN_JOB, submission.id)
     return True
 
 

@@ -26,6 +26,7 @@ from ..extensions import db
 from ..models import SAFEGUARDING_ROLES, Question, Submission, SubmissionStatus, User, may_safeguard
 from ..text import clean_plain_text
 from .audit import ever_escalated
+from .danger_reports import danger_reported_count
 from .events import record_event
 from .models import ModerationAction, RejectReason, SafeguardingNote
 from .services import AlreadyDecided, approve_submission, reject_submission
@@ -57,6 +58,10 @@ class NotEligible(Exception):
 
 class NoActionRecorded(Exception):
     """An escalation is closed only after the team has recorded what it did."""
+
+
+class WithdrawnByAuthor(Exception):
+    """Its author took the answer back: the team may close the case, never publish the answer."""
 
 
 # --- who may see escalations ----------------------------------------------------------------
@@ -184,9 +189,11 @@ def escalated_page(limit: int, after: int | None = None) -> tuple[list[Submissio
 
 
 def escalated_count() -> int:
-    return db.session.scalar(
+    """What waits for the team: escalations, and published answers readers reported as a danger."""
+    escalated = db.session.scalar(
         select(func.count()).select_from(Submission).where(Submission.status == SubmissionStatus.ESCALATED)
     )
+    return escalated + danger_reported_count()
 
 
 def open_escalations_for(user: User) -> int | None:
@@ -255,7 +262,14 @@ def _require_open_with_action(submission: Submission) -> None:
 def approve_escalated(submission: Submission, member: User, published_text: str) -> None:
     """Publish an escalated response, in the form the team chose; only ever on its explicit decision."""
     _require_open_with_action(submission)
-    approve_submission(submission, member, published_text, from_statuses=ESCALATED_ONLY)
+    if submission.withdrawn_at is not None:
+        raise WithdrawnByAuthor(submission.id)
+    try:
+        approve_submission(submission, member, published_text, from_statuses=ESCALATED_ONLY)
+    except AlreadyDecided:
+        if submission.status is SubmissionStatus.ESCALATED and submission.withdrawn_at is not None:
+            raise WithdrawnByAuthor(submission.id) from None  # withdrawn as the team approved it
+        raise
 
 
 def reject_escalated(submission: Submission, member: User, reason: RejectReason, note: str | None = None) -> None:

@@ -12,13 +12,16 @@ from flask_login import current_user, login_required
 from ..auth.fresh import fresh_login_required
 from ..extensions import db
 from ..models import Submission, SubmissionStatus
-from .forms_safeguarding import ApproveEscalatedForm, RejectEscalatedForm, SafeguardingActionForm
+from .danger_reports import danger_reported, danger_reported_count, escalate_reported, mark_reviewed
+from .disclosures import earlier_wordings
+from .forms_safeguarding import ApproveEscalatedForm, DangerReportForm, RejectEscalatedForm, SafeguardingActionForm
 from .labels import REJECT_REASONS
 from .models import RejectReason
 from .safeguarding import (
     ACTION_LABELS,
     NoActionRecorded,
     SafeguardingAction,
+    WithdrawnByAuthor,
     approve_escalated,
     escalated_page,
     helplines,
@@ -35,6 +38,7 @@ bp = Blueprint("safeguarding", __name__)
 
 CLOSED_ALREADY = _l("Someone on the safeguarding team has already closed this item; nothing was changed.")
 NO_ACTION_YET = _l("Record what the team did before closing this item.")
+WITHDRAWN = _l("The participant withdrew this answer, so it cannot be published.")
 
 
 def safeguarding_required(view):
@@ -63,6 +67,10 @@ def _cursor() -> int | None:
 @safeguarding_required
 @fresh_login_required
 def index():
+    return _render_index()
+
+
+def _render_index(report_form: DangerReportForm | None = None, status: int = 200):
     items, next_after = escalated_page(current_app.config["PENDING_PER_PAGE"], _cursor())
     return render_template(
         "safeguarding/index.html",
@@ -72,7 +80,35 @@ def index():
         actions=recorded_actions([item.id for item in items]),
         helplines=helplines(),
         action_labels=ACTION_LABELS,
-    )
+        reported=danger_reported(current_app.config["PENDING_PER_PAGE"]),
+        reported_total=danger_reported_count(),
+        report_form=report_form or DangerReportForm(formdata=None),
+    ), status
+
+
+@bp.post("/reported/<int:submission_id>")
+@safeguarding_required
+@fresh_login_required
+def reported(submission_id: int):
+    """A published answer a reader reported as a danger: take it down into this queue, or leave it published."""
+    submission = db.session.get(Submission, submission_id) or abort(404)
+    form = DangerReportForm()
+    decision = form.decision.data
+    if not form.validate():  # the note is given back, with what is wrong, beside the answer it was for
+        return _render_index(form, 422)
+    try:
+        if decision == "escalate":
+            escalate_reported(submission, current_user, form.note.data)
+        else:
+            mark_reviewed(submission, current_user)
+    except AlreadyDecided:
+        flash(str(CLOSED_ALREADY), "info")
+        return redirect(url_for(".index"), 303)
+    if decision == "escalate":
+        flash(_("Response escalated to the safeguarding team. It will not be published."), "info")
+        return redirect(url_for(".detail", submission_id=submission_id), 303)
+    flash(_("Action recorded."), "success")
+    return redirect(url_for(".index"), 303)
 
 
 def _escalation(submission_id: int) -> Submission:
@@ -92,6 +128,7 @@ def _render_detail(submission: Submission, *, action_form=None, approve_form=Non
         s=submission,
         is_open=submission.status is SubmissionStatus.ESCALATED,
         actions=recorded_actions([submission.id]).get(submission.id, []),
+        earlier=earlier_wordings(submission.id),
         helplines=helplines(),
         action_labels=ACTION_LABELS,
         reason_labels=REJECT_REASONS,
@@ -152,6 +189,8 @@ def close(submission_id: int, decision: str):
         return _already_closed(submission_id)
     except NoActionRecorded:
         return _render_detail(submission, **shown, refusal=NO_ACTION_YET, status=422)
+    except WithdrawnByAuthor:
+        return _render_detail(submission, **shown, refusal=WITHDRAWN, status=409)
     if decision == "approve":
         flash(_("Response approved and published."), "success")
     else:

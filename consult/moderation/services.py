@@ -97,6 +97,8 @@ def _decide(
     # The status condition makes the database refuse a second decision, whoever races; the body
     # condition refuses a decision on words the moderator never saw (edited meanwhile).
     conditions = [Submission.id == submission.id, Submission.status.in_(from_statuses)]
+    if status is SubmissionStatus.APPROVED:  # its author took it back: never published, whoever races
+        conditions.append(Submission.withdrawn_at.is_(None))
     if expected_body is not None:
         conditions.append(Submission.body == expected_body)
     decided = db.session.execute(

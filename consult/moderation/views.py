@@ -228,7 +228,11 @@ def _left_out(left: int) -> None:
 
 
 def _submission(submission_id: int) -> Submission:
-    return db.session.get(Submission, submission_id) or abort(404)
+    submission = db.session.get(Submission, submission_id)
+    # Withdrawn by its author while a possible disclosure: the safeguarding team's alone (disclosures.py).
+    if submission is None or (submission.withdrawn_at is not None and not current_user.can_safeguard):
+        abort(404)
+    return submission
 
 
 @bp.get("/submissions/<int:submission_id>")

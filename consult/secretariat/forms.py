@@ -48,6 +48,10 @@ class QuestionEntry(Form):
     )
 
 
+class ConfirmForm(FlaskForm):
+    """A confirmation carries nothing but its CSRF token and the one button."""
+
+
 class ConsultationForm(FlaskForm):
     meeting_id = SelectField(_l("Meeting"), coerce=int)
     slug = StringField(

@@ -9,8 +9,10 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, func, select
 
-from .. import languages
+from .. import clock, languages
+from ..consultations.content import missing_translations
 from ..extensions import db
+from ..i18n import language_name
 from ..models import (
     SLUG_PATTERN,
     Consultation,
@@ -22,7 +24,7 @@ from ..models import (
     Submission,
     SubmissionStatus,
 )
-from ..text import clean_plain_text, clean_single_line, sanitise_description
+from ..text import clean_plain_text, clean_single_line, description_from_markdown
 
 
 class InvalidInput(Exception):
@@ -100,7 +102,7 @@ def save_consultation(
     consultation = consultation or Consultation(status=ConsultationStatus.DRAFT)
     consultation.slug = slug
     consultation.title = title
-    consultation.description = sanitise_description(description)
+    consultation.description = description_from_markdown(description)
     consultation.source_language = source_language
     consultation.meeting = meeting
     consultation.opens_at = opens_at
@@ -179,7 +181,7 @@ def save_translation(
         translation = ConsultationTranslation(consultation=consultation, language=language)
         db.session.add(translation)
     translation.title = title
-    translation.description = sanitise_description(description)
+    translation.description = description_from_markdown(description)
 
     existing = question_translations(consultation, language)
     for question in consultation.questions:
@@ -202,6 +204,44 @@ def publish_consultation(consultation: Consultation) -> None:
         raise InvalidInput(_l("Add at least one question before publishing."))
     check_window(consultation.opens_at, consultation.closes_at, consultation.meeting)
     consultation.status = ConsultationStatus.PUBLISHED
+    db.session.flush()
+
+
+def publishing_warnings(consultation: Consultation) -> list[str]:
+    """What a secretariat should know before publishing: nothing here stops it, each line is a choice."""
+    warnings = []
+    missing = missing_translations([consultation]).get(consultation.id, [])
+    if missing:
+        names = ", ".join(language_name(code) for code in missing)
+        warnings.append(
+            _l(
+                "Not translated, or not completely, into %(count)d of %(total)d languages: %(names)s. Readers of "
+                "those languages will see it in %(source)s.",
+                count=len(missing),
+                total=len(languages.codes()),
+                names=names,
+                source=language_name(consultation.source_language),
+            )
+        )
+    if not consultation.questions:
+        warnings.append(_l("It has no question yet: add at least one before publishing."))
+    if not consultation.description.strip():
+        warnings.append(_l("It has no description: participants will not know what it is about."))
+    meeting = consultation.meeting
+    if meeting is None:
+        warnings.append(_l("It is not linked to a meeting: its summary will have no meeting to go to."))
+    elif consultation.closes_at > meeting.starts_at:
+        warnings.append(_l("It closes after its meeting starts."))
+    elif (meeting.starts_at - consultation.closes_at).days < 2:
+        warnings.append(_l("It closes less than two days before its meeting: little time for the summary."))
+    if consultation.closes_at <= clock.utcnow():
+        warnings.append(_l("Its window has passed already: nobody will be able to answer."))
+    return [str(warning) for warning in warnings]
+
+
+def close_consultation(consultation: Consultation) -> None:
+    """Close an open consultation now: the window's end moves to this moment."""
+    consultation.closes_at = clock.utcnow()
     db.session.flush()
 
 

@@ -11,16 +11,20 @@ from ..auth.fresh import fresh_login_required
 from ..auth.roles import role_required
 from ..consultations.content import missing_translations
 from ..extensions import db
+from ..i18n import current_language
 from ..models import Consultation, ConsultationStatus, Meeting, Phase, Role
 from ..summaries.regions import region_label
+from ..summaries.removals import versions_to_replace
 from ..transactions import all_or_nothing
-from .forms import EXTRA_QUESTION_ROWS, ConsultationForm, MeetingForm, TranslationForm, as_utc
+from .forms import EXTRA_QUESTION_ROWS, ConfirmForm, ConsultationForm, MeetingForm, TranslationForm, as_utc
 from .reach import reach
 from .services import (
     InvalidInput,
     QuestionDraft,
+    close_consultation,
     consultation_translation,
     publish_consultation,
+    publishing_warnings,
     question_translations,
     response_counts,
     save_consultation,
@@ -44,6 +48,7 @@ def dashboard():
         consultations=consultations,
         counts=response_counts(),
         missing=missing_translations(consultations),
+        to_replace=versions_to_replace(),
     )
 
 
@@ -76,7 +81,8 @@ def _fill_questions(form: ConsultationForm, consultation: Consultation | None) -
     form.questions.last_index = -1
     for question in consultation.questions if consultation else []:
         form.questions.append_entry({"id": question.id, "prompt": question.prompt, "max_length": question.max_length})
-    for _row in range(EXTRA_QUESTION_ROWS):
+    # A new consultation usually has three questions: three empty rows; an existing one gets two more.
+    for _row in range(EXTRA_QUESTION_ROWS if consultation and consultation.questions else 3):
         form.questions.append_entry()
 
 
@@ -114,7 +120,12 @@ def edit_consultation(consultation_id: int | None):
     form.meeting_id.choices = [(0, _("No meeting"))] + [(m.id, m.title) for m in meetings]
     if request.method == "GET":
         form.meeting_id.data = consultation.meeting_id or 0 if consultation else (meetings[0].id if meetings else 0)
+        if consultation is None:  # written in the language the secretariat works in, unless they say otherwise
+            form.source_language.data = current_language()
         _fill_questions(form, consultation)
+    elif "add_question" in request.form:  # CSRFProtect has checked the token, as for every POST
+        # "Add another question" without JavaScript: the same form back with one more row, nothing saved.
+        form.questions.append_entry()
     elif form.validate_on_submit():
         meeting = db.session.get(Meeting, form.meeting_id.data) if form.meeting_id.data else None
         try:
@@ -135,7 +146,7 @@ def edit_consultation(consultation_id: int | None):
         else:
             flash(_("Consultation saved."), "success")
             return redirect(url_for(".edit_consultation", consultation_id=consultation.id), 303)
-    status = 422 if request.method == "POST" else 200
+    status = 422 if request.method == "POST" and "add_question" not in request.form else 200
     return render_template(
         "secretariat/consultation_form.html",
         form=form,
@@ -187,17 +198,43 @@ def edit_translation(consultation_id: int, language: str):
     ), status
 
 
-@bp.post("/consultations/<int:consultation_id>/publish")
+@bp.route("/consultations/<int:consultation_id>/publish", methods=["GET", "POST"])
 @role_required(Role.SECRETARIAT)
 @fresh_login_required
 def publish(consultation_id: int):
+    """Publishing is asked twice: first what is still missing, then "Publish anyway" or go back and finish."""
     consultation = db.session.get(Consultation, consultation_id) or abort(404)
+    if consultation.status is not ConsultationStatus.DRAFT:
+        flash(_("This consultation is published already."), "info")
+        return redirect(url_for(".edit_consultation", consultation_id=consultation_id), 303)
+    form = ConfirmForm()
+    if request.method == "GET" or not form.validate_on_submit():
+        return render_template("secretariat/confirm.html", consultation=consultation, form=form, action="publish",
+                               warnings=publishing_warnings(consultation))  # fmt: skip
     try:
         publish_consultation(consultation)
     except InvalidInput as invalid:
         flash(invalid.message, "error")
         return redirect(url_for(".edit_consultation", consultation_id=consultation_id), 303)
     flash(_("Consultation published."), "success")
+    return redirect(url_for(".dashboard"), 303)
+
+
+@bp.route("/consultations/<int:consultation_id>/close", methods=["GET", "POST"])
+@role_required(Role.SECRETARIAT)
+@fresh_login_required
+def close_now(consultation_id: int):
+    """End an open consultation at once (after a confirmation): answers already sent stay, none more come."""
+    consultation = db.session.get(Consultation, consultation_id) or abort(404)
+    if consultation.phase() is not Phase.OPEN:
+        flash(_("Only an open consultation can be closed."), "info")
+        return redirect(url_for(".edit_consultation", consultation_id=consultation_id), 303)
+    form = ConfirmForm()
+    if request.method == "GET" or not form.validate_on_submit():
+        return render_template("secretariat/confirm.html", consultation=consultation, form=form, action="close",
+                               warnings=[])  # fmt: skip
+    close_consultation(consultation)
+    flash(_("The consultation is closed: it takes no more answers."), "success")
     return redirect(url_for(".dashboard"), 303)
 
 

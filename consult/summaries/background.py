@@ -75,7 +75,7 @@ def run_generation(job_id: int, checkpoint: Callable[[], None]) -> Summary | Non
                    finished_at=clock.utcnow()):  # fmt: skip
         return None
     author = db.session.get(User, job.requested_by_id) if job.requested_by_id else None
-    summary = new_version(consultation, author, "generated", content, parameters)
+    summary = new_version(consultation, author, "generated", content, parameters, purpose=job.purpose)
     _record(job_id, summary_id=summary.id)
     return summary
 

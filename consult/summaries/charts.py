@@ -15,12 +15,17 @@ from flask_babel import gettext as _
 from markupsafe import escape
 
 from .. import languages
+from ..i18n import count as count_text
 from ..models import AGE_BAND_LABELS
 from .regions import REGIONS, region_label
-from .stats import AGE_BAND_CODES
+from .stats import AGE_BAND_CODES, THRESHOLD
 
 COLOURS = ("#1b6ca8", "#f29e4c", "#2a9d8f", "#8e5ea2", "#e76f51", "#6c757d")
 WITHHELD_COLOUR = "#c8c8c8"
+SUPPRESSED_COLOUR = "#e4e4e4"
+# The PDF's fonts, named: left to fallback, an Arabic or Chinese label would be drawn in whatever font
+# fontconfig prefers for the document's language (DejaVu, Noto Sans CJK JP) and embed one more font.
+SVG_FONTS = "Noto Sans, Noto Naskh Arabic, Noto Sans CJK SC, sans-serif"  # unquoted: WeasyPrint's SVG reads no quotes
 LEGEND_ROWS = -(-(len(AGE_BAND_CODES) + 1) // 3)  # the age bands and "withheld", three to a row
 
 
@@ -35,6 +40,11 @@ class Bar:
     total: int | str
     segments: list[tuple[str, int]]  # (age band, count) for the published counts
     withheld: int
+
+    @property
+    def suppressed(self) -> bool:
+        """A total shown only as "<10" (or withheld): drawn as a pale bar up to the threshold, labelled so."""
+        return not isinstance(self.total, int)
 
 
 def chart_bars(statistics: dict) -> list[Bar]:
@@ -56,18 +66,22 @@ def text_alternative(statistics: dict) -> str:
         detail = ", ".join(f"{age_band_name(band)}: {count}" for band, count in bar.segments)
         if bar.withheld:
             detail = ", ".join(filter(None, [detail, _("withheld: %(n)d", n=bar.withheld)]))
-        parts.append(f"{bar.label}: {bar.total}" + (f" ({detail})" if detail else ""))
+        parts.append(f"{bar.label}: {count_text(bar.total)}" + (f" ({detail})" if detail else ""))
     if not parts:
         return _("Participants by ITU region and age band: no participants.")
     return _("Participants by ITU region and age band. %(parts)s.", parts="; ".join(parts))
 
 
 def _scale(bars: list[Bar]) -> int:
-    return max([bar.total for bar in bars if isinstance(bar.total, int)] + [1])
+    suppressed = [THRESHOLD] if any(bar.suppressed for bar in bars) else []
+    return max([bar.total for bar in bars if isinstance(bar.total, int)] + suppressed + [1])
 
 
 def _pieces(bar) -> list[tuple[str, int]]:
-    """A bar's coloured pieces, left to right: one per age band, then what small-cell rules withheld."""
+    """A bar's coloured pieces, left to right: one per age band, then what small-cell rules withheld; a
+    suppressed total is one pale piece up to the threshold (its label says "<10")."""
+    if bar.suppressed:
+        return [(SUPPRESSED_COLOUR, THRESHOLD)]
     pieces = [(COLOURS[AGE_BAND_CODES.index(band)], count) for band, count in bar.segments]
     if bar.withheld:
         pieces.append((WITHHELD_COLOUR, bar.withheld))
@@ -83,7 +97,7 @@ def chart_svg(statistics: dict, width: int = 640) -> str:
     biggest = _scale(bars)
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
-        f'role="img" aria-label="{escape(text_alternative(statistics))}" font-family="sans-serif" font-size="12">'
+        f'role="img" aria-label="{escape(text_alternative(statistics))}" font-family="{SVG_FONTS}" font-size="12">'
     ]
     for n, bar in enumerate(bars):
         y = top + n * row
@@ -91,9 +105,10 @@ def chart_svg(statistics: dict, width: int = 640) -> str:
         x = float(label_width)
         for colour, count in _pieces(bar):
             w = plot * count / biggest
-            out.append(f'<rect x="{x:.1f}" y="{y}" width="{w:.1f}" height="20" fill="{colour}"/>')
+            outline = ' stroke="#888" stroke-dasharray="3 2"' if colour == SUPPRESSED_COLOUR else ""
+            out.append(f'<rect x="{x:.1f}" y="{y}" width="{w:.1f}" height="20" fill="{colour}"{outline}/>')
             x += w
-        out.append(f'<text x="{x + 4:.1f}" y="{y + 15}">{escape(str(bar.total))}</text>')
+        out.append(f'<text x="{x + 4:.1f}" y="{y + 15}">{escape(count_text(bar.total))}</text>')
     legend = [(COLOURS[i], age_band_name(band)) for i, band in enumerate(AGE_BAND_CODES)]
     legend.append((WITHHELD_COLOUR, _("withheld (small counts)")))
     for i, (colour, name) in enumerate(legend):
@@ -147,9 +162,10 @@ def chart_png(statistics: dict, width: int = 1280) -> bytes:
         x = float(label_width)
         for colour, count in _pieces(bar):
             w = plot * count / biggest
-            draw.rectangle([x, y, x + max(w - 1, 0), y + bar_height], fill=colour)
+            outline = "#888888" if colour == SUPPRESSED_COLOUR else None
+            draw.rectangle([x, y, x + max(w - 1, 0), y + bar_height], fill=colour, outline=outline, width=2)
             x += w
-        draw.text((x + 4 * scale, y + bar_height / 2), str(bar.total), fill="black", font=font, anchor="lm")
+        draw.text((x + 4 * scale, y + bar_height / 2), count_text(bar.total), fill="black", font=font, anchor="lm")
     legend = [(COLOURS[i], age_band_name(band)) for i, band in enumerate(AGE_BAND_CODES)]
     legend.append((WITHHELD_COLOUR, _("withheld (small counts)")))
     box = int(12 * scale)

@@ -9,15 +9,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from urllib.parse import urlsplit
 
+from babel import Locale
+from flask import current_app, has_request_context, url_for
+from flask_babel import format_date, get_locale, ngettext, pgettext
 from flask_babel import gettext as _
-from flask_babel import ngettext, pgettext
 
 from ..consultations.public_responses import PublicResponse
-from ..i18n import language_name, percent
+from ..i18n import count, language_name, percent
 from .charts import age_band_name, chart_svg, text_alternative
+from .models import Purpose
 from .reading import SummaryView
 from .regions import REGIONS, region_label
+from .removals import WITHHELD_NOTE
 from .responses import LICENCE_NOTE
 from .stats import AGE_BAND_CODES, SMALL, WITHHELD, published_language_codes, share
 
@@ -30,7 +35,8 @@ class Table:
 
 
 def fmt(value) -> str:
-    return str(value)
+    """A published count as the document's locale writes it ("<10" and "x" as they are)."""
+    return count(value)
 
 
 def _pct(part, total) -> str:
@@ -95,27 +101,70 @@ def suppression_note() -> str:
 
 
 def _date(value: datetime | None) -> str:
-    return value.strftime("%Y-%m-%d") if value else ""
+    return format_date(value, "long") if value else ""
 
 
 def _moment(value: datetime) -> str:
     return value.strftime("%Y-%m-%d %H:%M UTC")
 
 
-def header_block(view: SummaryView) -> list[tuple[str, str]]:
-    consultation = view.consultation
-    meeting = consultation.meeting
-    meeting_text = f"{meeting.title}, {_date(meeting.starts_at)}" if meeting else _("Not set")
-    if meeting and meeting.venue:
-        meeting_text += f", {meeting.venue}"
+def meeting_text(view: SummaryView) -> str:
+    meeting = view.consultation.meeting
+    if meeting is None:
+        return _("Not set")
+    text = f"{meeting.title}, {_date(meeting.starts_at)}"
+    return f"{text}, {meeting.venue}" if meeting.venue else text
+
+
+def original_language(view: SummaryView) -> str:
+    """The consultation's own language, named in the document's language ("English", "anglais", "英语")."""
+    code = view.consultation.source_language or "en"
+    return Locale.parse(str(get_locale())).languages.get(code) or language_name(code)
+
+
+def document_number(view: SummaryView) -> str:
+    return view.document_number or _("to be assigned")
+
+
+def header_block(view: SummaryView) -> list[str]:
+    """The lines at the top right of an ITU document: its number, its date, the language it was drafted in."""
     when = view.summary.published_at or view.summary.created_at
-    return [
-        (_("Meeting"), meeting_text),
-        (_("Document"), view.document_number or _("to be assigned")),
-        (_("Date"), _date(when)),
-        (_("Source"), _("Online youth consultation")),
-        (_("Title"), document_title(view)),
-    ]
+    return [f"{_('Document')} {document_number(view)}", _date(when), f"{_('Original:')} {original_language(view)}"]
+
+
+def marks(view: SummaryView) -> list[str]:
+    """What every page says besides the number: "Draft" until published, "Interim update" for an interim one."""
+    said = []
+    if not view.summary.is_published:
+        said.append(pgettext("document mark", "Draft"))
+    if view.summary.purpose is Purpose.INTERIM:
+        said.append(_("Interim update"))
+    return said
+
+
+PAGE, PAGES = 900000001, 900000002  # stand-ins for the page counters, which only the renderer knows
+
+
+def page_of_pages() -> tuple[str, str, str]:
+    """ "Page X of Y" in the document's language, as the text before, between and after the two numbers."""
+    text = _("Page %(page)d of %(pages)d", page=PAGE, pages=PAGES)
+    before, rest = text.split(str(PAGE), 1)
+    between, after = rest.split(str(PAGES), 1)
+    return before, between, after
+
+
+def references(view: SummaryView) -> list[str]:
+    return [_("Resolution 179 (Rev. Busan, 2014)"), meeting_text(view)]
+
+
+def quote_url(view: SummaryView, response_id: int) -> str:
+    """A quote's public permalink, absolute: it is printed, and a document outlives the request that made it."""
+    values = {"slug": view.consultation.slug, "submission_id": response_id}
+    if has_request_context():
+        return url_for("consultations.public_response", _external=True, **values)
+    base = urlsplit(current_app.config["PUBLIC_URL"])
+    adapter = current_app.url_map.bind(base.netloc, script_name=base.path or "/", url_scheme=base.scheme)
+    return adapter.build("consultations.public_response", values, force_external=True)
 
 
 def document_title(view: SummaryView) -> str:
@@ -163,7 +212,6 @@ def method(view: SummaryView) -> list[str]:
             method=parameters.get("clustering", ""),
             seed=parameters.get("seed", ""),
         ),
-        suppression_note(),
     ]
 
 
@@ -177,7 +225,7 @@ def key_messages(view: SummaryView) -> list[str]:
                 _(
                     "Question %(n)d: %(label)s (%(share)s of its published responses).",
                     n=question.position,
-                    label=theme.label,
+                    label=theme.title,
                     share=percent(theme.share),
                 )
             )
@@ -190,6 +238,15 @@ def document_context(view: SummaryView) -> dict:
         "suppression_note": suppression_note(),
         "annex": by_question(view),
         "header": header_block(view),
+        "group": _("Council Working Group on Child Online Protection"),
+        "meeting": meeting_text(view),
+        "number": document_number(view),
+        "marks": marks(view),
+        "page_of": page_of_pages(),
+        "source": _("CWG-COP secretariat, online youth consultation"),
+        "action": _("The Group is invited to note this document."),
+        "references": references(view),
+        "quote_url": lambda response_id: quote_url(view, response_id),
         "title": document_title(view),
         "abstract": abstract(view),
         "method": method(view),
@@ -198,6 +255,8 @@ def document_context(view: SummaryView) -> dict:
         "chart_svg": chart_svg(view.statistics),
         "chart_alt": text_alternative(view.statistics),
         "licence_note": str(LICENCE_NOTE),
+        "notice": view.notice,
+        "withheld_note": str(WITHHELD_NOTE),
     }
 
 

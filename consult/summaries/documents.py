@@ -38,8 +38,11 @@ def render_data(consultation: Consultation, name: str) -> bytes:
 
 
 def document_fingerprint(view: SummaryView) -> str:
-    """Changes whenever the texts a document would contain change (a response taken down, say)."""
-    digest = hashlib.sha256(f"{view.summary.id}:{ALGORITHM_VERSION}".encode())
+    """Changes whenever the texts a document would contain change (a response taken down, say), and on publishing."""
+    # A draft's preview says "Draft" on every page: it must never be served as the version once published.
+    # (A published version's fingerprint is the one it always had, so what is kept of it stays valid.)
+    draft = "" if view.summary.is_published else ":draft"
+    digest = hashlib.sha256(f"{view.summary.id}:{ALGORITHM_VERSION}{draft}".encode())
     for response in view.annex or []:
         digest.update(f"{response.id}:{response.text}\0".encode())
     return digest.hexdigest()

@@ -10,11 +10,16 @@ from flask_babel import lazy_gettext as _l
 from ..models import User
 from ..text import clean_plain_text, clean_single_line
 from .models import Summary
+from .removals import removed_members, without_removed
 from .themes import theme_share
 from .versions import SummaryRefused, new_version
 
 MAX_QUOTES = 5
 MAX_KEY_MESSAGES = 12
+MAX_ENGLISH = 2000  # a quote's English rendering; quotes themselves are at most a response long
+# Set on a theme once the secretariat has read its label (kept, or written anew) on the edit page;
+# publishing warns about every theme whose label nobody has.
+LABEL_REVIEWED = "label_reviewed"
 
 
 @dataclass
@@ -22,6 +27,8 @@ class ThemeEdit:
     label: str | None = None
     quotes: list[int] | None = None  # the quotes to show, in order; None keeps them
     merge_into: str | None = None  # the key of another theme of the same question
+    reviewed: bool | None = None  # the label was read and kept; None leaves it as it was
+    english: dict[int, str] | None = None  # a quote's human English rendering, by response id; "" removes it
 
 
 @dataclass
@@ -40,6 +47,22 @@ def _merge_keywords(first: list[str], second: list[str], limit: int = 8) -> list
             if n < len(words) and words[n] not in merged:
                 merged.append(words[n])
     return merged[:limit]
+
+
+def _set_english(theme: dict, renderings: dict[int, str]) -> None:
+    members = {r["id"] for r in theme["responses"]}
+    english = dict(theme.get("english", {}))
+    for response_id, text in renderings.items():
+        if response_id not in members:
+            raise SummaryRefused(_l("A quote must be one of the theme's own responses."))
+        text = clean_plain_text(text)
+        if len(text) > MAX_ENGLISH:
+            raise SummaryRefused(_l("An English rendering is at most %(n)d characters long.", n=MAX_ENGLISH))
+        if text:
+            english[str(response_id)] = text  # JSON keys are strings
+        else:
+            english.pop(str(response_id), None)
+    theme["english"] = english
 
 
 def apply_edits(content: dict, edits: SummaryEdits) -> dict:
@@ -63,8 +86,13 @@ def apply_edits(content: dict, edits: SummaryEdits) -> dict:
             theme = by_key.get(key)
             if theme is None:
                 continue
-            if edit.label is not None and clean_single_line(edit.label):
-                theme["label"] = clean_single_line(edit.label)
+            label = clean_single_line(edit.label or "")
+            if label and label != theme["label"]:
+                theme["label"], theme[LABEL_REVIEWED] = label, True  # written by the secretariat: reviewed
+            elif edit.reviewed is not None:
+                theme[LABEL_REVIEWED] = edit.reviewed
+            if edit.english is not None:
+                _set_english(theme, edit.english)
             if edit.quotes is not None:
                 members = {r["id"] for r in theme["responses"]}
                 quotes = list(dict.fromkeys(edit.quotes))
@@ -89,6 +117,7 @@ def apply_edits(content: dict, edits: SummaryEdits) -> dict:
             into["keywords"] = _merge_keywords(into["keywords"], merged["keywords"])
             into["quotes"] = (into["quotes"] + merged["quotes"])[:MAX_QUOTES]
             into["candidates"] = [c for c in into["candidates"] + merged["candidates"] if c not in into["quotes"]]
+            into["english"] = merged.get("english", {}) | into.get("english", {})
         question["themes"] = [theme for theme in question["themes"] if theme["key"] not in merges]
         for theme in question["themes"]:
             theme["share"] = theme_share(theme["size"], question["responses"])
@@ -97,7 +126,15 @@ def apply_edits(content: dict, edits: SummaryEdits) -> dict:
 
 
 def edit_summary(base: Summary, author: User | None, edits: SummaryEdits) -> Summary:
-    """A new version: ``base`` with the secretariat's edits. ``base`` itself never changes."""
-    content = apply_edits(base.content, edits)
+    """A new version: ``base`` with the secretariat's edits. ``base`` itself never changes.
+
+    Responses removed since ``base`` was made are left out, and the keywords and labels of their
+    questions' themes computed again, so that no removed answer's words survive in the new version.
+    """
+    removed = removed_members(base)
+    content = without_removed(copy.deepcopy(base.content), base.consultation, removed) if removed else base.content
+    content = apply_edits(content, edits)
     parameters = dict(base.parameters, edited_from=base.version)
+    if removed:
+        parameters["responses_removed"] = len(removed)  # or published again in other words
     return new_version(base.consultation, author, "edited", content, parameters, based_on=base)

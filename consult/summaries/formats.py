@@ -22,13 +22,14 @@ class Kind(StrEnum):
 
 @dataclass(frozen=True)
 class OutputFormat:
-    name: str  # in its address (document.<name>, data.<name>), on the command line and in kept documents: ≤ 8
+    name: str  # in its address (document.<name>, data.<name>), on the command line; a document's is kept: ≤ 8
     label: str  # what readers call it, the same in every language
     media_type: str
     extension: str  # of the file a reader downloads
     kind: Kind
     # A document's renderer takes a SummaryView and is called in the document's locale; open data's a Consultation.
     render: Callable[[Any], bytes]
+    data_name: str = "responses"  # open data's file is <slug>-<data_name>.<extension>
 
 
 FORMATS: dict[str, OutputFormat] = {}
@@ -45,6 +46,9 @@ register(OutputFormat("pdf", "PDF", "application/pdf", "pdf", Kind.DOCUMENT, pdf
 register(OutputFormat("md", "Markdown", "text/markdown; charset=utf-8", "md", Kind.DOCUMENT, markdown.render_markdown))
 register(OutputFormat("csv", "CSV", "text/csv; charset=utf-8", "csv", Kind.DATA, opendata.render_csv))
 register(OutputFormat("json", "JSON", "application/json", "json", Kind.DATA, opendata.render_json))
+# Where each quote of the published summaries comes from (answer, permalink, hash of the published text).
+register(OutputFormat("provenance", "Provenance CSV", "text/csv; charset=utf-8", "csv", Kind.DATA,
+                      opendata.render_provenance_csv, "provenance"))  # fmt: skip
 
 
 def output_format(name: str, kind: Kind) -> OutputFormat | None:

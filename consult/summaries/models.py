@@ -18,6 +18,14 @@ class SummaryStatus(enum.StrEnum):
     PUBLISHED = "published"
 
 
+class Purpose(enum.StrEnum):
+    """What a version is for: the input document tabled at the meeting, or an interim update while answers
+    still arrive (marked as such in every format)."""
+
+    INPUT = "input"
+    INTERIM = "interim"
+
+
 class SummaryFrozen(Exception):
     """A published summary version is never changed; edit it into a new version instead."""
 
@@ -34,6 +42,8 @@ class Summary(db.Model):
     # The version this one was edited from; None for a freshly generated one.
     based_on_id: Mapped[int | None] = mapped_column(sa.ForeignKey("summaries.id", ondelete="SET NULL"))
     kind: Mapped[str] = mapped_column(sa.String(16))  # "generated" or "edited"
+    purpose: Mapped[Purpose] = mapped_column(_enum(Purpose, "summary_purpose"), default=Purpose.INPUT,
+                                             server_default=Purpose.INPUT.value)  # fmt: skip
     # How it was made: model, theme counts, seeds, library versions, the response ids used.
     parameters: Mapped[dict] = mapped_column(sa.JSON)
     # Statistics (already suppressed), themes with provenance, introduction, key messages.
@@ -138,6 +148,8 @@ class SummaryJob(db.Model):
     requested_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     requested_by_name: Mapped[str | None] = mapped_column(sa.String(40))
     themes: Mapped[int | None]  # themes per question asked for; None for the automatic choice
+    # What the version a generation makes is for; None for a rendering.
+    purpose: Mapped[Purpose | None] = mapped_column(_enum(Purpose, "summary_purpose"))
     # The one document a reader waits for; None for every format in every language.
     format: Mapped[str | None] = mapped_column(sa.String(8))
     language: Mapped[str | None] = mapped_column(sa.String(8))

@@ -1,15 +1,20 @@
 """What a reader sees of a version: its themes with the quotes' published texts, read again now.
 
-Only responses still public appear: one taken down since the version was made is left out.
+Only responses still public appear: one taken down since the version was made is left out, the label
+and keywords of its theme are withheld, and a published version says so (see removals.py).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from flask_babel import gettext as _
+
 from ..consultations.public_responses import PublicResponse
+from ..i18n import percent
 from ..models import Consultation
 from .models import Summary
+from .removals import REMOVED_NOTICE, removed_members
 from .responses import attribution, public_responses
 
 
@@ -18,6 +23,7 @@ class Quote:
     id: int
     text: str
     language: str
+    english: str | None = None  # the secretariat's human translation, for readers of the English document
 
 
 @dataclass
@@ -30,6 +36,15 @@ class ThemeView:
     quotes: list[Quote]
     response_ids: list[int]
     candidates: list[Quote] = field(default_factory=list)
+    # A member was removed since: the label and keywords, computed from its words too, are not shown.
+    withheld: bool = False
+
+    @property
+    def title(self) -> str:
+        """The label to show: a neutral one, in the current locale, when the label is withheld."""
+        if self.withheld:
+            return _("Theme: %(size)d responses (%(share)s)", size=self.size, share=percent(self.share))
+        return self.label
 
 
 @dataclass
@@ -53,6 +68,17 @@ class SummaryView:
     questions: list[QuestionView]
     attribution: str | None
     annex: list[PublicResponse] | None = None
+    removed: frozenset[int] = frozenset()
+
+    @property
+    def notice(self) -> str | None:
+        """The mark of a published version that lost answers since, in the current locale; else None."""
+        return str(REMOVED_NOTICE) if self.removed and self.summary.is_published else None
+
+
+def _quote(response: PublicResponse, theme: dict) -> Quote:
+    english = theme.get("english", {}).get(str(response.id))
+    return Quote(response.id, response.text, response.language, english or None)
 
 
 def summary_view(summary: Summary, with_annex: bool = False, with_candidates: bool = False) -> SummaryView:
@@ -72,20 +98,22 @@ def summary_view(summary: Summary, with_annex: bool = False, with_candidates: bo
     texts = {r.id: r for r in public_responses(consultation, quote_ids)}
     if annex is not None:
         texts.update((r.id, r) for r in annex)
+    removed = frozenset(removed_members(summary))
     questions = []
     for question in content["questions"]:
         views = [
             ThemeView(
                 key=theme["key"],
-                label=theme["label"],
-                keywords=theme["keywords"],
+                label="" if _withheld(theme, removed) else theme["label"],
+                keywords=[] if _withheld(theme, removed) else theme["keywords"],
                 size=theme["size"],
                 share=theme["share"],
-                quotes=[Quote(q, texts[q].text, texts[q].language) for q in theme["quotes"] if q in texts],
+                quotes=[_quote(texts[q], theme) for q in theme["quotes"] if q in texts],
                 response_ids=[r["id"] for r in theme["responses"]],
-                candidates=[Quote(q, texts[q].text, texts[q].language) for q in theme["candidates"] if q in texts]
+                candidates=[_quote(texts[q], theme) for q in theme["candidates"] if q in texts]
                 if with_candidates
                 else [],
+                withheld=_withheld(theme, removed),
             )
             for theme in question["themes"]
         ]
@@ -105,12 +133,21 @@ def summary_view(summary: Summary, with_annex: bool = False, with_candidates: bo
         questions=questions,
         attribution=attribution(consultation),
         annex=annex,
+        removed=removed,
     )
 
 
+def _withheld(theme: dict, removed: frozenset[int]) -> bool:
+    return bool(removed) and any(member["id"] in removed for member in theme["responses"])
+
+
 def summary_json(summary: Summary) -> dict:
-    """The machine-readable version: statistics, and themes with the ids (and refs) of all their members."""
+    """The machine-readable version: statistics, and themes with the ids (and refs) of all their members.
+
+    A response removed since is left out of its theme, whose label and keywords are withheld (null, []).
+    """
     content = summary.content
+    removed = frozenset(removed_members(summary))
     return {
         "consultation": {"slug": summary.consultation.slug, "title": summary.consultation.title},
         "version": summary.version,
@@ -121,6 +158,7 @@ def summary_json(summary: Summary) -> dict:
         "intro": content.get("intro", ""),
         "key_messages": content.get("key_messages", []),
         "statistics": content["statistics"]["consultation"],
+        "notice": str(REMOVED_NOTICE) if removed and summary.is_published else None,
         "questions": [
             {
                 "question_id": q["question_id"],
@@ -128,12 +166,13 @@ def summary_json(summary: Summary) -> dict:
                 "stats": content["statistics"]["questions"].get(str(q["question_id"]), {}),
                 "themes": [
                     {
-                        "label": t["label"],
-                        "keywords": t["keywords"],
+                        "label": None if _withheld(t, removed) else t["label"],
+                        "keywords": [] if _withheld(t, removed) else t["keywords"],
+                        "withheld": _withheld(t, removed),
                         "size": t["size"],
                         "share": t["share"],
-                        "quotes": t["quotes"],
-                        "responses": t["responses"],
+                        "quotes": [quote for quote in t["quotes"] if quote not in removed],
+                        "responses": [member for member in t["responses"] if member["id"] not in removed],
                     }
                     for t in q["themes"]
                 ],

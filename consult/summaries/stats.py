@@ -71,7 +71,8 @@ def response_facts(consultation: Consultation) -> list[ResponseFacts]:
             Submission.country,
         )
         .join(Question)
-        .where(Question.consultation_id == consultation.id)
+        # Taken back by its author: not counted, as if deleted (it is kept for the safeguarding team alone).
+        .where(Question.consultation_id == consultation.id, Submission.withdrawn_at.is_(None))
         .order_by(Submission.id)
     ).all()
     return [

@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..languages import detect
+from ..models import Submission
 from ..moderation.models import ResponseVector
 from ..moderation.vectors import Encoded, replace_vectors
 from ..sentence_encoder import BATCH, DIMENSIONS, MODEL_NAME, encode, encoder, text_hash
@@ -27,29 +28,50 @@ class Item:
     declared_language: str
 
 
-def stored_vectors(items: Sequence[Item]):
-    """(vectors as a float32 matrix in the order of ``items``, detected languages, missing items)."""
+def stored_vectors(items: Sequence[Item], question_id: int | None = None):
+    """(vectors as a float32 matrix in the order of ``items``, detected languages, missing items).
+
+    With ``question_id`` (every item answers it), the vectors are read by a join rather than by lists of
+    ids, which cost more to compile than to run past a few thousand.
+    """
     import numpy as np
 
     matrix = np.zeros((len(items), DIMENSIONS), dtype=np.float32)
     languages = [item.declared_language for item in items]
     position = {item.submission_id: i for i, item in enumerate(items)}
     wanted = {item.submission_id: text_hash(item.text) for item in items}
-    found: set[int] = set()
-    ids = list(position)
-    for start in range(0, len(ids), 5000):
-        chunk = ids[start : start + 5000]
-        rows = db.session.execute(
-            select(ResponseVector.submission_id, ResponseVector.text_hash, ResponseVector.language,
-                   ResponseVector.vector)
-            .where(ResponseVector.model == MODEL_NAME, ResponseVector.submission_id.in_(chunk))
-        )  # fmt: skip
-        for submission_id, hashed, language, blob in rows:
-            if wanted[submission_id] == hashed:
+    columns = (ResponseVector.submission_id, ResponseVector.text_hash, ResponseVector.language, ResponseVector.vector)
+    if question_id is not None:
+        queries = [select(*columns).join(Submission, Submission.id == ResponseVector.submission_id)
+                   .where(ResponseVector.model == MODEL_NAME, Submission.question_id == question_id)]  # fmt: skip
+    else:
+        ids = list(position)
+        queries = [select(*columns).where(ResponseVector.model == MODEL_NAME,
+                                          ResponseVector.submission_id.in_(ids[start : start + 5000]))
+                   for start in range(0, len(ids), 5000)]  # fmt: skip
+    found_rows: list[int] = []
+    rows, blobs = [], []
+
+    def convert() -> None:
+        # Thousands of vectors converted at once rather than one by one; in chunks, to keep memory flat.
+        if rows:
+            matrix[np.array(rows)] = np.frombuffer(b"".join(blobs), dtype=np.float16).reshape(len(rows), DIMENSIONS)
+            found_rows.extend(rows)
+            rows.clear()
+            blobs.clear()
+
+    for query in queries:
+        # Streamed, so 100,000 blobs are never all held at once.
+        for submission_id, hashed, language, blob in db.session.execute(query.execution_options(yield_per=5000)):
+            if wanted.get(submission_id) == hashed:
                 i = position[submission_id]
-                matrix[i] = np.frombuffer(blob, dtype=np.float16)
+                rows.append(i)
+                blobs.append(blob)
                 languages[i] = language
-                found.add(submission_id)
+                if len(rows) == 5000:
+                    convert()
+    convert()
+    found = {items[i].submission_id for i in found_rows}
     missing = [item for item in items if item.submission_id not in found]
     return matrix, languages, missing
 

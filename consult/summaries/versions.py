@@ -8,8 +8,9 @@ from sqlalchemy import func, select
 
 from .. import clock
 from ..extensions import db
-from ..models import Consultation, ConsultationStatus, User
-from .models import Summary
+from ..models import Consultation, ConsultationStatus, Phase, User
+from .models import Purpose, Summary
+from .removals import removed_members
 from .work import ask_rendering
 
 
@@ -25,12 +26,15 @@ def _next_version(consultation: Consultation) -> int:
 
 
 def new_version(consultation: Consultation, author: User | None, kind: str, content: dict, parameters: dict,
-                 based_on: Summary | None = None) -> Summary:  # fmt: skip
+                 based_on: Summary | None = None, purpose: Purpose | None = None) -> Summary:  # fmt: skip
+    # An edited version keeps what its base was for.
+    purpose = purpose or (based_on.purpose if based_on is not None else Purpose.INPUT)
     summary = Summary(
         consultation_id=consultation.id,
         version=_next_version(consultation),
         based_on_id=based_on.id if based_on else None,
         kind=kind,
+        purpose=purpose,
         parameters=parameters,
         content=content,
         created_at=clock.utcnow(),
@@ -42,11 +46,33 @@ def new_version(consultation: Consultation, author: User | None, kind: str, cont
     return summary
 
 
-def publish_summary(summary: Summary, author: User) -> Summary:
+def is_interim(summary: Summary) -> bool:
+    """An interim update may be published while the consultation runs; the input document for the meeting,
+    final, only after closing (``Summary.purpose``, chosen when generating)."""
+    return summary.purpose is Purpose.INTERIM
+
+
+def publishing_refusal(summary: Summary):
+    """Why ``summary`` cannot be published now (a translatable message), or None."""
+    consultation = summary.consultation
     if summary.is_published:
-        raise SummaryRefused(_l("This version is already published."))
-    if summary.consultation.status is not ConsultationStatus.PUBLISHED:
-        raise SummaryRefused(_l("Publish the consultation before its summary."))
+        return _l("This version is already published.")
+    if consultation.status is not ConsultationStatus.PUBLISHED:
+        return _l("Publish the consultation before its summary.")
+    if not is_interim(summary) and consultation.phase() is not Phase.CLOSED:
+        return _l("The input document for the meeting can be published only once the consultation has closed.")
+    if removed_members(summary):  # its labels and keywords may hold the removed answer's words
+        return _l(
+            "An answer of this version was removed since it was made: generate a new version, or edit this "
+            "one, and publish that."
+        )
+    return None
+
+
+def publish_summary(summary: Summary, author: User) -> Summary:
+    refusal = publishing_refusal(summary)
+    if refusal is not None:
+        raise SummaryRefused(refusal)
     # Read everything first: a lazy load between the assignments would flush a half-published version.
     author_id, author_name, now = author.id, author.pseudonym, clock.utcnow()
     summary.published_by_id, summary.published_by_name, summary.published_at = author_id, author_name, now

@@ -11,15 +11,17 @@ from flask_login import current_user
 from .. import languages
 from ..auth.fresh import fresh_login_required
 from ..auth.roles import role_required
-from ..models import Consultation, ConsultationStatus, Role
+from ..models import Consultation, ConsultationStatus, Phase, Role
 from .context import document_context
 from .documents import kept_content, render_data
 from .editing import SummaryEdits, ThemeEdit, edit_summary
 from .formats import Kind, OutputFormat, data_formats, document_formats, output_format
 from .forms import EditForm, GenerateForm, PublishForm
 from .generation import count_missing_vectors
-from .models import JobState, Summary
+from .models import JobState, Purpose, Summary
+from .readiness import readiness
 from .reading import summary_view
+from .removals import versions_to_replace
 from .versions import (
     SummaryRefused,
     consultation_by_slug,
@@ -78,9 +80,10 @@ def public_latest(slug: str):
     return redirect(url_for(".public_version", slug=slug, number=summary.version))
 
 
-def _render_summary(summary: Summary, others: list[Summary]):
+def _render_summary(summary: Summary, others: list[Summary], staff: bool = False):
     view = summary_view(summary)
-    return render_template("summaries/summary.html", view=view, doc=document_context(view), others=others)
+    return render_template("summaries/summary.html", view=view, doc=document_context(view), others=others,
+                           staff=staff)  # fmt: skip
 
 
 @bp.get("/archive/<slug>/v<int:number>")
@@ -104,7 +107,8 @@ def document(slug: str, number: int, file_format: str):
     language = _language()
     consultation = _public_consultation(slug)
     summary = published_version(consultation, number) or abort(404)
-    return _document(summary, output, language, f"{slug}-summary-v{number}")
+    back = url_for(".public_version", slug=slug, number=number)
+    return _document(summary, output, language, f"{slug}-summary-v{number}", back)
 
 
 # A web request never renders a document (WeasyPrint and python-docx stay in the job worker): a document
@@ -115,12 +119,12 @@ def document(slug: str, number: int, file_format: str):
 PREPARING_RETRY_SECONDS = 5
 
 
-def _document(summary: Summary, output: OutputFormat, language: str, stem: str):
+def _document(summary: Summary, output: OutputFormat, language: str, stem: str, back: str):
     content = kept_content(summary, output, language)
     if content is not None:
         return _download(content, output, stem)
     job = ask_rendering(summary, output=output.name, language=language)
-    page = render_template("summaries/preparing.html", summary=summary, output=output, job=job)
+    page = render_template("summaries/preparing.html", summary=summary, output=output, job=job, back=back)
     retry = str(PREPARING_RETRY_SECONDS)
     return page, 202, {"Retry-After": retry, "Refresh": retry, "Cache-Control": "no-store"}
 
@@ -129,7 +133,7 @@ def _document(summary: Summary, output: OutputFormat, language: str, stem: str):
 def open_data(slug: str, file_format: str):
     output = output_format(file_format, Kind.DATA) or abort(404)
     consultation = _public_consultation(slug)
-    return _download(render_data(consultation, output.name), output, f"{slug}-responses")
+    return _download(render_data(consultation, output.name), output, f"{slug}-{output.data_name}")
 
 
 def _download(content: bytes, output: OutputFormat, stem: str):
@@ -159,11 +163,16 @@ def manage(slug: str):
         "summaries/manage.html",
         consultation=consultation,
         versions=versions(consultation),
-        form=GenerateForm(),
-        publish_form=PublishForm(),
+        # While answers still arrive, only an interim update may be made: offer it first.
+        form=GenerateForm(purpose=_purpose_offered(consultation).value),
         missing=count_missing_vectors(consultation),
+        to_replace=versions_to_replace(consultation),
         job=latest if latest is not None and latest.state is not JobState.DONE else None,
     )
+
+
+def _purpose_offered(consultation: Consultation) -> Purpose:
+    return Purpose.INPUT if consultation.phase() is Phase.CLOSED else Purpose.INTERIM
 
 
 @bp.post("/summaries/<slug>/generate")
@@ -175,7 +184,7 @@ def generate(slug: str):
     if not form.validate_on_submit():
         flash(_("Choose between 1 and 30 themes, or leave the field empty."), "error")
         return redirect(url_for(".manage", slug=slug), 303)
-    job = ask_generation(consultation, current_user, form.themes.data or None)
+    job = ask_generation(consultation, current_user, form.themes.data or None, Purpose(form.purpose.data))
     return redirect(url_for(".progress", slug=slug, job_id=job.id), 303)
 
 
@@ -209,7 +218,7 @@ def review(slug: str, number: int):
     summary = _staff_version(slug, number)
     if not summary.is_published and current_app.config["DOCUMENTS_AHEAD"]:
         ask_rendering(summary, current_user, unless_ever=True)  # a draft's preview: its documents, for reading
-    return _render_summary(summary, [])
+    return _render_summary(summary, [], staff=True)
 
 
 @bp.get("/summaries/<slug>/v<int:number>/document.<file_format>")
@@ -220,7 +229,7 @@ def staff_document(slug: str, number: int, file_format: str):
     language = _language()
     summary = _staff_version(slug, number)
     stem = f"{slug}-summary-v{number}" + ("" if summary.is_published else "-draft")
-    return _document(summary, output, language, stem)
+    return _document(summary, output, language, stem, url_for(".review", slug=slug, number=number))
 
 
 def _parse_ids(values: list[str]) -> list[int]:
@@ -240,10 +249,16 @@ def _theme_edits(summary: Summary) -> dict[str, ThemeEdit]:
         for theme in question["themes"]:
             key = theme["key"]
             quotes = _parse_ids(request.form.getlist(f"quote-{key}")) + _parse_ids([request.form.get(f"add-{key}", "")])
+            english = {}
+            for name in request.form:
+                if (response_id := name.removeprefix(f"english-{key}-")) != name:
+                    english.update(zip(_parse_ids([response_id]), [request.form[name]], strict=True))
             edits[key] = ThemeEdit(
                 label=request.form.get(f"label-{key}", "")[:200],
                 quotes=quotes,
                 merge_into=request.form.get(f"merge-{key}") or None,
+                reviewed=f"reviewed-{key}" in request.form,
+                english=english,
             )
     return edits
 
@@ -273,8 +288,21 @@ def edit(slug: str, number: int):
             flash(_("Saved as version %(n)d.", n=new.version), "success")
             return redirect(url_for(".review", slug=slug, number=new.version), 303)
     view = summary_view(summary, with_candidates=True)
-    status = 422 if request.method == "POST" else 200
-    return render_template("summaries/edit.html", form=form, summary=summary, view=view), status
+    if request.method == "POST":  # refused: the page shows again what was typed, not what was stored
+        return render_template("summaries/edit.html", form=form, summary=summary, view=view, typed=request.form), 422
+    return render_template("summaries/edit.html", form=form, summary=summary, view=view, typed={})
+
+
+def _confirmation(summary: Summary, status: int = 200):
+    check = readiness(summary_view(summary))
+    return render_template("summaries/publish.html", summary=summary, check=check, form=PublishForm()), status
+
+
+@bp.get("/summaries/<slug>/v<int:number>/publish")
+@role_required(Role.SECRETARIAT)
+def confirm_publish(slug: str, number: int):
+    """What publishing this version means, what stops it and what it still lacks; then the button."""
+    return _confirmation(_staff_version(slug, number))
 
 
 @bp.post("/summaries/<slug>/v<int:number>/publish")
@@ -282,12 +310,14 @@ def edit(slug: str, number: int):
 @fresh_login_required
 def publish(slug: str, number: int):
     summary = _staff_version(slug, number)
-    if not PublishForm().validate_on_submit():
+    form = PublishForm()
+    if not form.validate_on_submit():
         abort(400)
+    if form.confirm.data != PublishForm.CONFIRMED:  # not from the confirmation page: show it first
+        return redirect(url_for(".confirm_publish", slug=slug, number=number), 303)
     try:
         publish_summary(summary, current_user)
-    except SummaryRefused as refused:
-        flash(refused.message, "error")
-        return redirect(url_for(".manage", slug=slug), 303)
+    except SummaryRefused:  # the confirmation page says why
+        return _confirmation(summary, 409)
     flash(_("Version %(n)d is published; its address will not change.", n=number), "success")
-    return redirect(url_for(".manage", slug=slug), 303)
+    return redirect(url_for(".review", slug=slug, number=number), 303)

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from .. import clock, outbox
+from ..domain import Conflict
 from ..extensions import db
-from ..models import Consultation, User
-from .models import JobKind, JobState, Summary, SummaryJob
+from ..models import Consultation, Phase, User
+from .models import JobKind, JobState, Purpose, Summary, SummaryJob
 
 GENERATE_JOB = "generate_summary"
 RENDER_JOB = "render_documents"
@@ -42,12 +44,20 @@ def _under_way(*where) -> SummaryJob | None:
     )
 
 
-def ask_generation(consultation: Consultation, user: User | None, themes: int | None) -> SummaryJob:
-    """A new draft version, made by the job worker; a generation already under way is not asked twice."""
+def ask_generation(consultation: Consultation, user: User | None, themes: int | None,
+                   purpose: Purpose = Purpose.INPUT) -> SummaryJob:  # fmt: skip
+    """A new draft version, made by the job worker; a generation already under way is not asked twice.
+
+    The input document for the meeting sums up every answer, so it waits until the consultation has closed;
+    an interim update may be made at any time.
+    """
+    if purpose is Purpose.INPUT and consultation.phase() is not Phase.CLOSED:
+        raise Conflict(_l("The input document for the meeting can be generated only once the consultation has "
+                          "closed. Generate an interim update instead."))  # fmt: skip
     under_way = _under_way(SummaryJob.kind == JobKind.GENERATE, SummaryJob.consultation_id == consultation.id)
     if under_way is not None:
         return under_way
-    return _ask(JobKind.GENERATE, consultation.id, user, themes=themes)
+    return _ask(JobKind.GENERATE, consultation.id, user, themes=themes, purpose=purpose)
 
 
 def ask_rendering(summary: Summary, user: User | None = None, output: str | None = None,

@@ -1,7 +1,7 @@
 """user sessions: sessions the server knows, so logging out ends them everywhere
 
 Revision ID: 0017
-Revises: 0010
+Revises: 0013
 Create Date: 2026-12-06 05:40:00
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0017'
-down_revision = '0010'
+down_revision = '0013'
 branch_labels = None
 depends_on = None
 
