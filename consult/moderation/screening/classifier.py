@@ -3,7 +3,10 @@
 The lexicons catch what is said with their words; a child who writes "he says he'll show everyone the
 pictures unless I send more" uses none of them. Each head (``safeguarding``, ``abuse``) is a weight per
 dimension of the sentence vector, a bias and a threshold chosen by grouped cross-validation on the training
-rows of the project's labelled corpus (``training.py``, ``flask screen train``). Before the heads read a
+rows of the project's labelled corpus (``training.py``, ``flask screen train``), and two thresholds: at
+``watch`` (the lowest cross-validated score of any positive) an answer is a possible concern, put first
+and never approved in bulk; at ``threshold`` (where at most a set share of ordinary answers would be
+flagged) the head raises its flag, which for safeguarding also shows the child the help box. Before the heads read a
 vector, the mean training vector of its language is taken away and the rest normalised again: the encoder
 puts every sentence of one language in a common region, and what is left is closer to what is said.
 The weights are a small JSON file in ``model/``; its version is a hash of what it holds, recorded on
@@ -27,7 +30,13 @@ HEADS = ("abuse", "safeguarding")
 class Head:
     weights: tuple[float, ...]
     bias: float
-    threshold: float
+    threshold: float  # the flag
+    #: at or above it a possible concern, below the flag: never bulk-approved (older files: the flag's)
+    watch: float | None = None
+
+    @property
+    def watch_at(self) -> float:
+        return self.threshold if self.watch is None else min(self.watch, self.threshold)
 
 
 @dataclass(frozen=True)
@@ -51,6 +60,14 @@ class Classifier:
 
     def flags(self, scores: dict[str, float]) -> set[str]:
         return {name for name, score in scores.items() if score >= self.heads[name].threshold}
+
+    def watches(self, scores: dict[str, float]) -> set[str]:
+        """The heads at or above their watch threshold: what evaluation counts as caught at watch."""
+        return {name for name, score in scores.items() if score >= self.heads[name].watch_at}
+
+    def watched(self, scores: dict[str, float]) -> bool:
+        """A possible disclosure: the safeguarding head at or above its watch threshold."""
+        return scores.get("safeguarding", 0.0) >= self.heads["safeguarding"].watch_at
 
 
 def centred(matrix, langs, centres: dict):
@@ -76,11 +93,13 @@ def model_version(heads: dict[str, dict], centres: dict | None = None) -> str:
     return "lr-" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:12]
 
 
+def _head(head: dict) -> Head:
+    watch = float(head["watch"]) if "watch" in head else None
+    return Head(tuple(head["weights"]), float(head["bias"]), float(head["threshold"]), watch)
+
+
 def from_document(document: dict) -> Classifier:
-    heads = {
-        name: Head(tuple(head["weights"]), float(head["bias"]), float(head["threshold"]))
-        for name, head in document["heads"].items()
-    }
+    heads = {name: _head(head) for name, head in document["heads"].items()}
     centres = {lang: tuple(mean) for lang, mean in document.get("centres", {}).items()}
     return Classifier(document["version"], document["encoder"], heads, centres)
 
