@@ -308,7 +308,8 @@ class Submission(db.Model):
     suggested_text: Mapped[str | None] = mapped_column(sa.Text)
     screened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # None: waiting for the job worker
     priority: Mapped[int] = mapped_column(sa.SmallInteger, default=Priority.CLEAR, server_default="2")
-    # The screening classifier's highest score, per mille: within a priority, the likelier concern comes first.
+    # The screening classifier's highest score, per mille, plus 1000 for a possible disclosure (its watch
+    # threshold): within a priority, possible disclosures first, then the likelier concern; never bulk-approved.
     screening_score: Mapped[int] = mapped_column(sa.SmallInteger, default=0, server_default="0")
     # Which classifier screened it (consult/moderation/screening/model/); None: the lexicons alone.
     screening_model: Mapped[str | None] = mapped_column(sa.String(40))

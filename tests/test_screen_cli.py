@@ -35,6 +35,7 @@ def test_each_input_line_gives_one_result_line():
     first, second, third = lines_of(result.stdout)
     for line in (first, second, third):  # the classifier layer's verdict, beside the lexicons'
         assert line.pop("model") == shipped().version
+        assert isinstance(line.pop("watch"), bool)  # a possible disclosure below the flag, for moderators alone
         assert {head: 0 <= score <= 1 for head, score in line.pop("scores").items()} == {
             "abuse": True,
             "safeguarding": True,

@@ -78,7 +78,7 @@ def screen_arrivals(limit: int) -> int:
             update(Submission)
             .where(Submission.id == row.id, Submission.screened_at.is_(None), Submission.body == row.body,
                    _same(Submission.updated_at, row.updated_at))
-            .values(language=language, screened_at=now, screening_score=round(1000 * screening.score),
+            .values(language=language, screened_at=now, screening_score=screening.stored_score,
                     screening_model=screening.model, **fields)
             .execution_options(synchronize_session=False)
         ).rowcount  # fmt: skip

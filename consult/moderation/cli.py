@@ -3,10 +3,11 @@ train`` and ``flask screen evaluate``: the classifier layer's weights and its fi
 
 Each input line is ``{"text": "...", "lang": "fr"}`` (``lang`` optional); each output line is
 ``{"pii": [{"kind", "start", "end", "text"}], "redacted": "...", "flags": [...], "scores": {"abuse": p,
-"safeguarding": p}, "model": "lr-..."}``, in UTF-8: the same screening as the job worker's, both layers,
-``flags`` their union, ``scores`` the classifier's probabilities. A line that cannot be read is reported on
-standard error with its number and skipped; the command then exits with status 1, after screening every
-other line.
+"safeguarding": p}, "watch": false, "model": "lr-..."}``, in UTF-8: the same screening as the job worker's,
+both layers, ``flags`` their union, ``scores`` the classifier's probabilities, ``watch`` whether the
+safeguarding head reads a possible disclosure (kept from bulk approval even when below the flag). A line
+that cannot be read is reported on standard error with its number and skipped; the command then exits
+with status 1, after screening every other line.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from flask import Flask
 from .screening import screen_batch
 from .screening.classifier import MODEL_FILE, from_document
 from .screening.evaluation import evaluate, report_lines
-from .screening.training import read_corpus, train, write
+from .screening.training import FALSE_ALARM_SHARE, read_corpus, train, write
 
 PROJECT = Path(__file__).resolve().parents[2]
 CORPUS = PROJECT / "tests" / "data" / "screening_corpus.jsonl"
@@ -99,6 +100,7 @@ def _screen_and_print(requests: list[tuple[str, str | None]]) -> None:
             "redacted": result.redacted,
             "flags": result.flags,
             "scores": {head: round(score, 4) for head, score in sorted(screening.scores.items())},
+            "watch": screening.watch,
             "model": screening.model,
         }
         click.echo(json.dumps(output, ensure_ascii=False).encode("utf-8"))
@@ -113,17 +115,35 @@ def _screen_and_print(requests: list[tuple[str, str | None]]) -> None:
     help="labelled JSON lines; held-out splits (holdout*) are never read",
 )
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=MODEL_FILE, show_default=True)
-def train_command(corpus: Path, output: Path) -> None:
+@click.option(
+    "--false-alarms",
+    type=click.FloatRange(0, 1),
+    default=FALSE_ALARM_SHARE["safeguarding"],
+    show_default=True,
+    help="the safeguarding flag's threshold: at most this share of negative training rows flagged (grouped CV)",
+)
+@click.option(
+    "--abuse-false-alarms",
+    type=click.FloatRange(0, 1),
+    default=FALSE_ALARM_SHARE["abuse"],
+    show_default=True,
+    help="the same for the abuse flag",
+)
+def train_command(corpus: Path, output: Path, false_alarms: float, abuse_false_alarms: float) -> None:
     """Train the classifier layer on the corpus's training rows and write its weights (deterministic)."""
     where = corpus.resolve()
     source = where.relative_to(PROJECT).as_posix() if where.is_relative_to(PROJECT) else where.name
-    document = train(read_corpus(corpus), source=source)
+    document = train(read_corpus(corpus), source=source,
+                     false_alarms={"safeguarding": false_alarms, "abuse": abuse_false_alarms})  # fmt: skip
     write(document, output)
     click.echo(f"{document['version']}: {document['trained_on']['rows']} training rows -> {output}")
     for head, figures in document["cross_validated"].items():
+        thresholds = document["heads"][head]
         click.echo(
-            f"  {head}: threshold {document['heads'][head]['threshold']:.4f}, cross-validated recall "
-            f"{figures['recall']:.3f}, policy talk flagged {figures['policy_flagged']}"
+            f"  {head}: watch {thresholds['watch']:.4f} (cross-validated recall {figures['recall_at_watch']:.3f}, "
+            f"negatives {figures['negatives_watched']}); flag {thresholds['threshold']:.4f} (recall "
+            f"{figures['recall']:.3f}, negatives {figures['negatives_flagged']}, "
+            f"policy talk {figures['policy_flagged']})"
         )
 
 

@@ -17,6 +17,7 @@ from .audit import escalated_once
 from .events import record_event, text_hash
 from .models import ModerationAction, RejectReason
 from .queue import claimed_by_someone_else
+from .screening import WATCH_BAND
 
 DECIDABLE = (SubmissionStatus.PENDING,)
 
@@ -212,11 +213,21 @@ def escalate_submission(
     record_event(submission, ModerationAction.ESCALATED, moderator, note=note, before=submission.body)
 
 
+def possible_concern():
+    """Answers the classifier read as possible disclosures (its watch threshold), whether flagged or not."""
+    return Submission.screening_score >= WATCH_BAND
+
+
+def is_possible_concern(submission: Submission) -> bool:
+    return submission.screening_score >= WATCH_BAND
+
+
 def bulk_approvable(submission_ids: list[int], moderator: User) -> list[Submission]:
     """Those of the given items bulk approval may publish as written, by id; the queue offers no others.
 
     Only a pending answer that screening read and found nothing in: never one flagged, reported or
-    taken down, never one not yet screened, never one another moderator has open.
+    taken down, never one the classifier reads as a possible disclosure below its flag, never one not
+    yet screened, never one another moderator has open.
     """
     return list(
         db.session.scalars(
@@ -231,6 +242,7 @@ def bulk_approvable(submission_ids: list[int], moderator: User) -> list[Submissi
                 Submission.flag_reported.is_(False),
                 Submission.hidden_at.is_(None),
                 Submission.screened_at.is_not(None),
+                sa.not_(possible_concern()),
                 sa.not_(escalated_once()),
                 sa.not_(claimed_by_someone_else(moderator, clock.utcnow())),
             )

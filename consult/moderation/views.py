@@ -56,6 +56,7 @@ from .services import (
     bulk_approvable,
     bulk_approve,
     escalate_submission,
+    is_possible_concern,
     reject_submission,
 )
 
@@ -297,6 +298,7 @@ def _render_item(submission: Submission, filter_form: QueueFilterForm, forms: di
         and submission.claimed_until > now,
         show_body=show_body,
         restricted=restricted,
+        possible_concern=is_possible_concern(submission) and not submission.flag_safeguarding,
         segments=pii_segments(submission.body, submission.pii_spans) if show_body else [],
         events=submission_events(submission.id),
         reports=report_reasons(submission),

@@ -17,14 +17,15 @@ test alike.
 
 ``screen_batch(texts, langs)`` is the whole screening, as the job worker and ``flask screen`` run it:
 the lexicons above, and a classifier over each text's sentence vector (``classifier.py``), encoded once
-per batch. A flag is raised when either layer raises it.
+per batch. A flag is raised when either layer raises it; below the classifier's flag, its watch threshold
+marks a possible disclosure for the moderators alone (``Screening.watch``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from ... import sentence_encoder
+from ... import languages, sentence_encoder
 from .base import (
     ABUSE_CATEGORIES,
     PII_KINDS,
@@ -45,6 +46,7 @@ __all__ = [
     "REDACTION_MARKER",
     "SAFEGUARDING_CATEGORIES",
     "SCREENING_FLAGS",
+    "WATCH_BAND",
     "Screening",
     "ScreeningResult",
     "Span",
@@ -99,6 +101,10 @@ def redact(text: str, spans: list[Span], marker: str = REDACTION_MARKER) -> str:
     return "".join(pieces)
 
 
+#: Added to a possible disclosure's stored score (see ``Screening.stored_score``).
+WATCH_BAND = 1000
+
+
 @dataclass(frozen=True)
 class Screening:
     """Both layers' verdict on one text: ``result`` holds the union of their flags."""
@@ -108,19 +114,34 @@ class Screening:
     scores: dict[str, float]
     vector: object  # float32, L2-normalised: stored so that summaries never compute it again
     model: str  # the classifier's version
+    #: a possible disclosure (the safeguarding head at or above its watch threshold): first in the queue,
+    #: never approved in bulk; it raises no flag unless the head also reaches the flag's threshold
+    watch: bool = False
 
     @property
     def score(self) -> float:
         """The highest head's probability: what orders the moderation queue within a priority."""
         return max(self.scores.values(), default=0.0)
 
+    @property
+    def stored_score(self) -> int:
+        """``Submission.screening_score``: the score per mille, plus ``WATCH_BAND`` for a possible disclosure.
+
+        The band puts possible disclosures first within a priority and tells bulk approval which to leave
+        out, as the screening model decided it: the abuse head's scores overlap the safeguarding watch, so
+        the score alone could not say.
+        """
+        return round(1000 * self.score) + (WATCH_BAND if self.watch else 0)
+
 
 def screen_batch(texts: list[str], langs: list[str | None], classifier: Classifier | None = None) -> list[Screening]:
     """Screen ``texts`` with both layers; the sentence vectors are encoded in one go."""
     classifier = classifier or shipped()
     vectors = sentence_encoder.encode(texts)
+    # The classifier centres a vector on the language it is written in, which a declared language can miss.
+    written_in = [languages.detect(text, lang).language for text, lang in zip(texts, langs, strict=True)]
     screenings = []
-    for text, lang, vector, scores in zip(texts, langs, vectors, classifier.scores(vectors), strict=True):
+    for text, lang, vector, scores in zip(texts, langs, vectors, classifier.scores(vectors, written_in), strict=True):
         result = screen(text, lang)
         raised = classifier.flags(scores)
         if raised:
@@ -129,5 +150,5 @@ def screen_batch(texts: list[str], langs: list[str | None], classifier: Classifi
                 categories[flag] = sorted({*categories.get(flag, ()), "classifier"})
             flags = [flag for flag in SCREENING_FLAGS if flag in categories]
             result = replace(result, flags=flags, categories={flag: categories[flag] for flag in flags})
-        screenings.append(Screening(result, scores, vector, classifier.version))
+        screenings.append(Screening(result, scores, vector, classifier.version, classifier.watched(scores)))
     return screenings

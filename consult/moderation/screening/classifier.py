@@ -2,16 +2,22 @@
 
 The lexicons catch what is said with their words; a child who writes "he says he'll show everyone the
 pictures unless I send more" uses none of them. Each head (``safeguarding``, ``abuse``) is a weight per
-dimension of the sentence vector, a bias and a threshold chosen by cross-validation on the training rows
-of the project's labelled corpus (``training.py``, ``flask screen train``). The weights are a small JSON
-file in ``model/``; its version is a hash of what it holds, recorded on every answer it screened.
+dimension of the sentence vector, a bias and a threshold chosen by grouped cross-validation on the training
+rows of the project's labelled corpus (``training.py``, ``flask screen train``), and two thresholds: at
+``watch`` (the lowest cross-validated score of any positive) an answer is a possible concern, put first
+and never approved in bulk; at ``threshold`` (where at most a set share of ordinary answers would be
+flagged) the head raises its flag, which for safeguarding also shows the child the help box. Before the heads read a
+vector, the mean training vector of its language is taken away and the rest normalised again: the encoder
+puts every sentence of one language in a common region, and what is left is closer to what is said.
+The weights are a small JSON file in ``model/``; its version is a hash of what it holds, recorded on
+every answer it screened.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -24,7 +30,13 @@ HEADS = ("abuse", "safeguarding")
 class Head:
     weights: tuple[float, ...]
     bias: float
-    threshold: float
+    threshold: float  # the flag
+    #: at or above it a possible concern, below the flag: never bulk-approved (older files: the flag's)
+    watch: float | None = None
+
+    @property
+    def watch_at(self) -> float:
+        return self.threshold if self.watch is None else min(self.watch, self.threshold)
 
 
 @dataclass(frozen=True)
@@ -32,33 +44,64 @@ class Classifier:
     version: str
     encoder: str
     heads: dict[str, Head]
+    #: the mean training vector per language, and under "" the mean of all, for a language it has not seen
+    centres: dict[str, tuple[float, ...]] = field(default_factory=dict)
 
-    def scores(self, vectors) -> list[dict[str, float]]:
-        """Each head's probability for each row of ``vectors`` (float32, L2-normalised)."""
+    def scores(self, vectors, langs=None) -> list[dict[str, float]]:
+        """Each head's probability for each row of ``vectors`` (float32, L2-normalised), written in ``langs``."""
         import numpy as np  # only the screening worker scores vectors
 
+        matrix = centred(np.asarray(vectors, dtype=np.float64), langs or [None] * len(vectors), self.centres)
         columns = {}
         for name, head in self.heads.items():
-            logits = np.asarray(vectors, dtype=np.float64) @ np.asarray(head.weights) + head.bias
+            logits = matrix @ np.asarray(head.weights) + head.bias
             columns[name] = 1.0 / (1.0 + np.exp(-logits))
         return [{name: float(column[i]) for name, column in columns.items()} for i in range(len(vectors))]
 
     def flags(self, scores: dict[str, float]) -> set[str]:
         return {name for name, score in scores.items() if score >= self.heads[name].threshold}
 
+    def watches(self, scores: dict[str, float]) -> set[str]:
+        """The heads at or above their watch threshold: what evaluation counts as caught at watch."""
+        return {name for name, score in scores.items() if score >= self.heads[name].watch_at}
 
-def model_version(heads: dict[str, dict]) -> str:
+    def watched(self, scores: dict[str, float]) -> bool:
+        """A possible disclosure: the safeguarding head at or above its watch threshold."""
+        return scores.get("safeguarding", 0.0) >= self.heads["safeguarding"].watch_at
+
+
+def centred(matrix, langs, centres: dict):
+    """Each row less its language's centre (the overall one for another language), normalised again."""
+    import numpy as np  # only processes that score or train load numpy
+
+    if not centres:
+        return matrix
+    means = np.asarray([centres.get(_primary(lang), centres[""]) for lang in langs], dtype=np.float64)
+    moved = matrix - means.reshape(matrix.shape)
+    norms = np.linalg.norm(moved, axis=1, keepdims=True)
+    return moved / np.where(norms == 0, 1, norms)
+
+
+def _primary(lang: str | None) -> str:
+    return (lang or "").replace("_", "-").split("-")[0].lower()
+
+
+def model_version(heads: dict[str, dict], centres: dict | None = None) -> str:
     """A name for these weights that changes whenever they do: ``lr-`` and 12 hex digits of their hash."""
-    canonical = json.dumps(heads, sort_keys=True, separators=(",", ":"))
+    content = {"centres": centres, "heads": heads} if centres else heads
+    canonical = json.dumps(content, sort_keys=True, separators=(",", ":"))
     return "lr-" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:12]
 
 
+def _head(head: dict) -> Head:
+    watch = float(head["watch"]) if "watch" in head else None
+    return Head(tuple(head["weights"]), float(head["bias"]), float(head["threshold"]), watch)
+
+
 def from_document(document: dict) -> Classifier:
-    heads = {
-        name: Head(tuple(head["weights"]), float(head["bias"]), float(head["threshold"]))
-        for name, head in document["heads"].items()
-    }
-    return Classifier(document["version"], document["encoder"], heads)
+    heads = {name: _head(head) for name, head in document["heads"].items()}
+    centres = {lang: tuple(mean) for lang, mean in document.get("centres", {}).items()}
+    return Classifier(document["version"], document["encoder"], heads, centres)
 
 
 @cache

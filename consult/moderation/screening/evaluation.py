@@ -16,7 +16,8 @@ from . import screen
 from .classifier import HEADS, Classifier, shipped
 from .training import Row, out_of_fold, policy_rows
 
-LAYERS = ("lexicons", "classifier", "union")
+#: "classifier" and "union" at the flag's threshold; "watch": the classifier at its watch threshold alone.
+LAYERS = ("lexicons", "classifier", "union", "watch")
 
 
 def _ratio(part: int, whole: int) -> float | None:
@@ -86,25 +87,27 @@ def evaluate(rows: list[Row], classifier: Classifier | None = None, vectors=None
     if vectors is None:
         vectors = sentence_encoder.encode([row.text for row in rows])
     lexicons = [set(screen(row.text, row.lang).flags) & set(HEADS) for row in rows]
-    scores = classifier.scores(vectors)
+    scores = classifier.scores(vectors, [row.lang for row in rows])
     held = [i for i, row in enumerate(rows) if row.held_out]
     training = [i for i, row in enumerate(rows) if not row.held_out]
     training_rows = [rows[i] for i in training]
     training_vectors = np.asarray(vectors, dtype=np.float64)[training]
     oof = {head: out_of_fold(training_rows, training_vectors, head) for head in HEADS}
 
-    def layers(indices, classifier_flags):
+    def layers(indices, row_scores):
         lexicon_flags = [lexicons[i] for i in indices]
+        classifier_flags = [classifier.flags(found) for found in row_scores]
         return {"lexicons": lexicon_flags, "classifier": classifier_flags,
-                "union": [a | b for a, b in zip(lexicon_flags, classifier_flags, strict=True)]}  # fmt: skip
+                "union": [a | b for a, b in zip(lexicon_flags, classifier_flags, strict=True)],
+                "watch": [classifier.watches(found) for found in row_scores]}  # fmt: skip
 
-    held_flags = [classifier.flags(scores[i]) for i in held]
-    cv_flags = [classifier.flags({head: float(oof[head][n]) for head in HEADS}) for n in range(len(training))]
+    cv_scores = [{head: float(oof[head][n]) for head in HEADS} for n in range(len(training))]
     return {
         "model": classifier.version,
         "thresholds": {head: classifier.heads[head].threshold for head in HEADS},
-        "held_out": block([rows[i] for i in held], layers(held, held_flags)),
-        "cross_validated": block(training_rows, layers(training, cv_flags)),
+        "watch": {head: classifier.heads[head].watch_at for head in HEADS},
+        "held_out": block([rows[i] for i in held], layers(held, [scores[i] for i in held])),
+        "cross_validated": block(training_rows, layers(training, cv_scores)),
     }
 
 
@@ -116,8 +119,11 @@ def _cell(figures: dict) -> str:
 
 def report_lines(figures: dict) -> list[str]:
     """The figures as tables for a terminal."""
-    lines = [f"model {figures['model']}; thresholds "
-             + ", ".join(f"{head} {value:.4f}" for head, value in figures["thresholds"].items())]  # fmt: skip
+    lines = [f"model {figures['model']}; flag thresholds "
+             + ", ".join(f"{head} {value:.4f}" for head, value in figures["thresholds"].items())
+             + "; watch thresholds "
+             + ", ".join(f"{head} {value:.4f}" for head, value in figures["watch"].items()),
+             "(classifier and union: at the flag; watch: the classifier at its watch threshold)"]  # fmt: skip
     for section, title in (("held_out", "held-out"), ("cross_validated", "cross-validated (training rows)")):
         data = figures[section]
         lines.append(f"\n== {title}: {data['rows']} rows, splits {', '.join(data['splits'])}")
