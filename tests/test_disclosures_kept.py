@@ -370,6 +370,9 @@ def test_an_answer_withdrawn_before_screening_waits_for_it_then_is_kept_or_delet
         assert state is None
 
 
+REPLACEMENT = "Actually I think apps should just be simpler."
+
+
 @pytest.mark.parametrize(("first", "kept"), [(DISCLOSURE, True), ("Apps should have a report button.", False)])
 @pytest.mark.parametrize("then_withdrawn", [False, True])
 def test_words_replaced_before_screening_are_screened_then_kept_or_deleted(
@@ -379,7 +382,9 @@ def test_words_replaced_before_screening_are_screened_then_kept_or_deleted(
     login(make_user())
     client.post(f"/consultations/{consultation.slug}/questions/1/responses", data={"body": first, "language": "en"})
     answer = db.session.scalars(select(Submission)).one()
-    edit = client.post(f"/responses/{answer.id}/edit", data={"body": "Forget what I said.", "language": "en"})
+    # An ordinary replacement: a bare "Forget what I said." reads as a retraction, which safeguarding
+    # practice (and the classifier) treats as a possible disclosure in itself; this test is about the first words.
+    edit = client.post(f"/responses/{answer.id}/edit", data={"body": REPLACEMENT, "language": "en"})
     assert edit.status_code == 303
     if then_withdrawn:
         assert client.post(f"/responses/{answer.id}/withdraw", data={"confirmed": "yes"}).status_code == 303
@@ -391,7 +396,7 @@ def test_words_replaced_before_screening_are_screened_then_kept_or_deleted(
     state = _state(db, answer)
     wordings = db.session.scalars(select(EarlierWording)).all()
     if kept:
-        assert state.status is SubmissionStatus.ESCALATED and state.body == "Forget what I said."
+        assert state.status is SubmissionStatus.ESCALATED and state.body == REPLACEMENT
         assert [(w.body, w.awaiting_screening) for w in wordings] == [(DISCLOSURE, False)]
     else:
         assert wordings == []

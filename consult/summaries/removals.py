@@ -179,4 +179,4 @@ def _relabel(themes: list[dict], sampled: list[list[int]], texts: dict) -> None:
 def _keyword_sample(ids: list[int]) -> list[int]:
     if len(ids) <= KEYWORD_SAMPLE:
         return ids
-    return sorted(random.Random(SEED).sample(ids, KEYWORD_SAMPLE))  # noqa: S311 - a reproducible sample, no secret
+    return sorted(random.Random(SEED).sample(ids, KEYWORD_SAMPLE))  # noqa: S311  # nosec B311 - a reproducible sample, no secret
