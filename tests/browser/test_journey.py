@@ -57,6 +57,8 @@ def test_consultation_from_creation_to_published_summary(live_app, new_page, tmp
     staff.fill("#questions-0-max_length", "1000")
     staff.click("main form button[type=submit] >> nth=0")
     staff.wait_for_url(re.compile(r"/secretariat/consultations/\d+/edit$"))
+    staff.click("main a[href$='/publish']")  # "Publish…": first what is still missing, then the button
+    staff.wait_for_url(re.compile(r"/secretariat/consultations/\d+/publish$"))
     staff.click("form[action$='/publish'] button[type=submit]")
     staff.wait_for_url(re.compile(r"/secretariat/$"))
     assert staff.locator(".flash-success").count() == 1
@@ -118,7 +120,8 @@ def test_consultation_from_creation_to_published_summary(live_app, new_page, tmp
     staff.click("form[action$='/generate'] button[type=submit]")
     staff.wait_for_url(re.compile(rf"/summaries/{SLUG}/v1$"))
     staff.goto(f"/summaries/{SLUG}/")
-    with staff.expect_navigation(url=re.compile(rf"/summaries/{SLUG}/$")):
+    staff.click(f"main a[href$='/summaries/{SLUG}/v1/publish']")  # the confirmation, with its warnings
+    with staff.expect_navigation(url=re.compile(rf"/summaries/{SLUG}/v1$")):
         staff.click("form[action$='/v1/publish'] button[type=submit]")
     assert staff.locator(".flash-success").count() == 1
 
