@@ -111,3 +111,22 @@ def test_quotes_come_from_several_languages_and_regions():
     assert len({languages[i] for i in diverse}) == 3 and len({regions[i] for i in diverse}) == 3
     assert diverse[0] == nearest_only[0]  # the most representative answer still comes first
     assert not set(candidates) & set(diverse)
+
+
+def test_a_theme_reads_in_the_documents_language_unless_the_secretariat_wrote_its_label(app):
+    from flask_babel import force_locale
+
+    from consult.summaries.reading import ThemeView, _labels
+
+    generated = {"label": "apps should verify age", "auto_label": "apps should verify age",
+                 "labels": {"en": "apps should verify age", "fr": "les applis devraient vérifier l'âge"}}  # fmt: skip
+    rewritten = {**generated, "label": "Age checks in apps"}
+    with app.test_request_context():
+        theme = ThemeView("t1", generated["label"], [], 3, 50.0, [], [1, 2, 3], labels=_labels(generated))
+        with force_locale("fr"):
+            assert theme.title == "les applis devraient vérifier l'âge"
+        with force_locale("zh"):  # no answer in Chinese: the theme's own label
+            assert theme.title == "apps should verify age"
+        edited = ThemeView("t1", rewritten["label"], [], 3, 50.0, [], [1, 2, 3], labels=_labels(rewritten))
+        with force_locale("fr"):
+            assert edited.title == "Age checks in apps"

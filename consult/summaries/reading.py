@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from ..consultations.public_responses import PublicResponse
@@ -38,13 +39,17 @@ class ThemeView:
     candidates: list[Quote] = field(default_factory=list)
     # A member was removed since: the label and keywords, computed from its words too, are not shown.
     withheld: bool = False
+    # The theme's phrase in each language it holds (generation's), unless the secretariat wrote the label.
+    labels: dict[str, str] = field(default_factory=dict)
 
     @property
     def title(self) -> str:
-        """The label to show: a neutral one, in the current locale, when the label is withheld."""
+        """The label to show: in the reader's (the document's) language where the theme holds answers in it;
+        a neutral one, in the current locale, when the label is withheld."""
         if self.withheld:
             return _("Theme: %(size)d responses (%(share)s)", size=self.size, share=percent(self.share))
-        return self.label
+        locale = get_locale()
+        return self.labels.get(locale.language if locale else "", self.label)
 
 
 @dataclass
@@ -114,6 +119,7 @@ def summary_view(summary: Summary, with_annex: bool = False, with_candidates: bo
                 if with_candidates
                 else [],
                 withheld=_withheld(theme, removed),
+                labels=_labels(theme),
             )
             for theme in question["themes"]
         ]
@@ -135,6 +141,13 @@ def summary_view(summary: Summary, with_annex: bool = False, with_candidates: bo
         annex=annex,
         removed=removed,
     )
+
+
+def _labels(theme: dict) -> dict[str, str]:
+    """Generation's phrase per language, while the label is still generation's own (not rewritten)."""
+    if theme.get("label") != theme.get("auto_label", theme.get("label")):
+        return {}
+    return {code: phrase for code, phrase in (theme.get("labels") or {}).items() if phrase}
 
 
 def _withheld(theme: dict, removed: frozenset[int]) -> bool:
