@@ -14,6 +14,14 @@ from werkzeug.routing import IntegerConverter
 LARGEST_ID = 2**31 - 1
 
 
+def database_id(raw: str | None) -> int | None:
+    """An id typed in a query string (a page cursor): plain ASCII digits within LARGEST_ID, else None."""
+    # isascii: str.isdigit() also accepts characters such as "²" that int() refuses.
+    if not raw or not (raw.isascii() and raw.isdigit()) or len(raw) > 10 or int(raw) > LARGEST_ID:
+        return None
+    return int(raw)
+
+
 class DatabaseInteger(IntegerConverter):
     def __init__(self, map, fixed_digits=0, min=None, max=None, signed=False):
         super().__init__(map, fixed_digits=fixed_digits, min=min, max=LARGEST_ID if max is None else max,

@@ -12,7 +12,7 @@ from sqlalchemy import func, select, update
 from .. import clock
 from ..extensions import db
 from ..models import Consultation, Priority, Question, Submission, SubmissionStatus, User
-from ..routing import LARGEST_ID
+from ..routing import database_id
 from .audit import escalated_once
 
 
@@ -47,9 +47,10 @@ class QueueCursor:
         if len(parts) != 3 or not all(part.isascii() and part.isdigit() for part in parts):
             raise ValueError(raw)
         priority, score, ident = parts
-        if len(priority) > 2 or len(score) > 4 or len(ident) > 10 or int(ident) > LARGEST_ID:  # the database's range
+        identity = database_id(ident)
+        if len(priority) > 2 or len(score) > 4 or identity is None:
             raise ValueError(raw)
-        return cls(int(priority), int(score), int(ident))
+        return cls(int(priority), int(score), identity)
 
 
 def claimed_by_someone_else(moderator: User, now: datetime):

@@ -12,7 +12,7 @@ from flask_login import current_user, login_required
 from ..auth.fresh import fresh_login_required
 from ..extensions import db
 from ..models import Submission, SubmissionStatus
-from ..routing import LARGEST_ID
+from ..routing import database_id
 from .danger_reports import danger_reported, danger_reported_count, escalate_reported, mark_reviewed
 from .disclosures import earlier_wordings
 from .forms_safeguarding import ApproveEscalatedForm, DangerReportForm, RejectEscalatedForm, SafeguardingActionForm
@@ -59,10 +59,10 @@ def _cursor() -> int | None:
     raw = request.args.get("after")
     if raw is None:
         return None
-    # Ids end at the database's integer range (PostgreSQL refuses a larger bind): beyond it nothing exists.
-    if not (raw.isascii() and raw.isdigit() and len(raw) <= 10 and int(raw) <= LARGEST_ID):
+    cursor = database_id(raw)
+    if cursor is None:  # beyond the database's integers (PostgreSQL refuses the bind), nothing exists
         abort(404)
-    return int(raw)
+    return cursor
 
 
 @bp.get("/")

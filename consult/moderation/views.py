@@ -26,7 +26,7 @@ from ..auth.fresh import fresh_login_required
 from ..auth.roles import role_required
 from ..extensions import db
 from ..models import Consultation, ConsultationStatus, Role, Submission, SubmissionStatus
-from ..routing import LARGEST_ID
+from ..routing import database_id
 from . import labels
 from .arrivals import backlog
 from .audit import csv_lines, events_page, need_to_know, note_visible, submission_events
@@ -391,10 +391,11 @@ def dashboard(slug: str):
 def audit(slug: str):
     consultation = _consultation(slug)
     raw = request.args.get("before", "")
-    if raw and not (raw.isascii() and raw.isdigit() and len(raw) <= 10 and int(raw) <= LARGEST_ID):
+    before = database_id(raw)
+    if raw and before is None:
         abort(404)
     per_page = current_app.config.get("AUDIT_EVENTS_PER_PAGE", 100)
-    events = events_page(consultation, per_page, int(raw) if raw else None)
+    events = events_page(consultation, per_page, before)
     return render_template(
         "moderation/audit.html",
         consultation=consultation,
