@@ -19,7 +19,15 @@ from sqlalchemy import select
 from ..extensions import db
 from ..models import Consultation, ConsultationStatus, Question, Submission, SubmissionStatus
 from ..summaries.regions import REGIONS
-from ..summaries.stats import AGE_BAND_CODES, Published, published_language_codes, response_facts, suppress
+from ..summaries.stats import (
+    AGE_BAND_CODES,
+    Published,
+    first_by_participant,
+    published_language_codes,
+    response_facts,
+    share,
+    suppress,
+)
 
 DIMENSIONS = ("region", "age_band", "language")
 MODERATION = ("pending", "approved", "rejected")
@@ -53,9 +61,7 @@ def _codes(dimension: str) -> tuple[str, ...]:
 def _counts(consultation: Consultation) -> tuple[dict, list]:
     """The counts (participants and answers per dimension and code, answers per hour) and the sums tying them."""
     facts = response_facts(consultation)
-    first: dict[str, object] = {}
-    for fact in facts:
-        first.setdefault(fact.participant, fact)
+    first = first_by_participant(facts)  # a participant's region and age band: those of their first answer
     values: dict[tuple, int] = Counter()
     constraints: list = []
     values[("participants",)] = len(first)
@@ -71,10 +77,11 @@ def _counts(consultation: Consultation) -> tuple[dict, list]:
             values[("answers", dimension, getattr(fact, dimension))] += 1
         constraints.append((("participants",), [("participants", dimension, c) for c in codes]))
         constraints.append((("answers",), [("answers", dimension, c) for c in codes]))
-    hours = _arrival_hours(consultation)
-    for hour in range(_window_hours(consultation)):
+    window = _window_hours(consultation)
+    hours = _arrival_hours(consultation, window)
+    for hour in range(window):
         values[("hour", hour)] = hours.get(hour, 0)
-    constraints.append((("answers",), [("hour", h) for h in range(_window_hours(consultation))]))
+    constraints.append((("answers",), [("hour", h) for h in range(window)]))
     return values, constraints
 
 
@@ -82,11 +89,11 @@ def _window_hours(consultation: Consultation) -> int:
     return max(1, int(-(-(consultation.closes_at - consultation.opens_at).total_seconds() // 3600)))
 
 
-def _arrival_hours(consultation: Consultation) -> Counter:
+def _arrival_hours(consultation: Consultation, window: int) -> Counter:
     times: list[datetime] = db.session.scalars(
         select(Submission.created_at).join(Question).where(Question.consultation_id == consultation.id)
     ).all()
-    last = _window_hours(consultation) - 1
+    last = window - 1
     return Counter(min(last, max(0, int((t - consultation.opens_at).total_seconds() // 3600))) for t in times)
 
 
@@ -102,13 +109,10 @@ def previous_consultation(consultation: Consultation) -> Consultation | None:
 
 
 def _shares(published: dict, dimension: str) -> dict[str, float]:
+    """Each code's share of the participants, where both counts are published (as the summary's shares)."""
     total = published[("participants",)]
-    shares = {}
-    for code in _codes(dimension):
-        part = published[("participants", dimension, code)]
-        if isinstance(part, int) and isinstance(total, int) and total:
-            shares[code] = round(100 * part / total, 1)
-    return shares
+    found = {code: share(published[("participants", dimension, code)], total) for code in _codes(dimension)}
+    return {code: value for code, value in found.items() if value is not None}
 
 
 def reach(consultation: Consultation) -> Reach:

@@ -90,7 +90,7 @@ def response_facts(consultation: Consultation) -> list[ResponseFacts]:
     ]
 
 
-def _first_by_participant(facts: Iterable[ResponseFacts]) -> dict[str, ResponseFacts]:
+def first_by_participant(facts: Iterable[ResponseFacts]) -> dict[str, ResponseFacts]:
     first: dict[str, ResponseFacts] = {}
     for fact in facts:  # in id order: a participant's age band and region as of their first response
         first.setdefault(fact.participant, fact)
@@ -140,7 +140,7 @@ def count_cells(question_ids: Sequence[int], facts: Sequence[ResponseFacts]) -> 
     constraints.append((("status", None, "published"), [("language", None, lang) for lang in language_codes]))
 
     # Participants by region and age band: the whole consultation as a cross table, each question by margin.
-    people = _first_by_participant(facts)
+    people = first_by_participant(facts)
     values[("participants", None)] = len(people)
     for region in REGIONS:
         add(("region", None, region), 0)
@@ -160,7 +160,7 @@ def count_cells(question_ids: Sequence[int], facts: Sequence[ResponseFacts]) -> 
     constraints.append((("participants", None), [("age_band", None, b) for b in AGE_BAND_CODES]))
 
     for q in question_ids:
-        question_people = _first_by_participant(by_question[q])
+        question_people = first_by_participant(by_question[q])
         values[("participants", q)] = len(question_people)
         for region in REGIONS:
             add(("region", q, region), 0)
