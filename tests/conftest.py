@@ -303,3 +303,19 @@ def login(client) -> Login:
 @pytest.fixture(scope="session")
 def naughty_strings() -> list[str]:
     return json.loads((DATA / "naughty-strings" / "blns.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def limited_app_with(db, database_url, tmp_path):
+    """``limited_app_with(**settings)``: a fresh app with its rate limits on (memory storage), settings on top."""
+    apps = []
+
+    def make(**settings):
+        config = test_config(database_url, tmp_path) | {"RATELIMIT_ENABLED": True, "RATELIMIT_STORAGE_URI": "memory://"}
+        apps.append(create_app(config | settings))
+        return apps[-1]
+
+    yield make
+    for app in apps:
+        with app.app_context():
+            _db.engine.dispose()

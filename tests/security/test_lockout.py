@@ -3,25 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from conftest import test_config as config_for
 
-from consult import create_app
-from consult.extensions import db as _db
 from consult.models import Role
 
 
 @pytest.fixture
-def limited_app(db, database_url, tmp_path):
-    config = config_for(database_url, tmp_path) | {
-        "RATELIMIT_ENABLED": True,
-        "RATELIMIT_STORAGE_URI": "memory://",
-        "LOGIN_LIMIT_PER_ADDRESS": "100 per minute",
-        "LOGIN_LIMIT_PER_ACCOUNT": "3 per minute",
-    }
-    app = create_app(config)
-    yield app
-    with app.app_context():
-        _db.engine.dispose()
+def limited_app(limited_app_with):
+    return limited_app_with(LOGIN_LIMIT_PER_ADDRESS="100 per minute", LOGIN_LIMIT_PER_ACCOUNT="3 per minute")
 
 
 def _login(client, user, password, address):

@@ -3,24 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from conftest import test_config as config_for
 
-from consult import create_app
-from consult.extensions import db as _db
 from consult.proxies import parse, wrap
 
 BALANCER = "10.0.0.5"
-
-
-def _limited_app(database_url, tmp_path, trusted):
-    config = config_for(database_url, tmp_path) | {
-        "RATELIMIT_ENABLED": True,
-        "RATELIMIT_STORAGE_URI": "memory://",
-        "LOGIN_LIMIT_PER_ADDRESS": "3 per minute",
-        "LOGIN_LIMIT_PER_ACCOUNT": "100 per minute",
-        "TRUSTED_PROXIES": trusted,
-    }
-    return create_app(config)
 
 
 def _login(client, n: int, remote: str, forwarded: str | None):
@@ -30,17 +16,13 @@ def _login(client, n: int, remote: str, forwarded: str | None):
 
 
 @pytest.fixture
-def limited(db, database_url, tmp_path):
-    apps = []
-
+def limited(limited_app_with):
     def make(trusted):
-        apps.append(_limited_app(database_url, tmp_path, trusted))
-        return apps[-1].test_client()
+        app = limited_app_with(LOGIN_LIMIT_PER_ADDRESS="3 per minute", LOGIN_LIMIT_PER_ACCOUNT="100 per minute",
+                               TRUSTED_PROXIES=trusted)  # fmt: skip
+        return app.test_client()
 
-    yield make
-    for app in apps:
-        with app.app_context():
-            _db.engine.dispose()
+    return make
 
 
 def test_untrusted_forwarding_headers_are_ignored(limited):
