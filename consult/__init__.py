@@ -137,6 +137,7 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals["consultation_content"] = content.consultation_content
     app.jinja_env.globals["consultation_titles"] = content.consultation_titles
     app.jinja_env.globals["language_name_in"] = content.language_name_in
+    app.jinja_env.globals["meeting_titles"] = content.meeting_titles
     app.jinja_env.filters["description"] = description_markup
     app.jinja_env.globals["age_band_label"] = lambda code: AGE_BAND_LABELS.get(code, code)
 

@@ -76,6 +76,7 @@ ACCESS: dict[str, Access] = {
     "secretariat.edit_meeting": Access.SECRETARIAT,
     "secretariat.edit_consultation": Access.SECRETARIAT,
     "secretariat.edit_translation": Access.SECRETARIAT,
+    "secretariat.preview": Access.SECRETARIAT,
     "secretariat.publish": Access.SECRETARIAT,
     "secretariat.close_now": Access.SECRETARIAT,
     "secretariat.live_reach": Access.SECRETARIAT,

@@ -196,10 +196,15 @@ class Meeting(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(sa.String(200))
+    # The language the title is written in; readers of another language see its translation when there is one.
+    source_language: Mapped[str] = mapped_column(sa.String(8), default="en", server_default="en")
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
     venue: Mapped[str] = mapped_column(sa.String(200), default="")
 
     consultations: Mapped[list[Consultation]] = relationship(back_populates="meeting")
+    translations: Mapped[list[MeetingTranslation]] = relationship(
+        back_populates="meeting", order_by="MeetingTranslation.language", cascade="all, delete-orphan"
+    )
 
     def __repr__(self) -> str:
         return f"<Meeting {self.id} {self.title!r}>"
@@ -381,6 +386,23 @@ class QuestionTranslation(db.Model):
 
     def __repr__(self) -> str:
         return f"<QuestionTranslation {self.id} {self.language} of question {self.question_id}>"
+
+
+class MeetingTranslation(db.Model):
+    """A meeting's title in a language other than the one it is written in."""
+
+    __tablename__ = "meeting_translations"
+    __table_args__ = (sa.UniqueConstraint("meeting_id", "language", name="uq_meeting_translations_language"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(sa.ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
+    language: Mapped[str] = mapped_column(sa.String(8))
+    title: Mapped[str] = mapped_column(sa.String(200))
+
+    meeting: Mapped[Meeting] = relationship(back_populates="translations")
+
+    def __repr__(self) -> str:
+        return f"<MeetingTranslation {self.id} {self.language} of meeting {self.meeting_id}>"
 
 
 class Endorsement(db.Model):

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, jsonify, request, url_for
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 from werkzeug.exceptions import HTTPException
 
 from .. import clock, errors
 from ..consultations.caching import public_page
 from ..consultations.endorsements import endorsement_counts
 from ..extensions import db
-from ..models import Consultation, ConsultationStatus
+from ..models import Consultation, ConsultationStatus, Meeting
 from ..summaries.formats import document_formats
 from ..summaries.reading import summary_json, summary_view
 from ..summaries.regions import region_of
@@ -50,9 +51,7 @@ def _consultation_json(consultation: Consultation, detail: bool = False) -> dict
         "phase": consultation.phase(clock.utcnow()).value,
         "opens_at": consultation.opens_at.isoformat(),
         "closes_at": consultation.closes_at.isoformat(),
-        "meeting": {"title": consultation.meeting.title, "starts_at": consultation.meeting.starts_at.isoformat()}
-        if consultation.meeting
-        else None,
+        "meeting": _meeting_json(consultation.meeting) if consultation.meeting else None,
         "url": url_for("api.consultation", slug=consultation.slug, _external=True),
         "responses_url": url_for("api.responses", slug=consultation.slug, _external=True),
         "summary_url": url_for("api.summary", slug=consultation.slug, _external=True) if summary else None,
@@ -70,6 +69,16 @@ def _consultation_json(consultation: Consultation, detail: bool = False) -> dict
             for s in versions(consultation) if s.is_published
         ]  # fmt: skip
     return data
+
+
+def _meeting_json(meeting: Meeting) -> dict:
+    """The title as written, the language it is written in and each translation of it, by language code."""
+    return {
+        "title": meeting.title,
+        "source_language": meeting.source_language,
+        "title_translations": {t.language: t.title for t in meeting.translations},
+        "starts_at": meeting.starts_at.isoformat(),
+    }
 
 
 @bp.get("/")
@@ -109,6 +118,7 @@ def _consultations():
         select(Consultation)
         .where(Consultation.status == ConsultationStatus.PUBLISHED)
         .order_by(Consultation.opens_at.desc(), Consultation.id)
+        .options(selectinload(Consultation.meeting).selectinload(Meeting.translations))
     )
     return jsonify({"consultations": [_consultation_json(c) for c in rows]})
 

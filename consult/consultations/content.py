@@ -18,7 +18,7 @@ from sqlalchemy import select
 from .. import languages
 from ..extensions import db
 from ..i18n import current_language, is_rtl
-from ..models import Consultation, ConsultationTranslation, Question, QuestionTranslation
+from ..models import Consultation, ConsultationTranslation, Meeting, MeetingTranslation, Question, QuestionTranslation
 
 
 @dataclass(frozen=True)
@@ -38,21 +38,32 @@ class LocalText:
             return Markup(' lang="{}"').format(self.language)
         return Markup(' lang="{}" dir="{}"').format(self.language, direction)
 
+    def inline(self, page_language: str | None = None) -> Markup:
+        """The text for a sentence of the page, in a span that names its language when it is not the page's."""
+        attributes = self.attributes(page_language)
+        return Markup("<span{}>{}</span>").format(attributes, self.text) if attributes else Markup.escape(self.text)
+
 
 @dataclass(frozen=True)
 class ConsultationContent:
-    """What a reader in ``language`` sees of a consultation: title, description and prompts by question id."""
+    """What a reader in ``language`` sees of a consultation: title, description, prompts by question id and
+    the title of its meeting."""
 
     language: str
     title: LocalText
     description: LocalText
     prompts: dict[int, LocalText] = field(default_factory=dict)
+    meeting: LocalText | None = None
 
     @property
     def fallback_language(self) -> str | None:
-        """The source language, when any part is shown in it rather than in the reader's language."""
-        texts = [self.title, self.description, *self.prompts.values()]
-        return next((t.language for t in texts if t.language != self.language), None)
+        """The language of a text shown in it rather than in the reader's, when there is one.
+
+        An empty text (a consultation without a description) is missing in no language, so it never calls
+        for the note.
+        """
+        texts = [self.title, self.description, *self.prompts.values(), self.meeting]
+        return next((t.language for t in texts if t and t.text and t.language != self.language), None)
 
     def prompt(self, question: Question) -> LocalText:
         return self.prompts.get(question.id) or LocalText(question.prompt, question.consultation.source_language)
@@ -71,8 +82,9 @@ def consultation_content(consultation: Consultation, language: str | None = None
     title = LocalText(consultation.title, source)
     description = LocalText(consultation.description, source)
     prompts = {question.id: LocalText(question.prompt, source) for question in consultation.questions}
+    meeting = meeting_title(consultation.meeting, language) if consultation.meeting else None
     if language == source:
-        return ConsultationContent(language, title, description, prompts)
+        return ConsultationContent(language, title, description, prompts, meeting)
     translation = db.session.scalar(
         select(ConsultationTranslation).where(
             ConsultationTranslation.consultation_id == consultation.id, ConsultationTranslation.language == language
@@ -90,7 +102,27 @@ def consultation_content(consultation: Consultation, language: str | None = None
     for question_id, prompt in rows:
         if prompt:
             prompts[question_id] = LocalText(prompt, language)
-    return ConsultationContent(language, title, description, prompts)
+    return ConsultationContent(language, title, description, prompts, meeting)
+
+
+def meeting_titles(meetings: Sequence[Meeting], language: str | None = None) -> dict[int, LocalText]:
+    """Each meeting's title in ``language`` where translated, else as written; one query at most."""
+    language = language or current_language()
+    titles = {m.id: LocalText(m.title, m.source_language) for m in meetings}
+    wanted = [m.id for m in meetings if m.source_language != language]
+    if wanted:
+        rows = db.session.execute(
+            select(MeetingTranslation.meeting_id, MeetingTranslation.title).where(
+                MeetingTranslation.meeting_id.in_(wanted), MeetingTranslation.language == language
+            )
+        )
+        for meeting_id, title in rows:
+            titles[meeting_id] = LocalText(title, language)
+    return titles
+
+
+def meeting_title(meeting: Meeting, language: str | None = None) -> LocalText:
+    return meeting_titles([meeting], language)[meeting.id]
 
 
 def consultation_titles(consultations: Sequence[Consultation], language: str | None = None) -> dict[int, LocalText]:

@@ -72,32 +72,41 @@ def _is_participant() -> bool:
 
 
 def _render_consultation(consultation: Consultation, forms: dict[int, ResponseForm] | None = None,
-                         refusal: str | None = None, status: int = 200):  # fmt: skip
+                         refusal: str | None = None, status: int = 200, preview: bool = False):  # fmt: skip
     page_number = _page_number()
     page = approved_responses(consultation, page_number, current_app.config["RESPONSES_PER_PAGE"])
     if page_number > page.pages:
         abort(404)
     forms = dict(forms or {})
     mine, help_offered = [], None
-    if _is_participant():
+    participant = _is_participant() and not preview
+    if participant:
         mine = [(s, participant_status(s)) for s in own_responses(current_user, consultation)]
         # Screening read a possible disclosure: help at once, beside the answers rather than on one of them.
         if any(s.flag_safeguarding for s, _status in mine):
             help_offered = helplines()
+    if participant or preview:
         for question in consultation.questions:
             if question.id not in forms:
                 forms[question.id] = ResponseForm(formdata=None, max_length=question.max_length)
     return render_template(
-        "consultations/detail.html",
+        "consultations/preview.html" if preview else "consultations/detail.html",
         consultation=consultation,
         page=page,
         forms=forms,
         mine=mine,
         help_offered=help_offered,
         refusal=refusal,
-        is_participant=_is_participant(),
+        is_participant=participant,
+        preview=preview,
         endorsements=endorsements_shown(page.items, current_user),
     ), status
+
+
+def render_preview(consultation: Consultation):
+    """The participant's page of a consultation, a draft perhaps, as the secretariat previews it
+    (secretariat/views.py): as while it is open, every answer form shown and none usable."""
+    return _render_consultation(consultation, preview=True)
 
 
 @bp.get("/consultations/<slug>")

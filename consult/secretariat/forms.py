@@ -32,10 +32,24 @@ def as_utc(value: datetime | None) -> datetime | None:
     return value.replace(tzinfo=UTC) if value is not None and value.tzinfo is None else value
 
 
+class MeetingTitleEntry(Form):
+    """The meeting's title in one other language; the view labels it with the language's name."""
+
+    language = HiddenField()
+    title = StringField(validators=[Optional(), Length(max=200)])
+
+
 class MeetingForm(FlaskForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    # A post without it (a script's) keeps the meeting's language, or English as before titles were translated.
+    source_language = SelectField(_l("Written in"), default="en")
     starts_at = DateTimeLocalField(_l("Starts at (UTC)"), format=UTC_FORMATS, validators=[DATE_REQUIRED])
     venue = StringField(_l("Venue"), validators=[Optional(), Length(max=200)])
+    translations = FieldList(FormField(MeetingTitleEntry))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.source_language.choices = [(code, language_name(code)) for code in languages.codes()]
 
 
 class QuestionEntry(Form):

@@ -19,12 +19,15 @@ from ..models import (
     ConsultationStatus,
     ConsultationTranslation,
     Meeting,
+    MeetingTranslation,
     Question,
     QuestionTranslation,
     Submission,
     SubmissionStatus,
 )
 from ..text import clean_plain_text, clean_single_line, description_from_markdown
+
+MEETING_TITLE_LENGTH = 200
 
 
 class InvalidInput(Exception):
@@ -43,10 +46,14 @@ class QuestionDraft:
     max_length: int
 
 
-def save_meeting(meeting: Meeting | None, title: str, starts_at: datetime, venue: str) -> Meeting:
+def save_meeting(meeting: Meeting | None, title: str, starts_at: datetime, venue: str, *, source_language: str = "en",
+                 translations: dict[str, str] | None = None) -> Meeting:  # fmt: skip
+    """Save a meeting; ``translations`` maps language codes to the title in that language (empty: none)."""
     title = clean_single_line(title)
     if not title:
         raise InvalidInput(_l("Give the meeting a title."), "title")
+    if not languages.supported(source_language):
+        raise InvalidInput(_l("Choose a language."), "source_language")
     if meeting is not None and any(c.closes_at > starts_at for c in meeting.consultations):
         raise InvalidInput(
             _l("A consultation of this meeting would close after the meeting starts: change its window first."),
@@ -56,9 +63,39 @@ def save_meeting(meeting: Meeting | None, title: str, starts_at: datetime, venue
     meeting.title = title
     meeting.starts_at = starts_at
     meeting.venue = clean_single_line(venue)
+    meeting.source_language = source_language
     db.session.add(meeting)
+    _save_meeting_titles(meeting, translations or {})
     db.session.flush()
     return meeting
+
+
+def _save_meeting_titles(meeting: Meeting, titles: dict[str, str]) -> None:
+    """Languages not in ``titles`` keep their translation; the title's own language needs none."""
+    existing = {translation.language: translation for translation in meeting.translations}
+    for language, translation in existing.items():
+        if language == meeting.source_language:
+            meeting.translations.remove(translation)
+    for language, typed in titles.items():
+        if not languages.supported(language) or language == meeting.source_language:
+            continue
+        title = clean_single_line(typed)
+        if len(title) > MEETING_TITLE_LENGTH:
+            raise InvalidInput(_l("The title can be at most %(max)d characters long.", max=MEETING_TITLE_LENGTH))
+        current = existing.get(language)
+        if not title:
+            if current is not None:
+                meeting.translations.remove(current)
+        elif current is None:
+            meeting.translations.append(MeetingTranslation(language=language, title=title))
+        else:
+            current.title = title
+
+
+def missing_meeting_titles(meeting: Meeting) -> list[str]:
+    """The languages, besides the one it is written in, that the meeting's title is not translated into."""
+    translated = {translation.language for translation in meeting.translations}
+    return [code for code in languages.codes() if code != meeting.source_language and code not in translated]
 
 
 def default_window(opens_at: datetime) -> datetime:
@@ -228,6 +265,13 @@ def publishing_warnings(consultation: Consultation) -> list[str]:
     if not consultation.description.strip():
         warnings.append(_l("It has no description: participants will not know what it is about."))
     meeting = consultation.meeting
+    if meeting is not None and (untitled := missing_meeting_titles(meeting)):
+        warnings.append(
+            _l(
+                "The meeting's title is not translated into: %(names)s.",
+                names=", ".join(language_name(code) for code in untitled),
+            )
+        )
     if meeting is None:
         warnings.append(_l("It is not linked to a meeting: its summary will have no meeting to go to."))
     elif consultation.closes_at > meeting.starts_at:

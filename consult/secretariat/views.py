@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
+from flask_babel import force_locale
 from flask_babel import gettext as _
+from markupsafe import Markup
 from sqlalchemy import select
 
 from .. import languages
 from ..auth.fresh import fresh_login_required
 from ..auth.roles import role_required
 from ..consultations.content import missing_translations
+from ..consultations.views import render_preview
 from ..extensions import db
-from ..i18n import current_language
+from ..i18n import current_language, language_name
 from ..models import Consultation, ConsultationStatus, Meeting, Phase, Role
 from ..summaries.regions import region_label
 from ..summaries.removals import versions_to_replace
@@ -59,16 +62,40 @@ def dashboard():
 def edit_meeting(meeting_id: int | None):
     meeting = db.session.get(Meeting, meeting_id) or abort(404) if meeting_id else None
     form = MeetingForm(obj=meeting)
-    if form.validate_on_submit():
+    if request.method == "GET":
+        if meeting is None:  # titled in the language the secretariat works in, unless they say otherwise
+            form.source_language.data = current_language()
+        _fill_meeting_titles(form, meeting)
+    elif form.validate_on_submit():
+        titles = {entry.form.language.data: entry.form.title.data or "" for entry in form.translations}
         try:
-            save_meeting(meeting, form.title.data, as_utc(form.starts_at.data), form.venue.data or "")
+            save_meeting(meeting, form.title.data, as_utc(form.starts_at.data), form.venue.data or "",
+                         source_language=form.source_language.data, translations=titles)  # fmt: skip
         except InvalidInput as invalid:
             _show_error(form, invalid)
         else:
             flash(_("Meeting saved."), "success")
             return redirect(url_for(".dashboard"), 303)
+    # Only rows for a language consult knows are shown (and saved): a posted row for another is dropped.
+    rows = [
+        (entry, entry.form.language.data)
+        for entry in form.translations
+        if languages.supported(entry.form.language.data)
+    ]
+    for entry, code in rows:
+        entry.form.title.label.text = Markup('<span lang="{}">{}</span>').format(code, language_name(code))
     status = 422 if request.method == "POST" else 200
-    return render_template("secretariat/meeting_form.html", form=form, meeting=meeting), status
+    return render_template("secretariat/meeting_form.html", form=form, meeting=meeting, rows=rows), status
+
+
+def _fill_meeting_titles(form: MeetingForm, meeting: Meeting | None) -> None:
+    """One row per language other than the title's own, holding the translation saved so far."""
+    saved = {translation.language: translation.title for translation in meeting.translations} if meeting else {}
+    form.translations.entries.clear()
+    form.translations.last_index = -1
+    for code in languages.codes():
+        if code != form.source_language.data:
+            form.translations.append_entry({"language": code, "title": saved.get(code, "")})
 
 
 def _show_error(form, invalid: InvalidInput) -> None:
@@ -196,6 +223,23 @@ def edit_translation(consultation_id: int, language: str):
     return render_template(
         "secretariat/translation_form.html", form=form, consultation=consultation, language=language, rows=rows
     ), status
+
+
+@bp.get("/consultations/<int:consultation_id>/preview")
+@role_required(Role.SECRETARIAT)
+def preview(consultation_id: int):
+    """The consultation exactly as participants will see it while it is open, in the language asked for
+    (``?lang=``, the secretariat's own by default): the participant's own page, marked as a preview."""
+    consultation = db.session.get(Consultation, consultation_id) or abort(404)
+    language = request.args.get("lang") or current_language()
+    if not languages.supported(language):
+        abort(404)
+    with force_locale(language):
+        response = make_response(render_preview(consultation))
+    # Not for search engines, nor for any cache: a draft is nobody's business until it is published.
+    response.headers["X-Robots-Tag"] = "noindex, nofollow"
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.route("/consultations/<int:consultation_id>/publish", methods=["GET", "POST"])

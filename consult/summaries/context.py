@@ -16,8 +16,9 @@ from flask import current_app, has_request_context, url_for
 from flask_babel import format_date, get_locale, ngettext, pgettext
 from flask_babel import gettext as _
 
+from ..consultations.content import meeting_title
 from ..consultations.public_responses import PublicResponse
-from ..i18n import count, language_name, percent
+from ..i18n import count, current_language, language_name, percent
 from .charts import age_band_name, chart_svg, text_alternative
 from .models import Purpose
 from .reading import SummaryView
@@ -112,7 +113,8 @@ def meeting_text(view: SummaryView) -> str:
     meeting = view.consultation.meeting
     if meeting is None:
         return _("Not set")
-    text = f"{meeting.title}, {_date(meeting.starts_at)}"
+    # In the document's language where the secretariat translated the title, as written otherwise.
+    text = f"{meeting_title(meeting, current_language()).text}, {_date(meeting.starts_at)}"
     return f"{text}, {meeting.venue}" if meeting.venue else text
 
 
