@@ -40,7 +40,8 @@ public_version = sa.Table(
 
 # Any change to these tables may show on a public page (the summaries package registers the last two).
 _PUBLIC_TABLES = frozenset({"consultations", "questions", "consultation_translations", "question_translations",
-                            "meetings", "endorsements", "summaries", "summary_documents"})  # fmt: skip
+                            "meetings", "meeting_translations", "endorsements", "summaries",
+                            "summary_documents"})  # fmt: skip
 # An answer changes a public page when it enters or leaves the approved ones, or when what is shown of an
 # approved one changes. Claims, screening, report counts and notes are for staff only.
 _SUBMISSION_SHOWN = frozenset({"status", "published_text", "hidden_at", "author_id", "question_id", "language",
