@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from types import SimpleNamespace
 
 import pytest
+from flask_babel import force_locale
 from markupsafe import escape
 from sqlalchemy import select
 
 from consult.models import ConsultationStatus, Meeting, MeetingTranslation, Role
 from consult.secretariat.services import InvalidInput, publishing_warnings, save_meeting
+from consult.summaries.context import meeting_text
 from consult.text import clean_single_line
 
 MEETING_FORM = {"title": "CWG-COP March", "starts_at": "2027-03-02T09:30", "venue": "Geneva", "source_language": "en"}
@@ -220,3 +223,27 @@ def test_the_confirmation_page_shows_the_missing_meeting_titles(client, login, m
     login(make_user(Role.SECRETARIAT))
     page = client.get(f"/secretariat/consultations/{draft.id}/publish").text
     assert "The meeting&#39;s title is not translated into:" in page
+
+
+def test_the_dashboard_says_which_meeting_titles_lack_a_translation(client, db, secretariat, make_meeting):
+    meeting = make_meeting(title="CWG-COP March")
+    for language in ("ar", "zh", "fr", "es"):
+        meeting.translations.append(MeetingTranslation(language=language, title=f"March ({language})"))
+    db.session.commit()
+
+    dashboard = client.get("/secretariat/").text
+
+    line = dashboard.split("CWG-COP March</a>")[1].split("</li>")[0]
+    assert "Missing translations" in line and '<span lang="ru">русский</span>' in line and "español" not in line
+
+
+def test_a_document_names_the_meeting_in_its_own_language(app, db, make_meeting, make_consultation):
+    meeting = make_meeting(datetime(2027, 3, 2, 9, 0, tzinfo=UTC), title="CWG-COP March")
+    meeting.translations.append(MeetingTranslation(language="fr", title="Réunion de mars du CWG-COP"))
+    db.session.commit()
+    view = SimpleNamespace(consultation=make_consultation(meeting=meeting))
+
+    with app.test_request_context(), force_locale("fr"):
+        assert meeting_text(view) == "Réunion de mars du CWG-COP, 2 mars 2027, Geneva"
+    with app.test_request_context(), force_locale("ru"):
+        assert meeting_text(view).startswith("CWG-COP March, 2 марта 2027")

@@ -7,6 +7,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from .. import languages
 from ..auth.fresh import fresh_login_required
@@ -26,6 +27,7 @@ from .services import (
     QuestionDraft,
     close_consultation,
     consultation_translation,
+    missing_meeting_titles,
     publish_consultation,
     publishing_warnings,
     question_translations,
@@ -43,7 +45,9 @@ public_bp = Blueprint("reach", __name__)
 @bp.get("/")
 @role_required(Role.SECRETARIAT)
 def dashboard():
-    meetings = db.session.scalars(select(Meeting).order_by(Meeting.starts_at.desc())).all()
+    meetings = db.session.scalars(
+        select(Meeting).order_by(Meeting.starts_at.desc()).options(selectinload(Meeting.translations))
+    ).all()
     consultations = db.session.scalars(select(Consultation).order_by(Consultation.opens_at.desc())).all()
     return render_template(
         "secretariat/dashboard.html",
@@ -51,6 +55,7 @@ def dashboard():
         consultations=consultations,
         counts=response_counts(),
         missing=missing_translations(consultations),
+        untitled={meeting.id: missing_meeting_titles(meeting) for meeting in meetings},
         to_replace=versions_to_replace(),
     )
 
