@@ -44,6 +44,7 @@ def test_the_preview_shows_the_participants_page_in_arabic_right_to_left(client,
     frame = page.split('<fieldset class="preview-frame" disabled>')[1]
     assert len(re.findall(r"<textarea", frame)) == 3
     assert "إرسال إجابتي" in frame  # "Send my answer", shown but disabled
+    assert 'id="your-responses"' in frame  # as a participant who has not answered yet
 
 
 def test_the_preview_notes_what_is_not_translated(client, login, make_user, draft):

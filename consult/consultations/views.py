@@ -97,7 +97,7 @@ def _render_consultation(consultation: Consultation, forms: dict[int, ResponseFo
         mine=mine,
         help_offered=help_offered,
         refusal=refusal,
-        is_participant=participant,
+        is_participant=participant or preview,
         preview=preview,
         endorsements=endorsements_shown(page.items, current_user),
     ), status
@@ -105,7 +105,8 @@ def _render_consultation(consultation: Consultation, forms: dict[int, ResponseFo
 
 def render_preview(consultation: Consultation):
     """The participant's page of a consultation, a draft perhaps, as the secretariat previews it
-    (secretariat/views.py): as while it is open, every answer form shown and none usable."""
+    (secretariat/views.py): as a participant who has not answered yet sees it while it is open, every answer
+    form shown and none usable."""
     return _render_consultation(consultation, preview=True)
 
 

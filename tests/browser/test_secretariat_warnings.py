@@ -14,6 +14,7 @@ from consult.languages import codes, language
 
 from .conftest import choose_language, log_in, screenshot
 from .test_accessibility import _serious_violations
+from .test_touch_targets import PHONE, SMALL_TARGETS
 
 SLUG = "draft-guard-rails"
 
@@ -64,6 +65,9 @@ def test_publishing_a_draft_lists_the_missing_languages_and_the_preview_speaks_e
         assert page.is_disabled("textarea >> nth=0") and page.is_disabled(".response-form button >> nth=0")
         assert _serious_violations(page, axe_source) == []
         screenshot(page, f"secretariat-preview-{code}")
+        page.set_viewport_size(PHONE)  # the banner's links are as easy to touch as the page's own
+        assert page.evaluate(SMALL_TARGETS) == []
+        page.set_viewport_size({"width": 1280, "height": 800})
 
     page.goto(edit_url)
     assert "draft" in page.inner_text("main")  # looking and previewing published nothing
