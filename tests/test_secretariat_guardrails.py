@@ -48,6 +48,7 @@ def test_publishing_shows_what_is_missing_and_publishes_only_when_confirmed(clie
     assert "Not translated, or not completely, into 5 of 6 languages" in page.text
     assert "It is not linked to a meeting" in page.text
     assert "Publish anyway" in page.text
+    assert f"/secretariat/consultations/{draft.id}/preview?lang=ar" in page.text
     db.session.refresh(draft)
     assert draft.status is ConsultationStatus.DRAFT  # looking is not publishing
 

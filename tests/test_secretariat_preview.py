@@ -38,6 +38,8 @@ def test_the_preview_shows_the_participants_page_in_arabic_right_to_left(client,
     assert '<html lang="ar" dir="rtl">' in page
     assert "استشارة تجريبية" in page and "السؤال رقم 2؟" in page and "أخبرنا برأيك." in page
     assert "معاينة — غير منشورة" in page  # the banner, in the previewed language
+    assert f'href="{_preview_url(draft, "ar")}" lang="ar" dir="rtl" aria-current="page"' in page
+    assert f'href="{_preview_url(draft, "zh")}" lang="zh" dir="ltr">' in page
     assert "اجتماع مارس" in page
     assert "translation-note" not in page  # everything is in Arabic: no fallback note
     # The answer forms as a participant sees them while it is open, inside a fieldset that disables them.
