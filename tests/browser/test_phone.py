@@ -146,7 +146,9 @@ def test_the_page_warns_before_closing_and_closes_itself(phone, live_app, axe_so
     choose_language(page, language)
     ten_minutes = _said(live_app, language, "Less than 10 minutes left to answer: send your answer soon.")
     one_minute = _said(live_app, language, "Less than a minute left: send your answer now.")
-    closed = _said(live_app, language, "This consultation is closed, so new answers and changes are no longer accepted.")
+    closed = _said(
+        live_app, language, "This consultation is closed, so new answers and changes are no longer accepted."
+    )
 
     page.clock.install()
     page.goto(soon)
@@ -177,4 +179,3 @@ def test_the_page_warns_before_closing_and_closes_itself(phone, live_app, axe_so
     page.clock.fast_forward("05:10")
     assert banner.is_visible() and banner.inner_text() == ten_minutes
     assert not _serious_violations(page, axe_source)
-
