@@ -47,6 +47,8 @@
   var closing = document.querySelector("[data-closes-at]");
   if (!closing) { return; }
   var closesAt = Date.parse(closing.getAttribute("data-closes-at"));
+  // The server's clock, not the phone's: how far the phone's is off, as the page was made.
+  var skew = (Date.parse(closing.getAttribute("data-server-now")) - Date.now()) || 0;
   var banner = closing.querySelector(".closing-banner");
   var level = closing.getAttribute("data-level") || "";
   var timer = null;
@@ -65,7 +67,7 @@
   }
 
   function check() {
-    var left = closesAt - Date.now();
+    var left = closesAt - (Date.now() + skew);
     var now = left <= 0 ? "closed" : left <= 60000 ? "minute" : left <= 600000 ? "minutes" : "";
     if (now === level) { return; }
     level = now;

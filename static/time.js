@@ -28,8 +28,11 @@
     el.before(local);
   });
   var countdowns = document.querySelectorAll("[data-countdown]");
+  // Counted on the server's clock where the page gives it (static/answer.js closes the form by the same).
+  var server = document.querySelector("[data-server-now]");
+  var skew = server ? (Date.parse(server.getAttribute("data-server-now")) - Date.now()) || 0 : 0;
   function tick() {
-    var now = Date.now();
+    var now = Date.now() + skew;
     countdowns.forEach(function (el) {
       var left = Math.max(0, new Date(el.getAttribute("data-countdown")).getTime() - now);
       var s = Math.floor(left / 1000);

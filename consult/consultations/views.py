@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -136,12 +137,21 @@ class _Progress:
 _WARNINGS = ((timedelta(minutes=1), "minute"), (timedelta(minutes=10), "minutes"))
 
 
-def _closing_warning(consultation: Consultation) -> str | None:
+@dataclass(frozen=True)
+class _Closing:
+    """The banner due now, if any, and the server's time, which the page's script counts from rather than
+    trusting the phone's clock (a phone set five minutes fast would otherwise close its form early)."""
+
+    level: str | None
+    now: datetime
+
+
+def _closing_warning(consultation: Consultation) -> _Closing:
     now = clock.utcnow()
     if not consultation.is_open(now):
-        return None
+        return _Closing(None, now)
     left = consultation.closes_at - now
-    return next((name for within, name in _WARNINGS if left <= within), None)
+    return _Closing(next((name for within, name in _WARNINGS if left <= within), None), now)
 
 
 @bp.get("/consultations/<slug>")

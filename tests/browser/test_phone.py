@@ -179,3 +179,20 @@ def test_the_page_warns_before_closing_and_closes_itself(phone, live_app, axe_so
     page.clock.fast_forward("05:10")
     assert banner.is_visible() and banner.inner_text() == ten_minutes
     assert not _serious_violations(page, axe_source)
+
+
+@pytest.mark.parametrize("language", ["ar"])
+def test_a_phone_whose_clock_is_fast_does_not_close_its_form_early(phone, live_app, language):
+    page = phone
+    address = _consultation(live_app, f"phone-fast-clock-{language}", timedelta(minutes=5), questions=1)
+    page.clock.install(time=datetime.now(UTC) + timedelta(minutes=6))  # by its own clock, closed a minute ago
+    log_in(page, live_app, "participant")
+    choose_language(page, language)
+
+    page.goto(address)
+
+    ten_minutes = _said(live_app, language, "Less than 10 minutes left to answer: send your answer soon.")
+    assert page.locator(".closing-banner").inner_text() == ten_minutes
+    assert page.locator("#question-1 button[type=submit]").is_enabled()
+    assert page.locator("#body-1").get_attribute("readonly") is None
+    assert re.search(r"0:0[45]:\d\d", page.locator(".countdown").inner_text())
