@@ -179,10 +179,19 @@ def neutralise(value: str) -> str:
 # ("Zalgo" text) would otherwise fit any number of code points into one "character". static/answer.js counts alike.
 CODE_POINTS_PER_CHARACTER = 16
 _GRAPHEME = regex.compile(r"\X")
+# The code points that can join a neighbour into one cluster (UAX #29's rules GB3 to GB13 need one of them):
+# without any, each code point is a character. Most answers have none (even Arabic and Chinese ones), and
+# looking for them among a text's distinct characters is some twenty times faster than splitting it with \X.
+_JOINING = regex.compile(
+    r"[\r\p{GCB=Extend}\p{GCB=ZWJ}\p{GCB=SpacingMark}\p{GCB=Prepend}\p{GCB=Regional_Indicator}"
+    r"\p{GCB=L}\p{GCB=V}\p{GCB=T}]"
+)
 
 
 def character_count(text: str) -> int:
     """The length of ``text`` as a reader counts it: user-perceived characters (grapheme clusters)."""
     if text.isascii() and "\r" not in text:  # every ASCII character but CR LF is a cluster of its own
+        return len(text)
+    if _JOINING.search("".join(set(text))) is None:
         return len(text)
     return sum(-(-len(cluster) // CODE_POINTS_PER_CHARACTER) for cluster in _GRAPHEME.findall(text))

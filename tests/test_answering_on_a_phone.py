@@ -7,13 +7,14 @@ from datetime import UTC, datetime, timedelta
 from html import unescape
 
 import pytest
+import regex
 from flask_babel import force_locale, gettext
 from sqlalchemy import select
 
 from consult.extensions import db as _db
 from consult.i18n import format_utc
 from consult.models import Submission
-from consult.text import character_count
+from consult.text import CODE_POINTS_PER_CHARACTER, character_count
 
 # One family emoji: 7 code points, 11 UTF-16 units.
 FAMILY = "\U0001f469\u200d\U0001f469\u200d\U0001f467\u200d\U0001f466"
@@ -50,9 +51,11 @@ def test_stacked_marks_cannot_hide_any_number_of_code_points_in_one_character():
     assert character_count("a" + "\u0301" * 15) == 1
 
 
-def test_counting_never_fails_on_naughty_strings(naughty_strings):
-    for text in naughty_strings:
-        assert 0 <= character_count(text) <= len(text)
+def test_counting_never_fails_on_naughty_strings_and_its_shortcut_counts_exactly(naughty_strings):
+    for text in [*naughty_strings, *(FAMILY, FLAG, E_ACUTE, "\u1100\u1161\u11a8", "\u0600\u0661")]:
+        # The shortcut for texts where no character joins another gives what splitting them all would.
+        split = sum(-(-len(cluster) // CODE_POINTS_PER_CHARACTER) for cluster in regex.findall(r"\X", text))
+        assert character_count(text) == split <= len(text), text
 
 
 def _post(client, consultation, text, position=1, language="auto"):

@@ -36,7 +36,10 @@ class ResponseForm(FlaskForm):
         ]
 
     def validate_body(self, field) -> None:
-        # Characters as the reader counts them (README, "Answer length"): an emoji is one, not two or eleven.
+        # Characters as a reader counts them (README, "Answering on a phone"): an emoji is one, not two or
+        # eleven. Never more than the code points, so only a text with more of those than the limit is counted.
+        if len(field.data) <= self.max_length:
+            return
         length = character_count(field.data)
         if length > self.max_length:
             raise ValidationError(
