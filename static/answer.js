@@ -17,7 +17,8 @@
       return n;
     }
     // Without Intl.Segmenter: code points, less the marks and joined parts that belong to the one before.
-    return Array.from(text.replace(/\r\n/g, "\n").replace(/\u200d.|[\p{M}\ufe0f\u{1f3fb}-\u{1f3ff}]/gu, "")).length;
+    return Array.from(text.replace(/\r\n/g, "\n").replace(/[\u{1f1e6}-\u{1f1ff}]{2}/gu, "F")
+      .replace(/\u200d.|[\p{M}\ufe0f\u{1f3fb}-\u{1f3ff}]/gu, "")).length;
   }
 
   document.querySelectorAll("textarea[data-max-characters]").forEach(function (box) {

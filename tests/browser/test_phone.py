@@ -107,6 +107,7 @@ def test_answering_on_a_phone(phone, live_app, axe_source, language):
     assert page.input_value("#body-1") == pasted
     assert "over" in (counter.get_attribute("class") or "")
     assert _said(live_app, language, "Too long: please shorten it.") in counter.inner_text()
+    counter.scroll_into_view_if_needed()
     _shot(page, language, "2-counter-over")
     with page.expect_navigation():
         page.click("#question-1 form.response-form button[type=submit]")
@@ -196,3 +197,37 @@ def test_a_phone_whose_clock_is_fast_does_not_close_its_form_early(phone, live_a
     assert page.locator("#question-1 button[type=submit]").is_enabled()
     assert page.locator("#body-1").get_attribute("readonly") is None
     assert re.search(r"0:0[45]:\d\d", page.locator(".countdown").inner_text())
+
+
+SAMPLES = {
+    "family emoji": FAMILY * 3,
+    "skin tone": "\U0001f44d\U0001f3fd ok",
+    "flags": "\U0001f1f8\U0001f1e9\U0001f1e8\U0001f1f3",
+    "combining accent": "e\u0301te\u0301",
+    "Arabic with its marks": "مَرْحَبًا بِكُمْ",
+    "Chinese": "你好，世界！",
+    "Devanagari": "नमस्ते दुनिया",
+}
+
+
+@pytest.mark.parametrize("segmenter", [True, False], ids=["Intl.Segmenter", "without it"])
+def test_the_counter_counts_as_the_server_does(browser, live_app, segmenter):
+    context = browser.new_context(base_url=live_app.base_url, viewport=PHONE)
+    if not segmenter:  # an older browser
+        context.add_init_script("delete Intl.Segmenter;")
+    page = context.new_page()
+    try:
+        address = _consultation(live_app, "phone-counter", timedelta(hours=2), questions=1)
+        log_in(page, live_app, "participant")
+        choose_language(page, "en")
+        page.goto(address)
+        counted = {}
+        for name, text in SAMPLES.items():
+            page.fill("#body-1", text)
+            counted[name] = int(re.search(r"(\d+) /", page.inner_text("#body-1-count")).group(1))
+    finally:
+        context.close()
+    expected = {name: character_count(text) for name, text in SAMPLES.items()}
+    if not segmenter:  # the fallback knows marks, joiners, skin tones and flags, not Indic conjuncts
+        del expected["Devanagari"], counted["Devanagari"]
+    assert counted == expected
