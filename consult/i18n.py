@@ -6,13 +6,13 @@ choice kept in a cookie, then the browser's Accept-Language, then English.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import ROUND_HALF_EVEN, Decimal
 from functools import cache
 
-from babel import Locale, numbers
+from babel import Locale, dates, numbers
 from flask import Flask, current_app, has_request_context, request
-from flask_babel import format_datetime, get_locale
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.datastructures import LanguageAccept
@@ -102,8 +102,13 @@ def count(value: int | str | None) -> str:
 
 
 def format_utc(value: datetime) -> str:
-    """A moment shown in UTC, whatever the configured display zone."""
-    return format_datetime(value, "medium", rebase=False) + " UTC"
+    """A moment shown in UTC, whatever the configured display zone: to the minute, as people read a clock."""
+    locale = get_locale() or Locale("en")
+    # Babel names no "medium date, short time" format: CLDR's own way of joining the two for this language.
+    moment = str(locale.datetime_formats["medium"]).format(
+        dates.format_time(value, "short", tzinfo=UTC, locale=locale), dates.format_date(value, "medium", locale=locale)
+    )
+    return moment + " UTC"
 
 
 def register_template_helpers(app: Flask) -> None:

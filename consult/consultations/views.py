@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from .. import clock
 from ..auth.roles import participant_required
 from ..extensions import db, limiter
 from ..i18n import country_name
@@ -78,7 +81,7 @@ def _render_consultation(consultation: Consultation, forms: dict[int, ResponseFo
     if page_number > page.pages:
         abort(404)
     forms = dict(forms or {})
-    mine, help_offered = [], None
+    mine, help_offered, progress = [], None, None
     participant = _is_participant() and not preview
     if participant:
         mine = [(s, participant_status(s)) for s in own_responses(current_user, consultation)]
@@ -89,14 +92,17 @@ def _render_consultation(consultation: Consultation, forms: dict[int, ResponseFo
         for question in consultation.questions:
             if question.id not in forms:
                 forms[question.id] = ResponseForm(formdata=None, max_length=question.max_length)
+        progress = _Progress.of(consultation, [s for s, _status in mine])
     return render_template(
         "consultations/preview.html" if preview else "consultations/detail.html",
         consultation=consultation,
         page=page,
         forms=forms,
         mine=mine,
+        progress=progress,
         help_offered=help_offered,
         refusal=refusal,
+        closing=_closing_warning(consultation),
         is_participant=participant or preview,
         preview=preview,
         endorsements=endorsements_shown(page.items, current_user),
@@ -108,6 +114,54 @@ def render_preview(consultation: Consultation):
     (secretariat/views.py): as a participant who has not answered yet sees it while it is open, every answer
     form shown and none usable."""
     return _render_consultation(consultation, preview=True)
+
+
+class _Progress:
+    """Which questions the participant has answered, where to go next, and the answer the page thanks them for.
+
+    The thanks is said only for an answer of their own, named by the redirect after sending
+    (``_back_to_the_question``): a forged address says nothing to anyone else.
+    """
+
+    def __init__(self, answered: dict[int, list[Submission]], questions: list[Question], thanked: int | None):
+        self.answered, self.questions, self.thanked = answered, questions, thanked
+        self.done, self.total = len(answered), len(questions)
+
+    @classmethod
+    def of(cls, consultation: Consultation, own: list[Submission]) -> _Progress:
+        answered: dict[int, list[Submission]] = {}
+        for submission in own:
+            answered.setdefault(submission.question_id, []).append(submission)
+        sent = request.args.get("sent", "")
+        thanked = next((s.question_id for s in own if str(s.id) == sent), None)
+        return cls(answered, list(consultation.questions), thanked)
+
+    def next_after(self, question: Question) -> Question | None:
+        """The next question still unanswered, after this one first, then from the top."""
+        later = [q for q in self.questions if q.position > question.position]
+        earlier = [q for q in self.questions if q.position < question.position]
+        return next((q for q in later + earlier if q.id not in self.answered), None)
+
+
+# The banners a page shows before closing; static/answer.js shows them too when the page stays open that long.
+_WARNINGS = ((timedelta(minutes=1), "minute"), (timedelta(minutes=10), "minutes"))
+
+
+@dataclass(frozen=True)
+class _Closing:
+    """The banner due now, if any, and the server's time, which the page's script counts from rather than
+    trusting the phone's clock (a phone set five minutes fast would otherwise close its form early)."""
+
+    level: str | None
+    now: datetime
+
+
+def _closing_warning(consultation: Consultation) -> _Closing:
+    now = clock.utcnow()
+    if not consultation.is_open(now):
+        return _Closing(None, now)
+    left = consultation.closes_at - now
+    return _Closing(next((name for within, name in _WARNINGS if left <= within), None), now)
 
 
 @bp.get("/consultations/<slug>")
@@ -129,18 +183,19 @@ def respond(slug: str, position: int):
         form.body.errors = [refused.message]
         return _render_consultation(published_consultation(slug) or abort(404), {target.question_id: form},
                                     refusal=refused.message, status=refused.status_code)  # fmt: skip
-    return _back_to_own_answers(slug, sent=submission_id)
+    return _back_to_the_question(slug, sent=submission_id, anchor=f"question-{position}")
 
 
-def _back_to_own_answers(slug: str, *, sent: int | None = None, updated: int | None = None):
-    """To the consultation page, which thanks the participant beside the answer just sent or changed.
+def _back_to_the_question(slug: str, *, anchor: str, sent: int | None = None, updated: int | None = None):
+    """To the consultation page, at the question just answered (or the answer just changed), which thanks
+    the participant there and shows the way to the next question.
 
     Said in the address, not with flash(): a flash re-signs and re-sends the session cookie on the
     busiest POST of the day, and again on the page after it. The page shows only a fixed message, and
     only beside an answer of the participant's own (consultations/detail.html): a forged address
     says nothing to anyone else, and nothing untrue about the answer it sits beside.
     """
-    return redirect(url_for(".detail", slug=slug, sent=sent, updated=updated, _anchor=f"mine-{sent or updated}"), 303)
+    return redirect(url_for(".detail", slug=slug, sent=sent, updated=updated, _anchor=anchor), 303)
 
 
 def _own_submission(submission_id: int) -> Submission:
@@ -167,11 +222,12 @@ def edit(submission_id: int):
         except ParticipationRefused as refused:
             refusal, status = refused.message, refused.status_code
         else:
-            return _back_to_own_answers(question.consultation.slug, updated=submission.id)
+            return _back_to_the_question(question.consultation.slug, updated=submission.id,
+                                         anchor=f"mine-{submission.id}")  # fmt: skip
     else:
         status = 422
-    return render_template("consultations/edit.html", form=form, submission=submission,
-                           question=question, refusal=refusal), status  # fmt: skip
+    return render_template("consultations/edit.html", form=form, submission=submission, question=question,
+                           refusal=refusal, closing=_closing_warning(question.consultation)), status  # fmt: skip
 
 
 @bp.route("/responses/<int:submission_id>/withdraw", methods=["GET", "POST"])

@@ -59,9 +59,4 @@ def test_signed_in_pages_have_no_serious_accessibility_violation(page, live_app,
     assert not problems, problems
 
 
-def test_page_reflows_at_320_pixels_without_sideways_scrolling(page):
-    page.set_viewport_size({"width": 320, "height": 640})
-    for path in PUBLIC_PAGES:
-        page.goto(path)
-        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
-        assert overflow <= 0, (path, overflow)
+# Reflow at 320 px on every page, in every language and role: tests/browser/test_no_sideways_scroll.py.
