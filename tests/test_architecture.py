@@ -25,6 +25,8 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     # retention's purge reaches across accounts, moderation and consultations; the CLI and a job run it.
     ("retention", ("consult.retention",)),
     ("api", ("consult.api",)),
+    # What the meeting did with the summary's themes, and each participant's receipts (shown on the account page).
+    ("outcomes", ("consult.outcomes",)),
     ("secretariat", ("consult.secretariat",)),
     ("summaries", ("consult.summaries",)),
     ("consultations", ("consult.consultations",)),
