@@ -73,7 +73,7 @@ def chain_fixture(db, make_user, make_consultation) -> Chain:
     rejected_answer = add_response(db, q1, ana, "ANA-REJECTED buy followers here", SubmissionStatus.REJECTED)
     rejected_answer.reject_reason = "spam"
     rejected = rejected_answer.id
-    escalated = add_response(db, q2, ana, "ANA-ESCALATED someone is scaring me", SubmissionStatus.ESCALATED).id
+    escalated = add_response(db, q2, ana, "ANA-E2 someone is scaring me", SubmissionStatus.ESCALATED).id
     withdrawn_answer = add_response(db, q1, ana, "ANA-WITHDRAWN I took this back", SubmissionStatus.ESCALATED)
     withdrawn_answer.withdrawn_at = clock.utcnow()
     withdrawn = withdrawn_answer.id

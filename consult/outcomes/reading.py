@@ -120,10 +120,12 @@ def outcome_json(consultation: Consultation) -> dict | None:
     if view is None:
         return None
     titles = {outcome.source_language: outcome.document_title}
-    titles.update(db.session.execute(
-        select(OutcomeTranslation.language, OutcomeTranslation.document_title)
-        .where(OutcomeTranslation.outcome_id == outcome.id, OutcomeTranslation.document_title != "")
-    ).tuples())  # fmt: skip
+    rows = db.session.execute(
+        select(OutcomeTranslation.language, OutcomeTranslation.document_title).where(
+            OutcomeTranslation.outcome_id == outcome.id, OutcomeTranslation.document_title != ""
+        )
+    )
+    titles.update((language, title) for language, title in rows)
     notes: dict[int, dict[str, str]] = {
         t.id: ({outcome.source_language: t.note} if t.note else {}) for t in outcome.themes
     }
