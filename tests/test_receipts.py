@@ -223,3 +223,30 @@ def test_the_api_gives_the_chain_in_every_language_written(app, client, login, c
     assert [t["decision"] for q in data["questions"] for t in q["themes"]] == ["taken_up", "discussed", "noted"]
     assert "ANA-" not in response.text and "Ana Receipts" not in response.text
     assert reader.get("/api/v1/consultations/no-such-consultation/outcome").status_code == 404
+
+
+def test_the_demo_shows_the_whole_chain(app, client, db, runner, tmp_path):
+    app.config["DEMO_LOGINS_FILE"] = str(tmp_path / "logins.txt")
+    from flask import current_app
+
+    current_app.config["DEMO_LOGINS_FILE"] = app.config["DEMO_LOGINS_FILE"]
+    result = runner.invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+    from consult.demo import CLOSED_SLUG, PARTICIPANT
+
+    page = client.get(f"/consultations/{CLOSED_SLUG}/what-happened")
+    assert page.status_code == 200
+    assert "Taken up in the outcome" in page.text and "Recommendation 3 of the report" in page.text
+    assert "CWG-COP/DEMO/INF/5" in page.text
+    french = app.test_client()
+    french.set_cookie("consult_lang", "fr")
+    assert "La recommandation 3 du rapport" in french.get(f"/consultations/{CLOSED_SLUG}/what-happened").text
+    assert f'href="/consultations/{CLOSED_SLUG}/what-happened"' in client.get(f"/consultations/{CLOSED_SLUG}").text
+
+    password = next(line.split()[-1] for line in result.output.splitlines() if PARTICIPANT in line)
+    assert client.post("/login", data={"username": PARTICIPANT, "password": password}).status_code == 302
+    account = unescape(client.get("/account").text)
+    assert "News about what you answered" in account
+    assert "The meeting's outcome for Youth voices on online safety is published." in account
+    assert "Quoted in the input document." in account and "What the meeting did" in account
+    assert "Not published" in account  # the demo participant's rejected answer, with why
