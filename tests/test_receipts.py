@@ -177,6 +177,7 @@ def test_opting_in_later_tells_only_of_what_is_published_afterwards(client, db, 
     assert "We will tell you here" in page
     assert 'id="publication-notices" value="y" checked' in page
     assert "News about what you answered" not in page  # the summary was published before she asked
+    assert client.get("/account/data.json").json["account"]["publication_notices_since"]  # in her own data
     client.post("/logout")
     _record(client, login, chain)
     login(chain.ana)
