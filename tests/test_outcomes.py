@@ -8,7 +8,7 @@ from outcome_fixtures import LESSONS, PRIVATE, REPORTS, chain_fixture, outcome_f
 from sqlalchemy import func, select
 
 from consult.models import Role
-from consult.outcomes.models import Decision, Outcome, OutcomeTheme
+from consult.outcomes.models import Decision, Outcome, OutcomeTheme, OutcomeThemeTranslation, OutcomeTranslation
 
 
 def _edit_url(chain) -> str:
@@ -233,6 +233,35 @@ def test_every_naughty_string_is_kept_harmlessly_or_refused_clearly(app, client,
         db.session.refresh(outcome)
         shown = [outcome.document_title] + [t.note for t in outcome.themes]
         if any(str(escape(value)) not in page for value in shown if value):
+            failures.append(f"#{first}: stored but not shown back escaped")
+        if page.lower().count("<script") != baseline:
+            failures.append(f"#{first}: a <script> tag came through")
+    assert failures == []
+
+
+def test_every_naughty_string_in_a_translation_is_kept_harmlessly(app, client, db, login, chain, naughty_strings):
+    record(client, login, chain)
+    reader = app.test_client()
+    reader.set_cookie("consult_lang", "ar")
+    baseline = reader.get(f"/consultations/{chain.consultation.slug}").text.lower().count("<script")
+    failures = []
+    for first in range(0, len(naughty_strings), 3):
+        typed = (naughty_strings[first : first + 3] + ["plain"] * 3)[:3]
+        data = {"document_title": typed[0], "note-q1-t1": typed[1], "note-q2-t1": typed[2]}
+        try:
+            response = client.post(f"{_edit_url(chain)}/ar", data=data)
+        except Exception as error:  # a 500 in production
+            failures.append(f"#{first}: raised {error!r}")
+            continue
+        if response.status_code != 303:
+            if not (400 <= response.status_code < 500 and 'role="alert"' in response.text):
+                failures.append(f"#{first}: {response.status_code} without a message")
+            continue
+        page = reader.get(_page(chain)).text
+        db.session.expire_all()
+        stored = list(db.session.scalars(select(OutcomeTranslation.document_title)))
+        stored += list(db.session.scalars(select(OutcomeThemeTranslation.note)))
+        if any(str(escape(value)) not in page for value in stored if value):
             failures.append(f"#{first}: stored but not shown back escaped")
         if page.lower().count("<script") != baseline:
             failures.append(f"#{first}: a <script> tag came through")
