@@ -28,6 +28,8 @@ from .moderation import safeguarding_cli
 from .moderation.safeguarding_views import bp as safeguarding_bp
 from .moderation.views import bp as moderation_bp
 from .navigation import is_local_path
+from .outcomes import models as outcome_models  # noqa: F401 - registers its tables
+from .outcomes.views import bp as outcomes_bp
 from .secretariat.views import bp as secretariat_bp
 from .secretariat.views import public_bp as reach_bp
 from .summaries import cli as summaries_cli
@@ -120,6 +122,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(secretariat_bp, url_prefix="/secretariat")
     app.register_blueprint(reach_bp)
     app.register_blueprint(summaries_bp)
+    app.register_blueprint(outcomes_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
 
 

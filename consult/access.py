@@ -95,6 +95,12 @@ ACCESS: dict[str, Access] = {
     "summaries.edit": Access.SECRETARIAT,
     "summaries.confirm_publish": Access.SECRETARIAT,
     "summaries.publish": Access.SECRETARIAT,
+    # what the meeting did, and what each participant is told of it
+    "outcomes.edit": Access.SECRETARIAT,
+    "outcomes.edit_translation": Access.SECRETARIAT,
+    "outcomes.what_happened": Access.PUBLIC,
+    "outcomes.notice_preference": Access.PARTICIPANT,
+    "outcomes.dismiss_notices": Access.PARTICIPANT,
     # read-only JSON
     "api.index": Access.PUBLIC,
     "api.consultations": Access.PUBLIC,
@@ -102,6 +108,7 @@ ACCESS: dict[str, Access] = {
     "api.responses": Access.PUBLIC,
     "api.summary": Access.PUBLIC,
     "api.summary_version": Access.PUBLIC,
+    "api.outcome": Access.PUBLIC,
 }
 
 STAFF_ROLES = {

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from . import clock
 from .auth.services import create_user, find_user
+from .demo_outcome import seed_outcome_demo
 from .extensions import db
 from .models import (
     Consultation,
@@ -310,6 +311,7 @@ def seed_demo() -> SeedResult:
             )
         result.created.append(CLOSED_SLUG)
     _translate(CLOSED_SLUG, CLOSED_TRANSLATIONS)
+    seed_outcome_demo(CLOSED_SLUG, PARTICIPANT, "Demo Secretariat")  # its summary, outcome and receipts
     db.session.flush()
     return result
 

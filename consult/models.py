@@ -143,6 +143,9 @@ class User(UserMixin, db.Model):
     external_ref: Mapped[str | None] = mapped_column(sa.String(200), unique=True)
     # Moderators who may read and act on safeguarding escalations.
     can_safeguard: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # Asked to be told, on the account page, when a summary or outcome of what they answered is published:
+    # events after this moment are told (dismissing moves it on); None, not asked. No e-mail is kept.
+    publication_notices_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     submissions: Mapped[list[Submission]] = relationship(back_populates="author", foreign_keys="Submission.author_id")
 

@@ -38,10 +38,11 @@ public_version = sa.Table(
     sa.Column("version", sa.BigInteger, nullable=False),
 )
 
-# Any change to these tables may show on a public page (the summaries package registers the last two).
+# Any change to these tables may show on a public page (the summaries and outcomes packages own the last six).
 _PUBLIC_TABLES = frozenset({"consultations", "questions", "consultation_translations", "question_translations",
                             "meetings", "meeting_translations", "endorsements", "summaries",
-                            "summary_documents"})  # fmt: skip
+                            "summary_documents", "consultation_outcomes", "outcome_themes",
+                            "outcome_translations", "outcome_theme_translations"})  # fmt: skip
 # An answer changes a public page when it enters or leaves the approved ones, or when what is shown of an
 # approved one changes. Claims, screening, report counts and notes are for staff only.
 _SUBMISSION_SHOWN = frozenset({"status", "published_text", "hidden_at", "author_id", "question_id", "language",

@@ -29,11 +29,11 @@ HSTS = "max-age=63072000; includeSubDomains"
 # Pages an anonymous reader may share with every other reader of their language: any cache may keep
 # them a short while (nginx, a CDN, the browser, consult/page_cache.py), and revalidate them by ETag.
 PUBLIC_ENDPOINTS = frozenset({"consultations.home", "consultations.detail", "summaries.archive",
-                              "summaries.public_version", "auth.privacy"})  # fmt: skip
+                              "summaries.public_version", "auth.privacy", "outcomes.what_happened"})  # fmt: skip
 # Open data (consult/api/) reads the same in every language: a shared cache keeps one copy for all its
 # anonymous readers (Cookie: a signed-in reader's copy is never shared, as for the pages).
 OPEN_DATA_ENDPOINTS = frozenset({"api.consultations", "api.consultation", "api.responses", "api.summary",
-                                 "api.summary_version"})  # fmt: skip
+                                 "api.summary_version", "api.outcome"})  # fmt: skip
 PUBLIC_MAX_AGE = 30  # seconds; the default, CONSULT_PUBLIC_MAX_AGE overrides it
 # The language of a reader without an account comes from their cookie or their browser (consult/i18n.py).
 PUBLIC_VARY = "Accept-Language, Cookie"

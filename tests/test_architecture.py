@@ -20,11 +20,13 @@ PACKAGE_DIR = Path(__file__).resolve().parent.parent / "consult"
 # belongs to the entry naming the longest prefix of its dotted name (a module, or a package and all it
 # holds); the root package names only its own __init__. Entries for modules not written yet are harmless.
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("app", ("consult", "consult.cli", "consult.demo")),
+    ("app", ("consult", "consult.cli", "consult.demo", "consult.demo_outcome")),
     ("jobs", ("consult.jobs",)),
     # retention's purge reaches across accounts, moderation and consultations; the CLI and a job run it.
     ("retention", ("consult.retention",)),
     ("api", ("consult.api",)),
+    # What the meeting did with the summary's themes, and each participant's receipts (shown on the account page).
+    ("outcomes", ("consult.outcomes",)),
     ("secretariat", ("consult.secretariat",)),
     ("summaries", ("consult.summaries",)),
     ("consultations", ("consult.consultations",)),

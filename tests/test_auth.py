@@ -53,7 +53,9 @@ def test_signup_asks_for_no_email_real_name_or_birth_date(client, db):
     page = client.get("/signup").get_data(as_text=True)
     fields = set(re.findall(r'<(?:input|select|textarea)[^>]*name="([^"]+)"', page))
     assert fields >= {"pseudonym", "password", "age", "country", "language", "consent"}
-    assert fields <= {"pseudonym", "password", "age", "country", "language", "consent", "csrf_token", "lang", "next"}
+    # publication_notices: a tick box (told on the account page, never by e-mail)
+    assert fields <= {"pseudonym", "password", "age", "country", "language", "consent", "publication_notices",
+                      "csrf_token", "lang", "next"}  # fmt: skip
 
     columns = {column["name"] for column in sa.inspect(db.engine).get_columns("users")}
     words = {word for column in columns for word in column.split("_")}

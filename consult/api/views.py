@@ -12,6 +12,7 @@ from ..consultations.caching import public_page
 from ..consultations.endorsements import endorsement_counts
 from ..extensions import db
 from ..models import Consultation, ConsultationStatus, Meeting
+from ..outcomes.reading import outcome_json, published_outcome
 from ..summaries.formats import document_formats
 from ..summaries.reading import summary_json, summary_view
 from ..summaries.regions import region_of
@@ -55,6 +56,9 @@ def _consultation_json(consultation: Consultation, detail: bool = False) -> dict
         "url": url_for("api.consultation", slug=consultation.slug, _external=True),
         "responses_url": url_for("api.responses", slug=consultation.slug, _external=True),
         "summary_url": url_for("api.summary", slug=consultation.slug, _external=True) if summary else None,
+        "outcome_url": url_for("api.outcome", slug=consultation.slug, _external=True)
+        if published_outcome(consultation)
+        else None,
     }
     if detail:
         # Sanitised on write, and again here: API clients insert it as HTML, as the pages do.
@@ -97,6 +101,7 @@ def index():
             "responses": f"{base}/consultations/{example}/responses?page=1&per_page=50",
             "latest_summary": f"{base}/consultations/{example}/summary",
             "summary_version": f"{base}/consultations/{example}/summaries/{{version}}",
+            "outcome": f"{base}/consultations/{example}/outcome",
         },
         "downloads": url_for("summaries.archive", _external=True),
     })  # fmt: skip
@@ -209,3 +214,9 @@ def summary_version(slug: str, number: int):
     return _open_data(
         lambda: jsonify(_summary_payload(slug, published_version(_consultation(slug), number) or abort(404)))
     )
+
+
+@bp.get("/consultations/<slug>/outcome")
+def outcome(slug: str):
+    """What the meeting did with each theme of the summary, with the quotes, in every language written."""
+    return _open_data(lambda: jsonify(outcome_json(_consultation(slug)) or abort(404)))

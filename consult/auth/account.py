@@ -34,6 +34,10 @@ def export_account(user: User) -> dict:
             "privacy_notice_version": user.consent_version,
             "consented_at": user.consented_at.isoformat() if user.consented_at else None,
             "created_at": user.created_at.isoformat(),
+            # Told of publications on the account page since then (None: not asked for).
+            "publication_notices_since": user.publication_notices_since.isoformat()
+            if user.publication_notices_since
+            else None,
         },
         "answers": [
             {

@@ -90,6 +90,9 @@ class SignupForm(FlaskForm):
         _l("I have read the privacy notice and I agree to take part."),
         validators=[DataRequired(_l("You need to agree to the privacy notice to take part."))],
     )
+    publication_notices = BooleanField(
+        _l("Tell me on my account page when the summary and the outcome of what I answered are published")
+    )
 
     def validate_pseudonym(self, field) -> None:
         validate_pseudonym_characters(field.data)

@@ -174,10 +174,11 @@ def create_user(
     return user
 
 
-def register_participant(pseudonym: str, password: str, age: int, country: str, locale: str) -> User:
+def register_participant(pseudonym: str, password: str, age: int, country: str, locale: str,
+                         publication_notices: bool = False) -> User:  # fmt: skip
     # A savepoint: when someone took the name a moment before, the page can still read (a fresh suggestion).
     with db.session.begin_nested():
-        return create_user(
+        user = create_user(
             pseudonym,
             password,
             Role.PARTICIPANT,
@@ -186,6 +187,9 @@ def register_participant(pseudonym: str, password: str, age: int, country: str, 
             locale=locale,
             consent_version=current_app.config["PRIVACY_NOTICE_VERSION"],
         )
+        # Told on the account page of what is published from now on (consult/outcomes/notices.py).
+        user.publication_notices_since = clock.utcnow() if publication_notices else None
+        return user
 
 
 def record_consent(user: User) -> None:

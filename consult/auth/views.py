@@ -89,7 +89,12 @@ def signup():
     elif form.validate():
         try:
             user = register_participant(
-                form.pseudonym.data, form.password.data, form.age.data, form.country.data, form.language.data
+                form.pseudonym.data,
+                form.password.data,
+                form.age.data,
+                form.country.data,
+                form.language.data,
+                publication_notices=form.publication_notices.data,
             )
         except IntegrityError:
             # Someone took the same pseudonym between our check and the insert; the commit point rolls back.
