@@ -37,8 +37,8 @@ def _roles(before: str, after: str) -> None:
         if changed != 1:
             raise RuntimeError("the users table's role check is not the one migration 0001 made")
     else:
-        op.drop_constraint("ck_users_role", "users", type_="check")
-        op.create_check_constraint("ck_users_role", "users", f"role IN ({after})")
+        op.drop_constraint(op.f("ck_users_role"), "users", type_="check")
+        op.create_check_constraint(op.f("ck_users_role"), "users", f"role IN ({after})")
 
 
 def upgrade():
