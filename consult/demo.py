@@ -14,6 +14,7 @@ from .auth.services import create_user, find_user
 from .extensions import db
 from .models import Consultation, ConsultationStatus, Meeting, Question, Role, Submission, SubmissionStatus
 from .moderation.intake import screen_submission
+from .workshops.demo import seed_workshop
 
 OPEN_SLUG = "cwg-cop-youth-consultation"
 CLOSED_SLUG = "youth-voices-on-online-safety-2026"
@@ -180,6 +181,7 @@ def seed_demo() -> SeedResult:
                 )
             )
         result.created.append(CLOSED_SLUG)
+    seed_workshop(OPEN_SLUG, result.logins)
     db.session.flush()
     return result
 

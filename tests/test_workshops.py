@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import logging
+from datetime import timedelta
 from html.parser import HTMLParser
 
 import pytest
@@ -13,6 +14,7 @@ from sqlalchemy import func, select
 
 from consult.models import Priority, Role, Submission, SubmissionStatus, User
 from consult.moderation.events import text_hash
+from consult.retention import PURGED_TEXT, purge
 from consult.summaries.opendata import render_csv
 from consult.summaries.stats import consultation_statistics
 from consult.text import clean_plain_text
@@ -452,3 +454,52 @@ def _table_cells(page: str) -> list[list[str]]:
     parser = _Cells()
     parser.feed(page)
     return parser.rows
+
+
+# --- owned by no one: participants' pages, downloads, deletion and retention ---------------------------
+
+
+def test_no_participant_ever_meets_a_workshop_answer_as_their_own(client, db, login, facilitator, make_user,
+                                                                   make_consultation):  # fmt: skip
+    consultation = make_consultation(open=True)
+    login(facilitator)
+    client.post(f"/workshops/{consultation.slug}/answers", data=_form())
+    answer = _workshop_answers(db)[0]
+    assert client.get(f"/responses/{answer.id}/edit").status_code == 403  # nor the facilitator: no one's answer
+
+    login(make_user())
+    assert client.get("/account/data.json").get_json()["answers"] == []
+    assert "More lessons about staying safe online." not in client.get(f"/consultations/{consultation.slug}").text
+    assert client.get(f"/responses/{answer.id}/edit").status_code == 404
+    assert client.post(f"/responses/{answer.id}/withdraw").status_code == 404
+    assert _workshop_answers(db)[0].withdrawn_at is None
+
+
+def test_the_groups_answers_outlive_the_facilitators_account(client, db, login, facilitator, make_consultation):
+    consultation = make_consultation(open=True)
+    login(facilitator)
+    client.post(f"/workshops/{consultation.slug}/answers", data=_form())
+    client.post("/logout")
+
+    db.session.delete(db.session.get(User, facilitator.id))
+    db.session.commit()
+
+    assert len(_workshop_answers(db)) == 3
+    assert db.session.scalar(select(Workshop.facilitator_id)) is None
+
+
+def test_retention_forgets_a_rejected_workshop_answer_as_any_other(client, db, login, facilitator, make_consultation,
+                                                                   frozen_clock):  # fmt: skip
+    consultation = make_consultation(open=True)
+    login(facilitator)
+    client.post(f"/workshops/{consultation.slug}/answers", data=_form(**{"answers-2": ""}))
+    rejected, approved = _workshop_answers(db)
+    rejected.status = SubmissionStatus.REJECTED
+    approved.status, approved.published_text = SubmissionStatus.APPROVED, approved.body
+    db.session.commit()
+
+    purge(frozen_clock.now + timedelta(days=400), 365)
+    db.session.commit()
+
+    rejected, approved = _workshop_answers(db)
+    assert rejected.body == PURGED_TEXT and approved.published_text == "Filters that work."
