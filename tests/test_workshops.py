@@ -503,3 +503,23 @@ def test_retention_forgets_a_rejected_workshop_answer_as_any_other(client, db, l
 
     rejected, approved = _workshop_answers(db)
     assert rejected.body == PURGED_TEXT and approved.published_text == "Filters that work."
+
+
+def test_the_safeguarding_team_sees_who_handed_in_a_workshop_disclosure(client, db, login, facilitator, make_user,
+                                                                        make_consultation):  # fmt: skip
+    consultation = make_consultation(open=True)
+    login(facilitator)
+    client.post(f"/workshops/{consultation.slug}/answers", data=_form(**{"answers-0": DISCLOSURE, "answers-2": ""}))
+    (answer,) = _workshop_answers(db)
+    team = make_user(Role.MODERATOR)
+    team.can_safeguard = True
+    db.session.commit()
+    login(team)
+    escalated = client.post(f"/moderation/submissions/{answer.id}/escalate",
+                            data={"seen": text_hash(answer.body), "note": "Disclosure in a class"})  # fmt: skip
+    assert escalated.status_code == 303
+
+    page = client.get(f"/safeguarding/submissions/{answer.id}").text
+
+    assert "From a workshop, handed in by Ms Facilitator" in page
+    assert "deleted their account" not in page

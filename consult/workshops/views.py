@@ -17,6 +17,7 @@ from ..extensions import db
 from ..i18n import country_choices, current_language
 from ..models import Role, User
 from .forms import GrantForm, RevokeForm, UploadForm, WorkshopForm
+from .models import Workshop
 from .services import (
     Group,
     WorkshopAnswer,
@@ -30,6 +31,12 @@ from .upload import COLUMNS, RowError, allowed_age_bands, read_workshop_csv
 
 bp = Blueprint("workshops", __name__)
 _BLANK_LINE = re.compile(r"\n\s*\n")
+
+
+@bp.app_template_global()
+def workshop_of(workshop_id: int) -> Workshop | None:
+    """For pages of the layers below (the safeguarding team's), which know a workshop answer by its id only."""
+    return db.session.get(Workshop, workshop_id)
 
 
 @bp.get("/workshops")
