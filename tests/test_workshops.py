@@ -15,7 +15,10 @@ from sqlalchemy import func, select
 from consult.models import Priority, Role, Submission, SubmissionStatus, User
 from consult.moderation.events import text_hash
 from consult.retention import PURGED_TEXT, purge
+from consult.summaries.context import statistics_tables
+from consult.summaries.generation import generate_summary
 from consult.summaries.opendata import render_csv
+from consult.summaries.reading import summary_view
 from consult.summaries.stats import consultation_statistics
 from consult.text import clean_plain_text
 from consult.workshops.models import Workshop
@@ -523,3 +526,33 @@ def test_the_safeguarding_team_sees_who_handed_in_a_workshop_disclosure(client, 
 
     assert "From a workshop, handed in by Ms Facilitator" in page
     assert "deleted their account" not in page
+
+
+def test_the_input_document_counts_workshops_as_their_own_channel(app, db, make_user, make_consultation,
+                                                                   make_submission, frozen_clock):  # fmt: skip
+    consultation = make_consultation(open=False, questions=1)
+    question = consultation.questions[0]
+    for n in range(12):
+        make_submission(question, make_user(), f"Safer apps for everyone, idea {n}", status=SubmissionStatus.APPROVED)
+    facilitator = make_user(Role.FACILITATOR)
+    workshop = Workshop(consultation_id=consultation.id, facilitator_id=facilitator.id, group_size=30,
+                        age_bands="13-15", country="GH", language="en", attested_at=frozen_clock.now,
+                        via="csv")  # fmt: skip
+    db.session.add(workshop)
+    db.session.flush()
+    for n in range(11):
+        db.session.add(Submission(question_id=question.id, workshop_id=workshop.id, body=f"Workshop idea {n}",
+                                  published_text=f"Workshop idea {n}", language="en", country="GH",
+                                  status=SubmissionStatus.APPROVED))  # fmt: skip
+    db.session.commit()
+    summary = generate_summary(consultation, make_user(Role.SECRETARIAT))
+    db.session.commit()
+
+    with app.test_request_context():
+        tables = {table.title: table.rows for table in statistics_tables(summary_view(summary))}
+
+    (channels,) = [rows for title, rows in tables.items() if title.startswith("Responses by channel")]
+    assert channels == [["Online", "12"], ["Workshops", "11"], ["Workshop groups", "<10"],
+                        ["Young people in workshops, as their facilitators declared", "30"]]  # fmt: skip
+    participants = tables["Participants by ITU region and age band"]
+    assert participants[-1][-1] == "12"  # the online participants; a workshop of 30 is not one of them
