@@ -173,6 +173,7 @@ def test_the_cli_revokes_and_grants_again(app, db, runner, facilitator):
         ({"consented": None}, "Confirm that the young people agreed to take part."),
         ({"no_names": None}, "Confirm that no names are included."),
         ({"age_bands": None}, "Choose at least one age band."),
+        ({"age_bands": ["25+"]}, "not a valid choice"),  # workshops are for the young people the site is for
         ({"group_size": "0"}, "Number must be between 1 and 200."),
         ({"country": ""}, "This field is required."),
         ({"answers-0": "", "answers-2": ""}, "Write at least one answer."),

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from flask import current_app
 from sqlalchemy import select
 
 from ..auth.services import account_named
@@ -33,7 +32,7 @@ def import_workshop(file: Path, slug: str | None, facilitator: str | None, attes
     user = account_named(facilitator)
     if file.stat().st_size > MAX_BYTES:
         raise click.ClickException(f"{file.name} is larger than {MAX_BYTES // 1024} kB: split it")
-    found = read_workshop_csv(file.read_bytes(), consultation, current_app.config["MIN_AGE"])
+    found = read_workshop_csv(file.read_bytes(), consultation)
     if found.errors:
         lines = "\n".join(f"  {error}" for error in found.errors)
         raise click.ClickException(f"{file.name}: nothing imported, {len(found.errors)} problem(s):\n{lines}")

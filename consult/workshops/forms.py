@@ -27,6 +27,11 @@ from ..text import clean_plain_text, clean_single_line
 from .services import MAX_GROUP_SIZE
 
 
+def _at_least_one(field) -> None:
+    if not field.data:
+        raise ValidationError(_l("Choose at least one age band."))
+
+
 class Attestation(FlaskForm):
     consented = BooleanField(
         _l("The young people agreed to take part."),
@@ -47,7 +52,8 @@ class WorkshopForm(Attestation):
         _l("Their age bands"),
         option_widget=CheckboxInput(),
         widget=ListWidget(prefix_label=False),
-        validators=[DataRequired(_l("Choose at least one age band."))],
+        # Not DataRequired: its "required" flag would mark every box, as if each had to be ticked.
+        validators=[lambda _form, field: _at_least_one(field)],
     )
     country = SelectField(_l("Country of the workshop"), validators=[DataRequired()])
     language = SelectField(

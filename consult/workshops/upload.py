@@ -16,6 +16,7 @@ import io
 from collections import Counter
 from dataclasses import dataclass
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from .. import languages
@@ -53,7 +54,7 @@ def _echo(value: str) -> str:
     return neutralise(value[:_ECHO] + ("…" if len(value) > _ECHO else ""))
 
 
-def read_workshop_csv(data: bytes, consultation: Consultation, minimum_age: int) -> ReadFile:
+def read_workshop_csv(data: bytes, consultation: Consultation) -> ReadFile:
     """Every row of ``data`` checked against ``consultation``; errors for every bad row, or the groups."""
     if len(data) > MAX_BYTES:
         return ReadFile([], [RowError(0, "", _l("The file is larger than %(size)d kB.", size=MAX_BYTES // 1024))])
@@ -75,7 +76,7 @@ def read_workshop_csv(data: bytes, consultation: Consultation, minimum_age: int)
         return ReadFile([], [RowError(0, "", _l("At most %(count)d answers at a time.", count=MAX_ANSWERS))])
     questions = {str(q.position): q for q in consultation.questions}
     countries = {code for code, _name in country_choices("en")}
-    bands = allowed_age_bands(minimum_age)
+    bands = allowed_age_bands()
     errors: list[RowError] = []
     read: list[tuple[tuple[str, int], WorkshopAnswer]] = []
     for number, row in enumerate(rows[1:], start=2):
@@ -122,9 +123,10 @@ def _check_row(number: int, row: list[str], questions: dict, countries: set[str]
     return [], ((country, int(size)), WorkshopAnswer(question, body, cells["language"], cells["age_band"]))
 
 
-def allowed_age_bands(minimum_age: int) -> tuple[str, ...]:
-    """The age bands a workshop may declare: none wholly under the site's minimum age."""
-    return tuple(code for code, _low, high, _label in AGE_BANDS if high is None or high >= minimum_age)
+def allowed_age_bands() -> tuple[str, ...]:
+    """The age bands a workshop may declare: those of the young people the site is for (MIN_AGE to MAX_AGE)."""
+    low, high = current_app.config["MIN_AGE"], current_app.config["MAX_AGE"]
+    return tuple(code for code, start, end, _label in AGE_BANDS if start <= high and (end is None or end >= low))
 
 
 def _grouped(read: list[tuple[tuple[str, int], WorkshopAnswer]]) -> list[tuple[Group, list[WorkshopAnswer]]]:

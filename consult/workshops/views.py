@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -54,7 +54,7 @@ def _open_consultation(slug: str):
 
 def _workshop_form(consultation) -> WorkshopForm:
     return WorkshopForm(questions=len(consultation.questions),
-                        age_bands=allowed_age_bands(current_app.config["MIN_AGE"]),
+                        age_bands=allowed_age_bands(),
                         countries=country_choices(current_language()))  # fmt: skip
 
 
@@ -99,7 +99,7 @@ def upload(slug: str):
     form = UploadForm()
     errors: list[RowError] = []
     if form.validate_on_submit():
-        found = read_workshop_csv(form.file.data.read(), consultation, current_app.config["MIN_AGE"])
+        found = read_workshop_csv(form.file.data.read(), consultation)
         errors = found.errors
         if not errors:
             try:
