@@ -19,13 +19,12 @@ def import_workshop(file: Path, slug: str | None, facilitator: str | None, attes
     """Import a workshop's CSV into the open consultation SLUG, all rows or none; one commit."""
     if not slug:
         raise click.UsageError("--slug is required with --format workshop")
-    if not facilitator:
-        raise click.UsageError("--facilitator NAME is required with --format workshop: whose workshop it was")
-    if not attest:
-        raise click.UsageError(
-            "--attest is required: the facilitator attests that the young people agreed to take part and that no "
-            "names are included"
-        )
+    # Asked when not given, so that the bare command works at a terminal and a script says both up front.
+    facilitator = facilitator or click.prompt("Facilitator account (whose workshop it was)")
+    if not attest and not click.confirm(
+        "Does the facilitator attest that the young people agreed to take part and that no names are included?"
+    ):
+        raise click.ClickException("nothing imported: the facilitator's attestation is required (--attest)")
     consultation = db.session.scalar(select(Consultation).where(Consultation.slug == slug))
     if consultation is None:
         raise click.ClickException(f"No consultation {slug!r}.")
