@@ -6,6 +6,7 @@ import re
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -71,6 +72,12 @@ def _typed_answers(form: WorkshopForm, consultation) -> list[WorkshopAnswer] | N
     return answers if fine else None
 
 
+def _thank(count: int) -> None:
+    flash(ngettext("Thank you: %(num)d answer was handed in. Moderators check it as any other.",
+                   "Thank you: %(num)d answers were handed in. Moderators check them as any other.", count),
+          "success")  # fmt: skip
+
+
 @bp.route("/workshops/<slug>/answers", methods=["GET", "POST"])
 @role_required(Role.FACILITATOR)
 def submit(slug: str):
@@ -85,8 +92,7 @@ def submit(slug: str):
             except DomainError as refused:
                 form.form_errors.append(refused.message)
             else:
-                flash(_("Thank you: %(count)d answers were handed in. Moderators check them as any other.",
-                        count=len(answers)), "success")  # fmt: skip
+                _thank(len(answers))
                 return redirect(url_for(".index"), 303)
     status = 422 if request.method == "POST" else 200
     return render_template("workshops/submit.html", consultation=consultation, form=form), status
@@ -108,9 +114,7 @@ def upload(slug: str):
             except DomainError as refused:  # the commit point rolls back every group recorded before
                 form.form_errors.append(refused.message)
             else:
-                count = sum(len(answers) for _group, answers in found.groups)
-                flash(_("Thank you: %(count)d answers were handed in. Moderators check them as any other.",
-                        count=count), "success")  # fmt: skip
+                _thank(sum(len(answers) for _group, answers in found.groups))
                 return redirect(url_for(".index"), 303)
     status = 422 if request.method == "POST" else 200
     return render_template("workshops/upload.html", consultation=consultation, form=form, errors=errors,
