@@ -12,6 +12,7 @@ from html.parser import HTMLParser
 import pytest
 from sqlalchemy import func, select
 
+from consult.domain import Invalid
 from consult.models import Priority, Role, Submission, SubmissionStatus, User
 from consult.moderation.events import text_hash
 from consult.retention import PURGED_TEXT, purge
@@ -22,6 +23,7 @@ from consult.summaries.reading import summary_view
 from consult.summaries.stats import consultation_statistics
 from consult.text import clean_plain_text
 from consult.workshops.models import Workshop
+from consult.workshops.services import Group, WorkshopAnswer, record_workshop
 
 DISCLOSURE = "My stepdad hits me when he drinks and I am scared to go home tonight."
 HEADER = "question,body,language,age_band,country,group_size\n"
@@ -560,3 +562,13 @@ def test_the_input_document_counts_workshops_as_their_own_channel(app, db, make_
                         ["Young people in workshops, as their facilitators declared", "30"]]  # fmt: skip
     participants = tables["Participants by ITU region and age band"]
     assert participants[-1][-1] == "12"  # the online participants; a workshop of 30 is not one of them
+
+
+def test_the_service_itself_refuses_a_workshop_without_the_attestation(app, db, facilitator, make_consultation):
+    consultation = make_consultation(open=True)
+    answer = WorkshopAnswer(consultation.questions[0], "Safer apps", "en")
+    with app.test_request_context(), pytest.raises(Invalid):
+        record_workshop(facilitator, consultation, Group(20, ("13-15",), "KE", "en"), [answer], attested=False,
+                        via="form")  # fmt: skip
+    db.session.rollback()
+    assert _count(db, Workshop) == 0

@@ -37,7 +37,7 @@ def import_workshop(file: Path, slug: str | None, facilitator: str | None, attes
         raise click.ClickException(f"{file.name}: nothing imported, {len(found.errors)} problem(s):\n{lines}")
     try:
         for group, answers in found.groups:
-            record_workshop(user, consultation, group, answers, via="csv")
+            record_workshop(user, consultation, group, answers, attested=True, via="csv")
     except DomainError as refused:
         db.session.rollback()
         raise click.ClickException(f"nothing imported: {refused.message}") from refused

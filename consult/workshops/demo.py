@@ -37,7 +37,7 @@ def seed_workshop(slug: str, logins: list) -> None:
     questions = consultation.questions
     answers = [WorkshopAnswer(questions[index], text, "en") for index, text, _published in ANSWERS]
     workshop = record_workshop(find_user(FACILITATOR), consultation, Group(28, ("13-15",), "GH", "en"), answers,
-                               via="form")  # fmt: skip
+                               attested=True, via="form")  # fmt: skip
     now = clock.utcnow()
     rows = db.session.scalars(select(Submission).where(Submission.workshop_id == workshop.id).order_by(Submission.id))
     for submission, (_index, _text, published) in zip(rows, ANSWERS, strict=True):

@@ -54,14 +54,17 @@ def may_facilitate(user) -> bool:
 
 
 def record_workshop(facilitator: User, consultation: Consultation, group: Group,
-                    answers: Sequence[WorkshopAnswer], *, via: str) -> Workshop:  # fmt: skip
+                    answers: Sequence[WorkshopAnswer], *, attested: bool, via: str) -> Workshop:  # fmt: skip
     """One workshop and its answers, pending and unscreened like any online answer; flushes, never commits.
 
-    The caller has checked the attestation and each answer's length; here only what may change meanwhile
-    (the window, the facilitator's role) and what no caller may skip (at least one answer, a bounded count).
+    ``attested``: the facilitator confirmed that the young people agreed to take part and that no names are
+    included. The caller has checked each answer's length; here what may change meanwhile (the window, the
+    facilitator's role) and what no caller may skip (the attestation, at least one answer, a bounded count).
     """
     if not may_facilitate(facilitator):
         raise NotAllowed(_l("Only facilitators hand in answers from workshops."))
+    if not attested:
+        raise Invalid(_l("Confirm that the young people agreed to take part."))
     now = clock.utcnow()
     require_open(consultation, now)
     if not answers:

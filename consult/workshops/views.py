@@ -88,7 +88,7 @@ def submit(slug: str):
         if answers is not None:
             group = Group(form.group_size.data, tuple(form.age_bands.data), form.country.data, form.language.data)
             try:
-                record_workshop(current_user, consultation, group, answers, via="form")
+                record_workshop(current_user, consultation, group, answers, attested=True, via="form")
             except DomainError as refused:
                 form.form_errors.append(refused.message)
             else:
@@ -110,7 +110,7 @@ def upload(slug: str):
         if not errors:
             try:
                 for group, answers in found.groups:
-                    record_workshop(current_user, consultation, group, answers, via="csv")
+                    record_workshop(current_user, consultation, group, answers, attested=True, via="csv")
             except DomainError as refused:  # the commit point rolls back every group recorded before
                 form.form_errors.append(refused.message)
             else:
