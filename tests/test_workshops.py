@@ -282,6 +282,10 @@ def test_statistics_count_workshop_answers_as_their_own_channel(app, client, db,
     api = client.get(f"/api/v1/consultations/{consultation.slug}/responses?per_page=50").json["responses"]
     assert sorted(r["channel"] for r in api) == ["online"] * 12 + ["workshop"] * 3
 
+    login(make_user(Role.SECRETARIAT))
+    reach = client.get(f"/secretariat/consultations/{consultation.id}/reach").text
+    assert "Answers from workshops: &lt;10, from &lt;10 groups of 24 young people in all" in reach
+
 
 # --- CSV -----------------------------------------------------------------------------------------------
 
