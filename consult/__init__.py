@@ -36,6 +36,7 @@ from .summaries import cli as summaries_cli
 from .summaries import models as summaries_models  # noqa: F401 - registers its tables
 from .summaries.views import bp as summaries_bp
 from .text import description_markup
+from .workshops.views import bp as workshops_bp
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -123,6 +124,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(reach_bp)
     app.register_blueprint(summaries_bp)
     app.register_blueprint(outcomes_bp)
+    app.register_blueprint(workshops_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
 
 

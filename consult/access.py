@@ -24,6 +24,7 @@ class Access(enum.Enum):
     MODERATOR = "moderator"  # moderators and admins
     SAFEGUARDING = "safeguarding"  # moderators and admins with the safeguarding permission
     SECRETARIAT = "secretariat"  # secretariat and admins
+    FACILITATOR = "facilitator"  # facilitators of classroom workshops and admins
     ADMIN = "admin"
 
 
@@ -81,6 +82,13 @@ ACCESS: dict[str, Access] = {
     "secretariat.close_now": Access.SECRETARIAT,
     "secretariat.live_reach": Access.SECRETARIAT,
     "reach.public_reach": Access.PUBLIC,
+    "workshops.manage_facilitators": Access.SECRETARIAT,
+    "workshops.grant": Access.SECRETARIAT,
+    "workshops.revoke": Access.SECRETARIAT,
+    # classroom workshops
+    "workshops.index": Access.FACILITATOR,
+    "workshops.submit": Access.FACILITATOR,
+    "workshops.upload": Access.FACILITATOR,
     # summaries, archive and open data
     "summaries.archive": Access.PUBLIC,
     "summaries.public_latest": Access.PUBLIC,
@@ -114,6 +122,7 @@ ACCESS: dict[str, Access] = {
 STAFF_ROLES = {
     Access.MODERATOR: frozenset({Role.MODERATOR, Role.ADMIN}),
     Access.SECRETARIAT: frozenset({Role.SECRETARIAT, Role.ADMIN}),
+    Access.FACILITATOR: frozenset({Role.FACILITATOR, Role.ADMIN}),
     Access.ADMIN: frozenset({Role.ADMIN}),
 }
 

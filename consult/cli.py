@@ -28,10 +28,12 @@ from .models import AGE_BAND_LABELS, Consultation, ConsultationStatus, Role
 from .retention import purge
 from .secretariat.reach import stats_json
 from .text import clean_single_line
+from .workshops import cli as workshops_cli
 
 users = AppGroup("users", help="Manage accounts.")
 consultations = AppGroup("consultations", help="Manage consultations.")
 translate = AppGroup("translate", help="Extract, update and compile the message catalogs.")
+users.add_command(workshops_cli.facilitator_command)
 
 
 @users.command("role")
@@ -118,14 +120,20 @@ class _LanguageChoice(click.Choice):
 
 @consultations.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--format", "file_format", type=click.Choice(["polis"]), required=True)
+@click.option("--format", "file_format", type=click.Choice(["polis", "workshop"]), required=True)
 @click.option("--slug", default=None, help="Web address of the consultation (default: from the file name).")
 @click.option("--question", "question_position", type=click.IntRange(min=1), default=1, show_default=True)
 @click.option("--title", default=None)
 @click.option("--language", type=_LanguageChoice(), default="en", show_default=True,
               help="Language of the imported statements.")  # fmt: skip
-def import_command(file: Path, file_format: str, slug, question_position, title, language):
-    """Import the responses of FILE (a Pol.is comments.csv) into a closed consultation, created as a draft."""
+@click.option("--facilitator", default=None, help="Workshop: the facilitator account whose workshop it was.")
+@click.option("--attest", is_flag=True, help="Workshop: the young people agreed to take part; no names are included.")
+def import_command(file: Path, file_format: str, slug, question_position, title, language, facilitator, attest):
+    """Import FILE: a Pol.is comments.csv into a closed consultation, created as a draft; or, with --format
+    workshop, a workshop's answers (question,body,language,age_band,country,group_size) into the open SLUG."""
+    if file_format == "workshop":
+        workshops_cli.import_workshop(file, slug, facilitator, attest)
+        return
     started = time.perf_counter()
     try:
         result = import_polis(file, slug=slug, question_position=question_position, title=title, language=language)

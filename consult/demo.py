@@ -26,6 +26,7 @@ from .models import (
     SubmissionStatus,
 )
 from .moderation.intake import screen_submission
+from .workshops.demo import seed_workshop
 
 OPEN_SLUG = "cwg-cop-youth-consultation"
 CLOSED_SLUG = "youth-voices-on-online-safety-2026"
@@ -312,6 +313,7 @@ def seed_demo() -> SeedResult:
         result.created.append(CLOSED_SLUG)
     _translate(CLOSED_SLUG, CLOSED_TRANSLATIONS)
     seed_outcome_demo(CLOSED_SLUG, PARTICIPANT, "Demo Secretariat")  # its summary, outcome and receipts
+    seed_workshop(OPEN_SLUG, result.logins)
     db.session.flush()
     return result
 

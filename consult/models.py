@@ -59,6 +59,8 @@ class Role(enum.StrEnum):
     MODERATOR = "moderator"
     SECRETARIAT = "secretariat"
     ADMIN = "admin"
+    # Hands in the answers of a classroom workshop on a group's behalf (consult/workshops/); moderates nothing.
+    FACILITATOR = "facilitator"
 
 
 # (code, lowest age, highest age or None, label). Only the band is stored, never the age.
@@ -331,6 +333,8 @@ class Submission(db.Model):
     # Taken back by its author (or their account deleted) while a possible disclosure: gone for everyone
     # but the safeguarding team, who keep it until they close the case (consult/moderation/disclosures.py).
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Collected in a classroom workshop (consult/workshops/models.py) and owned by no one: author_id stays None.
+    workshop_id: Mapped[int | None] = mapped_column(sa.ForeignKey("workshops.id"), index=True)
 
     question: Mapped[Question] = relationship(back_populates="submissions")
     author: Mapped[User | None] = relationship(back_populates="submissions", foreign_keys=[author_id])

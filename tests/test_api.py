@@ -55,7 +55,7 @@ def test_responses_are_approved_ones_paginated_without_authors(client, seeded: S
     assert sorted(ids) == sorted(seeded.approved)
     item = first["responses"][0]
     assert set(item) == {"id", "question", "text", "language", "age_band", "region", "submitted_at", "published_at",
-                         "endorsements"}  # fmt: skip
+                         "endorsements", "channel"}  # fmt: skip
     assert first["licence"] == "CC BY 4.0"
     text = str(first) + str(last)
     assert not any(secret in text for secret in SECRETS.values())

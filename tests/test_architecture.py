@@ -29,6 +29,8 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("outcomes", ("consult.outcomes",)),
     ("secretariat", ("consult.secretariat",)),
     ("summaries", ("consult.summaries",)),
+    # A group's answers from a classroom workshop, taken in as the consultations' own are; statistics read them.
+    ("workshops", ("consult.workshops",)),
     ("consultations", ("consult.consultations",)),
     ("moderation", ("consult.moderation",)),
     ("auth", ("consult.auth",)),

@@ -21,7 +21,8 @@ from consult.models import ConsultationStatus, Role, Submission, SubmissionStatu
 from consult.summaries.generation import generate_summary
 from consult.summaries.versions import publish_summary
 
-IDENTITIES = ("anonymous", "participant", "other_participant", "moderator", "safeguarder", "secretariat", "admin")
+IDENTITIES = ("anonymous", "participant", "other_participant", "moderator", "safeguarder", "secretariat", "admin",
+              "facilitator")  # fmt: skip
 
 # Who each rule admits; everyone else is refused (sent to log in when anonymous, 403 otherwise).
 ADMITTED = {
@@ -32,6 +33,8 @@ ADMITTED = {
     # The safeguarding permission is granted person by person, admins included.
     Access.SAFEGUARDING: frozenset({"safeguarder"}),
     Access.SECRETARIAT: frozenset({"secretariat", "admin"}),
+    # Facilitators hand in workshops' answers and nothing else staff do.
+    Access.FACILITATOR: frozenset({"facilitator", "admin"}),
     Access.ADMIN: frozenset({"admin"}),
 }
 
@@ -60,6 +63,7 @@ def world(db, make_user, make_meeting, make_consultation, make_submission) -> Wo
         "safeguarder": make_user(Role.MODERATOR),
         "secretariat": make_user(Role.SECRETARIAT),
         "admin": make_user(Role.ADMIN),
+        "facilitator": make_user(Role.FACILITATOR),
     }
     users["safeguarder"].can_safeguard = True
     meeting = make_meeting()
@@ -103,6 +107,7 @@ def _values(endpoint: str, world: World) -> dict:
         "session_id": 999999,  # nobody's: ending the walker's own session would log it out
         "filename": "style.css",
         "language": "fr",
+        "user_id": world.users["facilitator"].id,
     }
 
 

@@ -135,7 +135,8 @@ def test_demo_accounts_are_printed_once_and_their_logins_work(app, db, runner, l
 
     assert result.exit_code == 0, result.output
     logins = _printed_logins(result.output)
-    assert sorted(role for role, _name, _password in logins) == ["admin", "moderator", "participant", "secretariat"]
+    assert sorted(role for role, _name, _password in logins) == ["admin", "facilitator", "moderator", "participant",
+                                                                       "secretariat"]  # fmt: skip
     for role, pseudonym, password in logins:
         assert _logs_in(app, pseudonym, password), (role, pseudonym)
         assert not _logs_in(app, pseudonym, password + "x")
@@ -180,8 +181,12 @@ def test_demo_has_an_open_and_a_closed_consultation_for_cwg_cop(client, db, runn
     # Published during the day (after the opening), so participants have answers to endorse or report.
     assert published_in_open and all(open_now.opens_at <= s.created_at <= s.decided_at for s in published_in_open)
     assert all(escape(s.published_text) in page for s in published_in_open)
-    others = [s for s in answers if s.author.pseudonym != "Demo Participant"]  # the demo participant's: receipts
-    assert all(s.author.password_hash is None and not s.author.active for s in others)
+    # A classroom workshop's answers have no author at all; everyone else's, but the demo participant's (their
+    # receipts), is a demo voice that cannot log in.
+    authored = [s for s in answers if s.workshop_id is None and s.author.pseudonym != "Demo Participant"]
+    assert all(s.author.password_hash is None and not s.author.active for s in authored)
+    assert {s.author_id for s in answers if s.workshop_id is not None} == {None}
+    assert "From a workshop in Ghana" in page
     page = client.get(f"/consultations/{closed.slug}").get_data(as_text=True)
     assert "Closed" in page
     assert all(escape(s.published_text) in page for s in approved if s.question.consultation_id == closed.id)

@@ -58,6 +58,10 @@ def test_no_small_count_can_be_worked_out_from_the_others(europe_heavy):
             published[("answers", dimension, row.code)] = row.answers
     for hour, count in figures.hours:
         published[("hour", hour)] = count
+    for channel, count in figures.by_channel.items():
+        published[("answers", "channel", channel)] = count
+    published[("workshops",)] = figures.workshop_groups
+    published[("workshop_young_people",)] = figures.workshop_young_people
     assert set(published) == set(values)
     assert not recoverable(published, constraints)
     assert published[("participants", "region", "africa")] == "<10"

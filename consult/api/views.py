@@ -180,6 +180,7 @@ def _responses(slug: str):
                     "submitted_at": r.created_at.isoformat(),
                     "published_at": r.decided_at.isoformat() if r.decided_at else None,
                     "endorsements": endorsements.get(r.id, 0),
+                    "channel": r.channel,
                 }
                 for r in items
             ],

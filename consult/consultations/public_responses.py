@@ -23,7 +23,12 @@ class PublicResponse:
     created_at: datetime
     decided_at: datetime | None
     external_ref: str | None
+    workshop: bool = False  # collected in a classroom workshop: shown as such, never with a name
     pseudonym: str | None = None  # only the consultation's own page names authors; open data never does
+
+    @property
+    def channel(self) -> str:
+        return "workshop" if self.workshop else "online"
 
 
 def public_columns() -> tuple:
@@ -42,4 +47,5 @@ def public_columns() -> tuple:
         Submission.created_at.label("created_at"),
         Submission.decided_at.label("decided_at"),
         Submission.external_ref.label("external_ref"),
+        Submission.workshop_id.is_not(None).label("workshop"),
     )

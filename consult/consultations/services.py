@@ -173,7 +173,7 @@ def own_responses(user: User, consultation: Consultation) -> list[Submission]:
     )
 
 
-def _require_open(consultation: Consultation | AnswerTarget, now: datetime) -> None:
+def require_open(consultation: Consultation | AnswerTarget, now: datetime) -> None:
     if not consultation.is_open(now):
         if consultation.phase(now) is Phase.SCHEDULED:
             raise ConsultationNotOpen(_l("This consultation has not opened yet."))
@@ -208,7 +208,7 @@ def submit_response(user: User, question: Question | AnswerTarget, body: str, la
     """
     target = AnswerTarget.of(question) if isinstance(question, Question) else question
     now = clock.utcnow()
-    _require_open(target, now)
+    require_open(target, now)
     limit = current_app.config["MAX_RESPONSES_PER_QUESTION"]
     if db.session.get_bind().dialect.name != "sqlite":
         db.session.execute(_ONE_POST_AT_A_TIME, {"author_id": user.id})
@@ -229,7 +229,7 @@ def submit_response(user: User, question: Question | AnswerTarget, body: str, la
 
 
 def _require_editable(submission: Submission, now: datetime) -> None:
-    _require_open(submission.question.consultation, now)
+    require_open(submission.question.consultation, now)
     # An escalated answer is "waiting" to its author, and as open to change as any other waiting answer.
     if submission.withdrawn_at is not None or submission.status not in disclosures.WAITING:
         raise ResponseNotEditable(_NOT_EDITABLE)

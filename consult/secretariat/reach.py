@@ -21,12 +21,14 @@ from ..models import Consultation, ConsultationStatus, Question, Submission, Sub
 from ..summaries.regions import REGIONS
 from ..summaries.stats import (
     AGE_BAND_CODES,
+    CHANNELS,
     Published,
     first_by_participant,
     published_language_codes,
     response_facts,
     share,
     suppress,
+    workshop_cells,
 )
 
 DIMENSIONS = ("region", "age_band", "language")
@@ -52,6 +54,9 @@ class Reach:
     hours: list[tuple[int, Published]]
     under_share: float
     minimum: int
+    by_channel: dict[str, Published]  # answers: online, and handed in for workshops
+    workshop_groups: Published
+    workshop_young_people: Published  # as the facilitators declared; never among the participants
 
 
 def _codes(dimension: str) -> tuple[str, ...]:
@@ -64,8 +69,12 @@ def _counts(consultation: Consultation) -> tuple[dict, list]:
     first = first_by_participant(facts)  # a participant's region and age band: those of their first answer
     values: dict[tuple, int] = Counter()
     constraints: list = []
-    values[("participants",)] = len(first)
+    values[("participants",)] = len(first)  # online: a workshop is a group, counted on its own below
     values[("answers",)] = len(facts)
+    for channel in CHANNELS:
+        values[("answers", "channel", channel)] = sum(fact.channel == channel for fact in facts)
+    constraints.append((("answers",), [("answers", "channel", c) for c in CHANNELS]))
+    values[("workshops",)], values[("workshop_young_people",)] = workshop_cells(facts)
     for dimension in DIMENSIONS:
         codes = _codes(dimension)
         for code in codes:
@@ -141,7 +150,8 @@ def reach(consultation: Consultation) -> Reach:
         tables[dimension] = rows
     hours = [(hour, published[("hour", hour)]) for hour in range(_window_hours(consultation))]
     return Reach(consultation, previous, published[("participants",)], published[("answers",)], tables, hours,
-                 under_share, minimum)  # fmt: skip
+                 under_share, minimum, {c: published[("answers", "channel", c)] for c in CHANNELS},
+                 published[("workshops",)], published[("workshop_young_people",)])  # fmt: skip
 
 
 def _moderation(consultation: Consultation) -> Counter:
@@ -164,9 +174,10 @@ def stats_json(consultation: Consultation, public: bool) -> dict:
     counts: dict = suppress(dict(values), constraints) if public else dict(values)
     return {
         **{status: counts[("moderation", status)] for status in MODERATION},
+        # Young people who answered online; a workshop's group is counted under "workshops", never as one of them.
         "participants": counts[("participants",)],
-        # Every answer so far came through the online form; workshops are not a channel of this version yet.
-        "by_channel": {"online": counts[("answers",)], "workshop": 0},
+        "by_channel": {channel: counts[("answers", "channel", channel)] for channel in CHANNELS},
+        "workshops": {"groups": counts[("workshops",)], "young_people": counts[("workshop_young_people",)]},
         "by_region": {code: counts[("participants", "region", code)] for code in REGIONS},
         "by_age_band": {code: counts[("participants", "age_band", code)] for code in AGE_BAND_CODES},
         "by_language": {code: counts[("answers", "language", code)] for code in published_language_codes()},

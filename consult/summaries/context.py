@@ -89,7 +89,27 @@ def statistics_tables(view: SummaryView) -> list[Table]:
         ]
         + [[_("Total"), fmt(stats["published"]), ""]],
     )
-    return [moderation, participants, languages]
+    return [moderation, participants, languages, *_channel_tables(stats)]
+
+
+def _channel_tables(stats: dict) -> list[Table]:
+    """Workshops' answers beside the online ones, where there are any (summaries made before workshops have none)."""
+    channels, workshops = stats.get("by_channel", {}), stats.get("workshops", {})
+    if not channels.get("workshop"):
+        return []
+    rows = [
+        [_("Online"), fmt(channels["online"])],
+        [_("Workshops"), fmt(channels["workshop"])],
+        [_("Workshop groups"), fmt(workshops.get("groups", ""))],
+        [_("Young people in workshops, as their facilitators declared"), fmt(workshops.get("young_people", ""))],
+    ]
+    return [
+        Table(
+            _("Responses by channel (participants above are those who answered online)"),
+            [_("Channel"), _("Responses")],
+            rows,
+        )
+    ]
 
 
 def suppression_note() -> str:

@@ -21,7 +21,7 @@ from .versions import versions
 
 OPEN_DATA_COLUMNS = (
     "response_id", "question", "question_text", "language", "age_band", "region", "published_text",
-    "endorsements", "submitted_at", "published_at",
+    "endorsements", "submitted_at", "published_at", "channel",
 )  # fmt: skip
 
 
@@ -40,6 +40,7 @@ def open_data_rows(consultation: Consultation, responses: Iterable[PublicRespons
             "endorsements": endorsements.get(response.id, 0),
             "submitted_at": response.created_at.isoformat(),
             "published_at": response.decided_at.isoformat() if response.decided_at else None,
+            "channel": response.channel,  # "workshop": handed in by a facilitator for a group, no one's own
         }
 
 

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from .. import languages
 from ..extensions import db
 from ..models import AGE_BANDS, Consultation, Question, Submission, SubmissionStatus
+from ..workshops.models import Workshop
 from .regions import REGIONS, UNKNOWN, region_of
 
 THRESHOLD = 10
@@ -24,6 +25,8 @@ SMALL = "<10"
 WITHHELD = "x"
 AGE_BAND_CODES = (*(code for code, *_rest in AGE_BANDS), UNKNOWN)
 STATUSES = ("published", "rejected", "other")
+# How an answer arrived: typed by a participant online, or handed in by a facilitator for a workshop's group.
+CHANNELS = ("online", "workshop")
 
 
 def published_language_codes() -> tuple[str, ...]:
@@ -47,6 +50,9 @@ class ResponseFacts:
     language: str
     age_band: str
     region: str
+    channel: str = "online"  # one of CHANNELS
+    workshop: int | None = None  # the Workshop a workshop answer came from
+    group_size: int = 0  # that workshop's group, as its facilitator declared it
 
 
 def public_status(status: SubmissionStatus, hidden: bool, has_text: bool) -> str:
@@ -69,8 +75,11 @@ def response_facts(consultation: Consultation) -> list[ResponseFacts]:
             Submission.language,
             Submission.age_band,
             Submission.country,
+            Submission.workshop_id,
+            Workshop.group_size,
         )
         .join(Question)
+        .outerjoin(Workshop, Workshop.id == Submission.workshop_id)
         # Taken back by its author: not counted, as if deleted (it is kept for the safeguarding team alone).
         .where(Question.consultation_id == consultation.id, Submission.withdrawn_at.is_(None))
         .order_by(Submission.id)
@@ -80,21 +89,33 @@ def response_facts(consultation: Consultation) -> list[ResponseFacts]:
             id=row[0],
             question_id=row[1],
             # An erased account leaves no author: each of its responses counts as one participant.
-            participant=f"u{row[2]}" if row[2] is not None else f"s{row[0]}",
+            participant=f"u{row[2]}" if row[2] is not None else f"w{row[9]}" if row[9] is not None else f"s{row[0]}",
             status=public_status(row[3], row[4] is not None, bool(row[5])),
             language=row[6] if languages.supported(row[6]) else "other",
             age_band=row[7] if row[7] in AGE_BAND_CODES else UNKNOWN,
             region=region_of(row[8]),
+            channel="workshop" if row[9] is not None else "online",
+            workshop=row[9],
+            group_size=row[10] or 0,
         )
         for row in rows
     ]
 
 
 def first_by_participant(facts: Iterable[ResponseFacts]) -> dict[str, ResponseFacts]:
+    """Each participant's first response. Participants are the young people who answered online: a workshop
+    is a group of unknown make-up, never one young person, so its answers count in ``workshop_cells`` instead."""
     first: dict[str, ResponseFacts] = {}
     for fact in facts:  # in id order: a participant's age band and region as of their first response
-        first.setdefault(fact.participant, fact)
+        if fact.channel == "online":
+            first.setdefault(fact.participant, fact)
     return first
+
+
+def workshop_cells(facts: Iterable[ResponseFacts]) -> tuple[int, int]:
+    """How many workshops the responses came from, and how many young people those groups held (as declared)."""
+    sizes = {fact.workshop: fact.group_size for fact in facts if fact.channel == "workshop"}
+    return len(sizes), sum(sizes.values())
 
 
 def count_cells(question_ids: Sequence[int], facts: Sequence[ResponseFacts]) -> tuple[dict[Key, int], list[Constraint]]:
@@ -124,6 +145,19 @@ def count_cells(question_ids: Sequence[int], facts: Sequence[ResponseFacts]) -> 
     values[("received", None)] = len(facts)
     constraints.append((("received", None), [("received", q) for q in question_ids]))
     constraints.append((("received", None), [("status", None, s) for s in STATUSES]))
+
+    # Received by channel: questions x channels, with both margins; and the workshops' groups, on their own.
+    for q in question_ids:
+        for channel in CHANNELS:
+            add(("channel", q, channel), 0)
+        for fact in by_question[q]:
+            add(("channel", q, fact.channel))
+        constraints.append((("received", q), [("channel", q, c) for c in CHANNELS]))
+    for channel in CHANNELS:
+        values[("channel", None, channel)] = sum(values[("channel", q, channel)] for q in question_ids)
+        constraints.append((("channel", None, channel), [("channel", q, channel) for q in question_ids]))
+    constraints.append((("received", None), [("channel", None, c) for c in CHANNELS]))
+    values[("workshops", None)], values[("workshop_young_people", None)] = workshop_cells(facts)
 
     # Published responses by language: questions x languages, with both margins.
     language_codes = published_language_codes()
@@ -306,9 +340,12 @@ def shape_statistics(question_ids: Sequence[int], published: dict[Key, Published
             "by_region": {r: published[("region", q, r)] for r in REGIONS},
             "by_age_band": {b: published[("age_band", q, b)] for b in AGE_BAND_CODES},
             "by_language": {lang: published[("language", q, lang)] for lang in language_codes},
+            "by_channel": {c: published[("channel", q, c)] for c in CHANNELS},
         }
 
     overall = block(None)
+    overall["workshops"] = {"groups": published[("workshops", None)],
+                            "young_people": published[("workshop_young_people", None)]}  # fmt: skip
     overall["by_region_and_age_band"] = {r: {b: published[("cross", r, b)] for b in AGE_BAND_CODES} for r in REGIONS}
     overall["threshold"] = THRESHOLD
     return {"consultation": overall, "questions": {str(q): block(q) for q in question_ids}}
