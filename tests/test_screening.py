@@ -569,10 +569,12 @@ def test_naughty_strings_screen_without_error_and_with_valid_spans(naughty_strin
     "text",
     ["a " * 5000, "1 " * 5000, "@" * 10000, "my name is " * 1000, "i " * 5000, "我" * 10000, "1-" * 5000],
 )
-def test_long_adversarial_texts_stay_fast(text):
+def test_long_adversarial_texts_do_not_hang_screening(text):
+    # A hang detector, not a speed target (bench/bench_screening.py measures speed): a pattern that backtracks
+    # catastrophically takes minutes to hours on these texts, while a busy CI machine may take a few seconds.
     started = time.perf_counter()
     screen(text)
-    assert time.perf_counter() - started < 2
+    assert time.perf_counter() - started < 30
 
 
 def test_every_language_has_its_lexicon_files():
