@@ -9,10 +9,13 @@ import pytest
 from flask_babel import force_locale
 from markupsafe import escape
 from sqlalchemy import select
+from summaries_fixtures import seeded_fixture  # noqa: F401  (its secretariat is this module's, signed in)
 
-from consult.models import ConsultationStatus, Meeting, MeetingTranslation, Role
+from consult.models import ConsultationStatus, ConsultationTranslation, Meeting, MeetingTranslation, Role
 from consult.secretariat.services import InvalidInput, publishing_warnings, save_meeting
 from consult.summaries.context import meeting_text
+from consult.summaries.generation import generate_summary
+from consult.summaries.versions import publish_summary
 from consult.text import clean_single_line
 
 MEETING_FORM = {"title": "CWG-COP March", "starts_at": "2027-03-02T09:30", "venue": "Geneva", "source_language": "en"}
@@ -247,3 +250,20 @@ def test_a_document_names_the_meeting_in_its_own_language(app, db, make_meeting,
         assert meeting_text(view) == "Réunion de mars du CWG-COP, 2 mars 2027, Geneva"
     with app.test_request_context(), force_locale("ru"):
         assert meeting_text(view).startswith("CWG-COP March, 2 марта 2027")
+
+
+def test_the_archive_names_the_consultation_and_its_meeting_in_the_readers_language(client, db, seeded,
+                                                                                     make_meeting):  # fmt: skip
+    consultation = seeded.consultation
+    consultation.meeting = make_meeting(title="CWG-COP March")
+    consultation.meeting.translations.append(MeetingTranslation(language="fr", title="Réunion de mars"))
+    db.session.add(ConsultationTranslation(consultation=consultation, language="fr", title="Un internet plus sûr"))
+    publish_summary(generate_summary(consultation, seeded.secretariat), seeded.secretariat)
+    db.session.commit()
+
+    client.post("/logout")  # a reader without an account, in French
+    french = client.get("/archive", headers={"Accept-Language": "fr"}).text
+    assert ">Un internet plus sûr</a>" in french and "Réunion de mars" in french
+    russian = client.get("/archive", headers={"Accept-Language": "ru"}).text
+    assert 'lang="en">Safer internet for young people</a>' in russian
+    assert '<span lang="en">CWG-COP March</span>' in russian
