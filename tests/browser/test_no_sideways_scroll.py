@@ -117,7 +117,7 @@ def _candidates(app) -> dict[str, list]:
             "consultation_id": [open_one.id, closed_one.id, draft.id],
             "meeting_id": [open_one.meeting_id],
             "language": ["fr"],
-            "number": [1],
+            "number": [1, 2, 3],  # the demo publishes an edited version of its generated summary
             "job_id": list(db.session.scalars(select(SummaryJob.id).limit(1))) or [1],
         }
 
