@@ -121,7 +121,9 @@ class QueuedConnection(sqlite3.Connection):
     def __init__(self, database, *args, **kwargs) -> None:
         super().__init__(database, *args, **kwargs)
         path = os.fspath(database)
-        self._queue = None if path in ("", ":memory:") or path.startswith("file:") else writer_queue(path)
+        in_memory = path in ("", ":memory:") or path.startswith("file:")
+        # One lock file per database, however each process spells its path.
+        self._queue = None if in_memory else writer_queue(os.path.abspath(path))
         self._has_turn = False
 
     def before(self, sql: str) -> None:
