@@ -69,9 +69,6 @@ class Defaults:
     JOBS_WORKERS = 2
     JOBS_WORKER_TYPE = "thread"
     JOBS_POLL_SECONDS = 0.5  # longest wait between polls of the SQLite queue (Redis blocks instead)
-    # The job worker's CPU priority below the web's (added to its niceness): on a machine that serves both,
-    # a surge's posts are answered first and screening catches up a moment later. 0: the same priority.
-    JOBS_NICENESS = 5
     # A POST leaves its ask for a job to a thread that queues it this much later, once for all the asks
     # made meanwhile (consult/jobs/handover.py); None: queued in the request, after its commit.
     JOBS_HANDOVER_SECONDS: float | None = 0.05
