@@ -57,6 +57,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+# This checkout's consult, before loadlib and noop_app import it: an installed one (another checkout's,
+# with other tables) would seed the database the server then reads.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
 from loadlib import (
     HOST,
     OPEN_SLUG,
@@ -85,7 +89,6 @@ from loadlib import (
 )
 from noop_app import NOOP_PATH
 
-sys.path.insert(0, str(ROOT))
 OUT = sys.stdout  # the human-readable report; stderr with --json
 
 
@@ -391,8 +394,11 @@ def bench(name: str, url: str, redis_url: str | None, hello_port: int, args, wor
     env = app_env(url, workdir, redis_url)
     where = imported_from(env)
     say(f"\nconsult on {name}: the processes import {where}")
-    if not where.startswith(str(ROOT)):
-        raise RuntimeError(f"the server would run {where}, not this checkout's consult")
+    import consult  # the one this process seeds with (see the path set above)
+
+    for who, found in (("the server", where), ("this script", consult.__file__)):
+        if not found.startswith(str(ROOT)):
+            raise RuntimeError(f"{who} would run {found}, not this checkout's consult")
     if redis_url:
         empty_redis(redis_url)
     names = prepare(url, env, args.users, args.approved)
