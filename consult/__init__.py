@@ -11,7 +11,7 @@ from flask_login.utils import login_url
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from . import access, cli, errors, i18n, jobs, page_cache, proxies, ratelimits, routing, security, sqlite, transactions
+from . import access, cli, errors, i18n, jobs, page_cache, proxies, ratelimits, routing, security, transactions
 from .api.views import bp as api_bp
 from .auth import sessions
 from .auth.services import load_user
@@ -61,10 +61,6 @@ def create_app(config: dict | None = None) -> Flask:
 def register_extensions(app: Flask) -> None:
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
         _prepare_sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"])
-        # Writers take turns before SQLite's lock (consult/sqlite.py), rather than sleep in its busy handler.
-        options = app.config["SQLALCHEMY_ENGINE_OPTIONS"]
-        connect_args = {"factory": sqlite.QueuedConnection, **options.get("connect_args", {})}
-        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {**options, "connect_args": connect_args}
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_DIR / "migrations"), render_as_batch=True)
     csrf.init_app(app)
@@ -100,8 +96,14 @@ def _prepare_sqlite_file(uri: str) -> None:
 
 @event.listens_for(Engine, "connect")
 def _configure_sqlite(dbapi_connection, connection_record) -> None:
+    """WAL for concurrent readers, foreign keys enforced, and patience under write load."""
     if isinstance(dbapi_connection, sqlite3.Connection):
-        sqlite.configure(dbapi_connection)
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
 
 
 def register_security(app: Flask) -> None:

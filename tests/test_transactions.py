@@ -160,8 +160,7 @@ def test_no_view_commits_or_rolls_back():
 
 def test_only_the_commit_point_and_commands_commit():
     """A request has one commit point; each CLI command (and background job) has its own."""
-    # sqlite.py is the driver's connection: its commit is where every commit point's commit ends.
-    allowed = {CONSULT / "transactions.py", CONSULT / "sqlite.py"}
+    allowed = {CONSULT / "transactions.py"}
     offenders = [
         str(path.relative_to(CONSULT))
         for path in CONSULT.rglob("*.py")
