@@ -19,7 +19,8 @@ measures requests per second and p50/p99 latency of
 - a signed-in POST that does nothing (bench/noop_app.py adds that one route for the benchmark): the
   floor any signed-in form post pays for the session, the account, CSRF and the headers,
 - answer posting by signed-in participants (form POST with CSRF token, answered by 303), as a
-  ratio of that floor, at --connections.
+  ratio of that floor, at --connections; beside it the CPU time consult's gunicorn processes spent
+  per request (from /proc), a ratio that other work on a shared machine barely moves.
 
 The load comes from wrk when it is installed (apt-get install wrk), else from this process's
 threads; each figure alternates its baseline and consult (--rounds) so that both meet the same
@@ -56,6 +57,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+# This checkout's consult, before loadlib and noop_app import it: an installed one (another checkout's,
+# with other tables) would seed the database the server then reads.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
 from loadlib import (
     HOST,
     OPEN_SLUG,
@@ -84,7 +89,6 @@ from loadlib import (
 )
 from noop_app import NOOP_PATH
 
-sys.path.insert(0, str(ROOT))
 OUT = sys.stdout  # the human-readable report; stderr with --json
 
 
@@ -106,6 +110,11 @@ class Pair:
         return statistics.median(s.rps / b.rps if b.rps else 0.0 for b, s in self.rounds)
 
     @property
+    def cpu_ratio(self) -> float:
+        """The baseline's server CPU per request over the scenario's, median of the rounds."""
+        return statistics.median(b.cpu_ms / s.cpu_ms if s.cpu_ms else 0.0 for b, s in self.rounds)
+
+    @property
     def baseline(self) -> Run:
         return combined([b for b, _ in self.rounds])
 
@@ -118,7 +127,8 @@ def combined(runs: list[Run]) -> Run:
     """Several rounds as one: requests over time, and the median of the rounds' percentiles."""
     return Run(sum(r.requests for r in runs), sum(r.seconds for r in runs),
                statistics.median(r.p50_ms for r in runs), statistics.median(r.p99_ms for r in runs),
-               sum((r.statuses for r in runs), Counter()), sum(r.errors for r in runs))  # fmt: skip
+               sum((r.statuses for r in runs), Counter()), sum(r.errors for r in runs),
+               sum(r.cpu_seconds for r in runs), sum(r.jobs_cpu_seconds for r in runs))  # fmt: skip
 
 
 def paired(scenario: Callable[[], Run], baseline: Callable[[], Run], rounds: int) -> Pair:
@@ -126,12 +136,15 @@ def paired(scenario: Callable[[], Run], baseline: Callable[[], Run], rounds: int
     return Pair([(baseline(), scenario()) for _ in range(rounds)])
 
 
-def logged(server: Server, run: Callable[[], Run]) -> Callable[[], Run]:
-    """The run, with its responses counted by status in the server's access log."""
+def logged(server: Server, run: Callable[[], Run], worker: JobWorker | None = None) -> Callable[[], Run]:
+    """The run, with its responses counted by status in the server's access log, and the CPU time spent."""
 
     def counted() -> Run:
-        mark = server.log_mark()
+        mark, cpu = server.log_mark(), server.cpu_seconds()
+        jobs_cpu = worker.cpu_seconds() if worker else 0.0
         result = run()
+        result.cpu_seconds = server.cpu_seconds() - cpu
+        result.jobs_cpu_seconds = worker.cpu_seconds() - jobs_cpu if worker else 0.0
         time.sleep(0.2)  # the last responses' lines
         result.statuses = server.statuses_since(mark)
         return result
@@ -166,7 +179,7 @@ def returning_reader(port: int, path: str) -> dict:
     return {**cookie_header(cookies(reply, jar)), **({"If-None-Match": etag} if etag else {})}
 
 
-def throughput(server: Server, hello_port: int, names: list[str], args, workdir: Path) -> dict:
+def throughput(server: Server, worker: JobWorker, hello_port: int, names: list[str], args, workdir: Path) -> dict:
     port, path = server.port, f"/consultations/{OPEN_SLUG}"
 
     def hello(connections: int) -> Callable[[], Run]:
@@ -181,8 +194,8 @@ def throughput(server: Server, hello_port: int, names: list[str], args, workdir:
     if args.only == "posting":  # the answer's path alone: a few minutes instead of a quarter of an hour
         participants = [sign_in(port, name) for name in names]
         positions = question_positions(port)
-        noop = logged(server, lambda: posts(port, participants, positions, True, args, workdir))
-        post = logged(server, lambda: posts(port, participants, positions, False, args, workdir))
+        noop = logged(server, lambda: posts(port, participants, positions, True, args, workdir), worker)
+        post = logged(server, lambda: posts(port, participants, positions, False, args, workdir), worker)
         results["post"] = paired(post, noop, args.rounds)
         results["participants"], results["positions"] = participants, positions
         return results
@@ -196,9 +209,9 @@ def throughput(server: Server, hello_port: int, names: list[str], args, workdir:
     results["revalidate"] = paired(revalidate, hello(args.threads), args.rounds)
     participants = [sign_in(port, name) for name in names]
     positions = question_positions(port)
-    noop = logged(server, lambda: posts(port, participants, positions, True, args, workdir))
+    noop = logged(server, lambda: posts(port, participants, positions, True, args, workdir), worker)
     results["noop"] = paired(noop, hello(args.connections), args.rounds)
-    post = logged(server, lambda: posts(port, participants, positions, False, args, workdir))
+    post = logged(server, lambda: posts(port, participants, positions, False, args, workdir), worker)
     results["post"] = paired(post, noop, args.rounds)
     results["participants"], results["positions"] = participants, positions
     return results
@@ -328,7 +341,8 @@ def line(label: str, run: Run, baseline: Run | None, ratio: float | None = None,
     shown = f"{ratio:6.2f}" if ratio is not None else "     -"
     goal = f"(target >= {target})" if target else ""
     statuses = " ".join(f"{code}:{n}" for code, n in sorted(run.statuses.items(), key=str))
-    return (f"  {label:<36} {run.rps:8.0f} {shown} {run.p50_ms:8.1f} {run.p99_ms:8.1f}"
+    cpu = f"{run.cpu_ms:7.2f}" if run.cpu_seconds else "      -"
+    return (f"  {label:<36} {run.rps:8.0f} {shown} {run.p50_ms:8.1f} {run.p99_ms:8.1f} {cpu}"
             f"   {statuses} errors:{run.errors} {goal}")  # fmt: skip
 
 
@@ -344,7 +358,10 @@ def failed(run: Run) -> int:
 
 
 def report(results: dict, args) -> dict:
-    say(f"  {'':<36} {'req/s':>8} {'ratio':>6} {'p50 ms':>8} {'p99 ms':>8}   responses (consult: by its access log)")
+    say(
+        f"  {'':<36} {'req/s':>8} {'ratio':>6} {'p50 ms':>8} {'p99 ms':>8} {'CPU ms':>7}"
+        "   responses (consult: by its access log; CPU: its gunicorn processes' per request)"
+    )
     for key, label, baseline, target in ROWS:
         if key not in results:
             continue
@@ -356,6 +373,11 @@ def report(results: dict, args) -> dict:
                "noop_rps": round(noop.rps), "posting_connections": args.connections,
                "posting_p50_ms": round(post.p50_ms, 1), "posting_p99_ms": round(post.p99_ms, 1),
                "noop_p99_ms": round(noop.p99_ms, 1),
+               "posting_cpu_ms": round(post.cpu_ms, 2), "noop_cpu_ms": round(noop.cpu_ms, 2),
+               "posting_cpu_ratio": round(results["post"].cpu_ratio, 3),
+               # Cores the job worker used meanwhile (screening what the posts brought): the same machine.
+               "posting_jobs_cores": round(post.jobs_cpu_seconds / post.seconds, 2),
+               "noop_jobs_cores": round(noop.jobs_cpu_seconds / noop.seconds, 2),
                "posting_failed": failed(post), "noop_failed": failed(noop),
                "posting_statuses": {str(k): v for k, v in post.statuses.items()}}  # fmt: skip
     if "page" not in results:
@@ -372,8 +394,11 @@ def bench(name: str, url: str, redis_url: str | None, hello_port: int, args, wor
     env = app_env(url, workdir, redis_url)
     where = imported_from(env)
     say(f"\nconsult on {name}: the processes import {where}")
-    if not where.startswith(str(ROOT)):
-        raise RuntimeError(f"the server would run {where}, not this checkout's consult")
+    import consult  # the one this process seeds with (see the path set above)
+
+    for who, found in (("the server", where), ("this script", consult.__file__)):
+        if not found.startswith(str(ROOT)):
+            raise RuntimeError(f"{who} would run {found}, not this checkout's consult")
     if redis_url:
         empty_redis(redis_url)
     names = prepare(url, env, args.users, args.approved)
@@ -384,7 +409,7 @@ def bench(name: str, url: str, redis_url: str | None, hello_port: int, args, wor
     server.start()
     worker.start()
     try:
-        results = throughput(server, hello_port, names, args, workdir)
+        results = throughput(server, worker, hello_port, names, args, workdir)
         say(f"gunicorn --workers 2 + flask jobs worker; {args.approved} published answers; each row paired in"
             f" turn with its baseline, ratio = median of {args.rounds} rounds")  # fmt: skip
         figures = report(results, args)

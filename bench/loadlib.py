@@ -69,10 +69,17 @@ class Run:
     p99_ms: float = float("nan")
     statuses: Counter = field(default_factory=Counter)
     errors: int = 0
+    cpu_seconds: float = 0.0  # the server's processes' CPU time during the run (see Server.cpu_seconds)
+    jobs_cpu_seconds: float = 0.0  # the job worker's, meanwhile
 
     @property
     def rps(self) -> float:
         return self.requests / self.seconds if self.seconds else 0.0
+
+    @property
+    def cpu_ms(self) -> float:
+        """CPU milliseconds the server spent per request: what other work on a shared machine barely moves."""
+        return 1000 * self.cpu_seconds / self.requests if self.requests else float("nan")
 
 
 def drive(send, threads: int, seconds: float) -> Run:
@@ -253,6 +260,14 @@ def _end(process: subprocess.Popen | None, sig: int = signal.SIGTERM) -> None:
             process.wait()
 
 
+def _cpu_seconds(pid: int) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:  # gone
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
+
+
 class Server:
     """gunicorn with the checkout's gunicorn.conf.py (its access log included) for every app served."""
 
@@ -281,6 +296,10 @@ class Server:
             return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
         except OSError:
             return []
+
+    def cpu_seconds(self) -> float:
+        """User and system CPU time of the master and its live workers so far."""
+        return sum(_cpu_seconds(pid) for pid in [self.process.pid, *self.workers()])
 
     def kill_worker(self) -> int:
         victim = self.workers()[0]
@@ -329,6 +348,9 @@ class JobWorker:
         command = [str(BIN / "flask"), "--app", "wsgi", "jobs", "status", "--json"]
         reply = subprocess.run(command, env=self.env, cwd=ROOT, check=True, capture_output=True, text=True)  # nosec B603
         return json.loads(reply.stdout.strip().splitlines()[-1])
+
+    def cpu_seconds(self) -> float:
+        return _cpu_seconds(self.process.pid)
 
     def kill(self) -> int:
         os.killpg(self.process.pid, signal.SIGKILL)

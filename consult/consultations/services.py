@@ -194,11 +194,11 @@ _INSERT_WITHIN_LIMIT = (
     ))
     .returning(_submissions.id)
 )  # fmt: skip
-# PostgreSQL counts in the statement's snapshot, which a concurrent post's INSERT is not yet in: its
-# posts wait for each other on the author's row first (NO KEY: the answers' foreign keys do not wait).
-_ONE_POST_AT_A_TIME = (
-    select(User.__table__.c.id).where(User.__table__.c.id == bindparam("author_id")).with_for_update(key_share=True)
-)
+# PostgreSQL counts in the statement's snapshot, which a concurrent post's INSERT is not yet in: one
+# participant's posts to one question wait for each other first, on a lock held until the commit. An
+# advisory lock rather than a row lock: it writes nothing (a row lock writes the row and the log) and
+# only those posts wait, not the participant's posts to other questions.
+_ONE_POST_AT_A_TIME = select(func.pg_advisory_xact_lock(bindparam("author_id"), bindparam("question_id")))
 
 
 def submit_response(user: User, question: Question | AnswerTarget, body: str, language: str) -> int:
@@ -211,7 +211,7 @@ def submit_response(user: User, question: Question | AnswerTarget, body: str, la
     require_open(target, now)
     limit = current_app.config["MAX_RESPONSES_PER_QUESTION"]
     if db.session.get_bind().dialect.name != "sqlite":
-        db.session.execute(_ONE_POST_AT_A_TIME, {"author_id": user.id})
+        db.session.execute(_ONE_POST_AT_A_TIME, {"author_id": user.id, "question_id": target.question_id})
     declared = languages.supported(language)
     # Taken in as written; the job worker tells the language (unless chosen) and screens it in seconds.
     submission_id = db.session.execute(_INSERT_WITHIN_LIMIT, {
