@@ -75,8 +75,8 @@ def parts(texts: list[str], batch: int) -> dict[str, float]:
     vectors = [sentence_encoder.encode(texts[s : s + batch]) for s in range(0, len(texts), batch)]
     encoder = len(texts) / (time.perf_counter() - started)
     started = time.perf_counter()
-    for matrix in vectors:
-        shipped().scores(matrix)
+    for start, matrix in zip(range(0, len(texts), batch), vectors, strict=True):
+        shipped().scores(matrix, None, texts[start : start + batch])
     classifier = len(texts) / (time.perf_counter() - started)
     return {"lexicons": round(lexicons), "encoder": round(encoder), "classifier": round(classifier)}
 

@@ -49,7 +49,7 @@ def test_an_answer_is_screened_by_the_job_its_post_asks_for(client, db, login, m
     consultation = make_consultation()
     login(make_user(locale="en"))
 
-    assert _post(client, consultation, "Call me on +44 7700 900123 after school, je pense que").status_code == 303
+    assert _post(client, consultation, "Text +44 7700 900123 for the club, je pense que").status_code == 303
 
     submission = db.session.scalar(select(Submission))
     assert submission.screened_at is not None

@@ -21,7 +21,8 @@ code-switched writing. The lexicons alone, first run, on ``holdout-3`` (546 line
 
 so the issue's held-out target (safeguarding recall 1.0 per language, policy talk flagged
 <= 0.2) is for the union with the sentence-vector classifier, and the floors below are asserted
-on the lexicons' own splits only. ``holdout-3`` must not be used to tune the lexicons.
+on the lexicons' own splits only. ``holdout-3`` and ``holdout-4`` (a fresh held-out set written for
+the classifier's fourth round) must not be used to tune the lexicons.
 """
 
 from __future__ import annotations
@@ -592,7 +593,7 @@ def test_every_language_has_its_lexicon_files():
 # information and abuse; for safeguarding, the issue's recall floor, above what they reached.
 # Per language, with 13 to 54 positives a flag, the issue's floors.
 LEXICON_SPLITS = ("dev", "holdout-1", "holdout-2")
-SPLITS = (*LEXICON_SPLITS, "train", "holdout-3")
+SPLITS = (*LEXICON_SPLITS, "train", "holdout-3", "holdout-4")
 OVERALL_FLOORS = {"pii": (0.95, 0.95), "abuse": (0.95, 0.95), "safeguarding": (0.9, 0.95)}
 LANGUAGE_FLOORS = {"pii": (0.9, 0.9), "abuse": (0.85, 0.85), "safeguarding": (0.85, 0.95)}
 

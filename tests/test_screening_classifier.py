@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+import zlib
 from dataclasses import replace
 
 import pytest
@@ -17,7 +18,8 @@ from consult.models import Priority, Role, Submission
 from consult.moderation.models import ModerationEvent, ResponseVector
 from consult.moderation.screening import screen, screen_batch
 from consult.moderation.screening.classifier import MODEL_FILE, Head, shipped
-from consult.moderation.screening.training import fingerprint, read_corpus
+from consult.moderation.screening.ngrams import ngram_features
+from consult.moderation.screening.training import choose_policy_threshold, fingerprint, read_corpus
 
 # The walk-through of the safeguarding issue: the lexicons let this one through in English.
 GROOMING = {
@@ -220,3 +222,24 @@ def test_flask_screen_evaluate_reports_each_layer_per_language_and_category(runn
     cross_validated = figures["cross_validated"]
     assert cross_validated["splits"] == ["dev"] and cross_validated["rows"] == len(rows) - 7
     assert "uncategorised:safeguarding" in cross_validated["by_category"]  # rows without a category
+
+
+def test_ngrams_are_the_same_buckets_in_every_process_and_weigh_one_in_all():
+    features = ngram_features("He HITS me", bits=13)
+    again = ngram_features("he hits me", bits=13)
+    assert features == again and features  # case folded; CRC-32, not the salted hash()
+    assert zlib.crc32(b" me") & 8191 in features
+    assert abs(sum(value * value for value in features.values()) - 1) < 1e-9
+    assert ngram_features("!!! 🙂", bits=13) == {}
+    with pytest.raises(ValueError, match="pass texts"):
+        shipped().scores([[0.0] * sentence_encoder.DIMENSIONS], ["en"])  # the n-grams cannot be guessed
+
+
+def test_the_safeguarding_flag_lets_through_at_most_the_chosen_share_of_policy_talk():
+    scores = [0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.2, 0.1, 0.05]
+    policy = [True] * 10
+    lexicons = [False] * 9 + [True]  # the lexicons flag one already: one more may be flagged for 0.2
+    threshold = choose_policy_threshold(scores, policy, lexicons, share=0.2)
+    assert sum(score >= threshold for score in scores[:9]) == 1 and 0.8 < threshold <= 0.800001
+    assert choose_policy_threshold(scores, policy, [True] * 10, share=0.2) == 1.0  # nothing left to flag
+    assert shipped().heads["safeguarding"].ngram_weights and not shipped().heads["abuse"].ngram_weights

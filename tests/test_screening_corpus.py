@@ -1,8 +1,9 @@
 """The labelled screening corpus (``data/screening_corpus.jsonl``) is well formed and balanced.
 
-``holdout-3`` is held out: it is never read to tune lexicons, thresholds, the classifier or its
-training set, only to measure them once a change is made (see ``data/README.md``). ``train`` may be
-used for anything. ``dev``, ``holdout-1`` and ``holdout-2`` are the lexicons' older splits.
+``holdout-3`` and ``holdout-4`` are held out: never read to tune lexicons, thresholds, the classifier or
+its training set, only to measure them once a change is made (see ``data/README.md``). ``train`` may be
+used for anything and grows; ``holdout-3`` keeps at least five lines and 15 % of each language and
+category. ``dev``, ``holdout-1`` and ``holdout-2`` are the lexicons' older splits.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from consult.moderation.screening import PII_KINDS, SCREENING_FLAGS
 
 CORPUS = Path(__file__).parent / "data" / "screening_corpus.jsonl"
 LANGUAGES = ("ar", "zh", "en", "fr", "ru", "es")
-SPLITS = ("dev", "holdout-1", "holdout-2", "train", "holdout-3")
+SPLITS = ("dev", "holdout-1", "holdout-2", "train", "holdout-3", "holdout-4")
+FRESH = ("holdout-3", "holdout-4")
 SAFEGUARDING = ("grooming", "sextortion", "coercion", "self_harm", "abuse", "exploitation")
 NEGATIVE = ("policy", "news", "fiction", "joke", "everyday", "pii")
 HARD_NEGATIVE = ("policy", "news", "fiction", "joke")
@@ -64,11 +66,11 @@ def test_category_agrees_with_the_flags():
             assert not (row["pii"] or row["abuse"] or row["safeguarding"]), row
 
 
-def test_no_group_straddles_the_held_out_split():
+def test_no_group_straddles_a_held_out_split():
     splits: dict[str, set[str]] = {}
     for row in ROWS:
         splits.setdefault(row["group"], set()).add(row["split"])
-    assert [group for group, seen in splits.items() if "holdout-3" in seen and len(seen) > 1] == []
+    assert [group for group, seen in splits.items() if seen & set(FRESH) and len(seen) > 1] == []
 
 
 def test_no_text_appears_twice():
@@ -87,7 +89,7 @@ def test_each_language_has_every_category_in_both_new_splits(lang):
     for category in (*SAFEGUARDING, "harassment", *HARD_NEGATIVE, "everyday"):
         train, held = counts[category, "train"], counts[category, "holdout-3"]
         assert train >= 8 and held >= 5, (category, train, held)
-        assert 0.3 <= held / (train + held) <= 0.45, (category, train, held)
+        assert 0.15 <= held / (train + held) <= 0.45, (category, train, held)
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)

@@ -1,6 +1,7 @@
 """The classifier's two thresholds, with the real sentence encoder: at ``watch`` a possible disclosure is put
-first, shown to the moderator as one and never approved in bulk; only at the flag's threshold is it flagged,
-and only a flagged answer shows its author the helplines."""
+first, shown to the moderator as one, never approved in bulk and kept for the safeguarding team when its
+author withdraws it; only at the flag's threshold is it flagged, and only a flagged answer shows its author
+the helplines."""
 
 from __future__ import annotations
 
@@ -8,7 +9,9 @@ import re
 
 from sqlalchemy import select
 
+from consult import outbox
 from consult.models import Role, Submission, SubmissionStatus
+from consult.moderation.arrivals import screen_arrivals
 from consult.moderation.events import text_hash
 from consult.moderation.screening import screen_batch
 from consult.moderation.screening.classifier import shipped
@@ -84,3 +87,63 @@ def test_a_flagged_disclosure_shows_its_author_the_help_box_and_no_watch_hint(
 
     login(make_user(Role.MODERATOR))
     assert HINT not in client.get(f"/moderation/submissions/{answer.id}").text  # the flag says it already
+
+
+def _withdraw(client, answer):
+    return client.post(f"/responses/{answer.id}/withdraw", data={"confirmed": "yes"})
+
+
+def test_a_possible_disclosure_below_the_flag_is_kept_for_the_team_when_withdrawn(
+    client, db, login, make_user, make_consultation
+):
+    consultation = make_consultation(open=True)
+    author = make_user()
+    login(author)
+    _post(client, consultation, WATCHED)
+    _post(client, consultation, ORDINARY)
+    watched, ordinary = _answer(db, WATCHED), _answer(db, ORDINARY)
+    watched_id, ordinary_id = watched.id, ordinary.id
+    assert not watched.flag_safeguarding
+
+    assert _withdraw(client, watched).status_code == 303
+    assert _withdraw(client, ordinary).status_code == 303
+    # The child sees both gone, the same way.
+    page = client.get(f"/consultations/{consultation.slug}").text
+    assert WATCHED not in page and ORDINARY not in page
+
+    db.session.expire_all()
+    kept = db.session.get(Submission, watched_id)
+    assert kept is not None and kept.body == WATCHED
+    assert kept.withdrawn_at is not None and kept.status is SubmissionStatus.ESCALATED
+    assert db.session.get(Submission, ordinary_id) is None  # nothing to keep: deleted as before
+
+    team = make_user(Role.MODERATOR)
+    team.can_safeguard = True
+    db.session.commit()
+    login(team)
+    assert WATCHED in client.get(f"/safeguarding/submissions/{watched_id}").text
+
+
+def test_a_possible_disclosure_withdrawn_before_screening_is_kept_once_screening_reads_it(
+    client, db, login, make_user, make_consultation, monkeypatch
+):
+    monkeypatch.setattr(outbox, "_dispatcher", lambda name, args: None)  # nobody screens yet
+    consultation = make_consultation(open=True)
+    login(make_user())
+    _post(client, consultation, WATCHED)
+    _post(client, consultation, ORDINARY)
+    watched, ordinary = _answer(db, WATCHED), _answer(db, ORDINARY)
+    watched_id, ordinary_id = watched.id, ordinary.id
+    assert watched.screened_at is None
+    assert _withdraw(client, watched).status_code == 303
+    assert _withdraw(client, ordinary).status_code == 303
+
+    with client.application.app_context():
+        screen_arrivals(100)
+        db.session.commit()
+
+    db.session.expire_all()
+    kept = db.session.get(Submission, watched_id)
+    assert kept is not None and kept.status is SubmissionStatus.ESCALATED and kept.withdrawn_at is not None
+    assert not kept.flag_safeguarding and kept.screening_score >= 1000
+    assert db.session.get(Submission, ordinary_id) is None

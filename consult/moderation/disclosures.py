@@ -9,10 +9,14 @@ would see for any other answer waiting for a moderator; the team keeps what it s
   period has passed (consult/retention.py);
 - changed: the earlier words are kept (``EarlierWording``) and the answer stays, or becomes, a case.
 
-An answer withdrawn before screening has read it is held the same way (hidden, ``withdrawn_at``) until
-the job worker screens it: then ``settle_withdrawn`` hands a possible disclosure to the team and
-deletes anything else, as a withdrawal would have at once. Words replaced before screening read them
-are kept the same way until the worker screens them (``settle_earlier_wordings``).
+An answer the classifier read as a possible disclosure below its flag (its ``watch`` threshold: the
+stored score in ``WATCH_BAND``) is kept the same way when withdrawn: nothing was shown to its author,
+but a moderator would have read it before publishing, and a child who takes back "my dad gets angry
+when I tell" may have meant it. An answer withdrawn before screening has read it is held the same way
+(hidden, ``withdrawn_at``) until the job worker screens it: then ``settle_withdrawn`` hands a possible
+disclosure (flagged or watched) to the team and deletes anything else, as a withdrawal would have at
+once. Words replaced before screening read them are kept the same way until the worker screens them
+(``settle_earlier_wordings``).
 
 Either is an event on the case. Every statement is conditional on what was read, so a moderator
 escalating the answer at the same moment changes which way it is kept, never whether it is.
@@ -30,10 +34,17 @@ from ..extensions import db
 from ..models import Submission, SubmissionStatus
 from .events import record_event
 from .models import EarlierWording, ModerationAction
+from .screening import WATCH_BAND
 
 WAITING = (SubmissionStatus.PENDING, SubmissionStatus.ESCALATED)
 # A race lost to a moderator is read again and tried once more; a third loss is a decision that won.
 ATTEMPTS = 3
+
+
+def kept_if_withdrawn():
+    """The SQL condition for a screened, waiting answer that a withdrawal hands to the team: flagged for
+    safeguarding, or read by the classifier as a possible disclosure (``watch``)."""
+    return or_(Submission.flag_safeguarding.is_(True), Submission.screening_score >= WATCH_BAND)
 
 
 def possible_disclosure(submission: Submission) -> bool:
@@ -72,7 +83,7 @@ def withdraw(submission: Submission, now: datetime | None = None) -> bool | None
             db.session.expire(submission)
             return True
         if _run(update(Submission).where(*mine, Submission.status == SubmissionStatus.PENDING,
-                                         Submission.flag_safeguarding.is_(True))
+                                         kept_if_withdrawn())
                 .values(withdrawn_at=now, **_TO_THE_TEAM)):  # fmt: skip
             _escalated_for_the_author(submission, ModerationAction.WITHDRAWN, was_pending=True)
             db.session.expire(submission)
@@ -84,8 +95,7 @@ def withdraw(submission: Submission, now: datetime | None = None) -> bool | None
             db.session.expire(submission)
             return True
         if _run(delete(Submission).where(*mine, Submission.status == SubmissionStatus.PENDING,
-                                         Submission.screened_at.is_not(None),
-                                         Submission.flag_safeguarding.is_(False))):  # fmt: skip
+                                         Submission.screened_at.is_not(None), ~kept_if_withdrawn())):  # fmt: skip
             db.session.expunge(submission)
             return False
         # Escalated or flagged between two statements: read it again and keep it.
@@ -98,14 +108,15 @@ def withdraw(submission: Submission, now: datetime | None = None) -> bool | None
 
 
 def settle_withdrawn(submission_ids: list[int]) -> int:
-    """After screening: answers withdrawn before it go to the team if flagged, else are deleted; how many went."""
+    """After screening: answers withdrawn before it go to the team if flagged or watched, else are deleted;
+    how many went."""
     held = [Submission.id.in_(submission_ids), Submission.withdrawn_at.is_not(None),
             Submission.status == SubmissionStatus.PENDING]  # fmt: skip
-    disclosures = list(db.session.scalars(select(Submission).where(*held, Submission.flag_safeguarding.is_(True))))
+    disclosures = list(db.session.scalars(select(Submission).where(*held, kept_if_withdrawn())))
     for submission in disclosures:
         if _run(update(Submission).where(Submission.id == submission.id, *held).values(**_TO_THE_TEAM)):
             record_event(submission, ModerationAction.ESCALATED, reason=ModerationAction.WITHDRAWN.value)
-    return _run(delete(Submission).where(*held, Submission.flag_safeguarding.is_(False)))
+    return _run(delete(Submission).where(*held, ~kept_if_withdrawn()))
 
 
 def settle_earlier_wordings(flags_disclosure: Callable[[str, str], bool], limit: int = 500) -> int:

@@ -141,7 +141,8 @@ def screen_batch(texts: list[str], langs: list[str | None], classifier: Classifi
     # The classifier centres a vector on the language it is written in, which a declared language can miss.
     written_in = [languages.detect(text, lang).language for text, lang in zip(texts, langs, strict=True)]
     screenings = []
-    for text, lang, vector, scores in zip(texts, langs, vectors, classifier.scores(vectors, written_in), strict=True):
+    all_scores = classifier.scores(vectors, written_in, texts)
+    for text, lang, vector, scores in zip(texts, langs, vectors, all_scores, strict=True):
         result = screen(text, lang)
         raised = classifier.flags(scores)
         if raised:

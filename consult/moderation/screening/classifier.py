@@ -1,4 +1,4 @@
-"""The second layer of screening: a logistic regression over the answer's multilingual sentence vector.
+"""The second layer of screening: a logistic regression over the answer's sentence vector and its n-grams.
 
 The lexicons catch what is said with their words; a child who writes "he says he'll show everyone the
 pictures unless I send more" uses none of them. Each head (``safeguarding``, ``abuse``) is a weight per
@@ -11,6 +11,10 @@ vector, the mean training vector of its language is taken away and the rest norm
 puts every sentence of one language in a common region, and what is left is closer to what is said.
 The weights are a small JSON file in ``model/``; its version is a hash of what it holds, recorded on
 every answer it screened.
+
+Besides the vector, a model may read the text's hashed character n-grams (``ngrams.py``; the document's
+``ngrams`` says how many buckets): the vector says what is talked about, the n-grams who does what to
+whom ("he hits me", not "teachers who hit").
 """
 
 from __future__ import annotations
@@ -20,6 +24,8 @@ import json
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+
+from .ngrams import ngram_features
 
 MODEL_FILE = Path(__file__).resolve().parent / "model" / "classifier.json"
 #: What the classifier decides, in the order of SCREENING_FLAGS.
@@ -33,6 +39,8 @@ class Head:
     threshold: float  # the flag
     #: at or above it a possible concern, below the flag: never bulk-approved (older files: the flag's)
     watch: float | None = None
+    #: a weight per n-gram bucket (empty: the head reads the vector alone)
+    ngram_weights: tuple[float, ...] = ()
 
     @property
     def watch_at(self) -> float:
@@ -46,15 +54,23 @@ class Classifier:
     heads: dict[str, Head]
     #: the mean training vector per language, and under "" the mean of all, for a language it has not seen
     centres: dict[str, tuple[float, ...]] = field(default_factory=dict)
+    #: how texts are cut into n-grams, e.g. {"bits": 13, "shortest": 2, "longest": 4}; empty: vectors alone
+    ngrams: dict[str, int] = field(default_factory=dict)
 
-    def scores(self, vectors, langs=None) -> list[dict[str, float]]:
-        """Each head's probability for each row of ``vectors`` (float32, L2-normalised), written in ``langs``."""
+    def scores(self, vectors, langs=None, texts=None) -> list[dict[str, float]]:
+        """Each head's probability for each row of ``vectors`` (float32, L2-normalised), written in ``langs``;
+        a model that reads n-grams needs the ``texts`` too."""
         import numpy as np  # only the screening worker scores vectors
 
         matrix = centred(np.asarray(vectors, dtype=np.float64), langs or [None] * len(vectors), self.centres)
+        if self.ngrams and texts is None:
+            raise ValueError(f"model {self.version} reads the texts' n-grams: pass texts")
+        grams = [ngram_features(text, **self.ngrams) for text in texts] if self.ngrams else []
         columns = {}
         for name, head in self.heads.items():
             logits = matrix @ np.asarray(head.weights) + head.bias
+            if grams and head.ngram_weights:
+                logits += [sum(value * head.ngram_weights[b] for b, value in found.items()) for found in grams]
             columns[name] = 1.0 / (1.0 + np.exp(-logits))
         return [{name: float(column[i]) for name, column in columns.items()} for i in range(len(vectors))]
 
@@ -86,22 +102,25 @@ def _primary(lang: str | None) -> str:
     return (lang or "").replace("_", "-").split("-")[0].lower()
 
 
-def model_version(heads: dict[str, dict], centres: dict | None = None) -> str:
+def model_version(heads: dict[str, dict], centres: dict | None = None, ngrams: dict | None = None) -> str:
     """A name for these weights that changes whenever they do: ``lr-`` and 12 hex digits of their hash."""
     content = {"centres": centres, "heads": heads} if centres else heads
+    if ngrams:
+        content = {**content, "ngrams": ngrams}
     canonical = json.dumps(content, sort_keys=True, separators=(",", ":"))
     return "lr-" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:12]
 
 
 def _head(head: dict) -> Head:
     watch = float(head["watch"]) if "watch" in head else None
-    return Head(tuple(head["weights"]), float(head["bias"]), float(head["threshold"]), watch)
+    return Head(tuple(head["weights"]), float(head["bias"]), float(head["threshold"]), watch,
+                tuple(head.get("ngram_weights", ())))  # fmt: skip
 
 
 def from_document(document: dict) -> Classifier:
     heads = {name: _head(head) for name, head in document["heads"].items()}
     centres = {lang: tuple(mean) for lang, mean in document.get("centres", {}).items()}
-    return Classifier(document["version"], document["encoder"], heads, centres)
+    return Classifier(document["version"], document["encoder"], heads, centres, dict(document.get("ngrams", {})))
 
 
 @cache
