@@ -161,6 +161,23 @@ class EscalateForm(_DecisionForm):
     )
 
 
+class ListDecisionForm(FlaskForm):
+    """One keystroke from the list: approve as written, or reject with a reason (never "Other", which needs a note)."""
+
+    seen = HiddenField(validators=[DataRequired(), _HASH])
+    reason = SelectField(_l("Reason"), validators=[Optional()], default="")
+    # The item the list should show next (the one below the decided one), so the keyboard carries on there.
+    focus = HiddenField(validators=[Optional(), Regexp(r"^\d{1,18}$")])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        reasons = {code: label for code, label in labels.REJECT_REASONS.items() if code is not RejectReason.OTHER}
+        self.reason.choices = [("", _l("Choose a reason")), *reasons.items()]
+
+    def rejection(self) -> RejectReason | None:
+        return RejectReason(self.reason.data) if self.reason.data else None
+
+
 _BULK_ITEM = re.compile(r"^(\d{1,18}):([0-9a-f]{64})$")
 
 
