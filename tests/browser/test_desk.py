@@ -24,7 +24,7 @@ from consult.models import (
 from consult.moderation.intake import screen_submission
 from consult.moderation.models import ModerationAction, ModerationEvent
 
-from .conftest import ARTIFACTS, choose_language
+from .conftest import ARTIFACTS
 from .test_accessibility import _serious_violations
 from .test_page_weight import MOST_BYTES, weigh
 
@@ -47,6 +47,12 @@ LONG_ANSWER = (
     "Thank you all."
 )
 assert len(LONG_ANSWER) == 1000
+# As long, with signs that the young person may be at risk: its page leads with Escalate and an open note.
+SIGNS = LONG_ANSWER.replace(
+    "If anyone from the working group wants to hear more, call me on 0712 345 678 after school.",
+    "A man I met in a game keeps asking me to meet him alone and says not to tell my parents.",
+)
+SIGNS += "." * (1000 - len(SIGNS))
 
 
 @pytest.fixture(scope="module")
@@ -69,17 +75,22 @@ def desk_data(live_app) -> dict:
                     question=made[SPEED_SLUG], body=f"Answer {n + 1}: lessons about privacy settings would help us.",
                     language="en", age_band="16-17", country="KE", screened_at=now, priority=Priority.CLEAR,
                 ))  # fmt: skip
-            for body, language in ((LONG_ANSWER, "en"), ("يجب أن تتحقق المنصات من العمر دون طلب هوياتنا.", "ar")):
+            bodies = ((LONG_ANSWER, "en"), ("يجب أن تتحقق المنصات من العمر دون طلب هوياتنا.", "ar"), (SIGNS, "en"))
+            for body, language in bodies:
                 submission = Submission(question=made[LAYOUT_SLUG], body=body, language=language, age_band="16-17",
                                         country="EG" if language == "ar" else "KE")  # fmt: skip
                 db.session.add(submission)
                 db.session.flush()
                 screen_submission(submission)
+                if body == SIGNS:  # as the classifier would flag it (the lexicons alone may not)
+                    submission.flag_safeguarding, submission.priority = True, Priority.SAFEGUARDING
             db.session.commit()
         layout = select(Submission).join(Question).join(Consultation).where(Consultation.slug == LAYOUT_SLUG)
-        long_one, arabic = sorted(db.session.scalars(layout), key=lambda s: s.language != "en")
+        found = {s.body: s for s in db.session.scalars(layout)}
+        long_one, worrying = found[LONG_ANSWER], found[SIGNS]
         assert long_one.flag_pii and long_one.suggested_text, "screening no longer flags the long answer's number"
-        return {"long": long_one.id, "arabic": arabic.id}
+        arabic = next(s for s in found.values() if s.language == "ar")
+        return {"long": long_one.id, "arabic": arabic.id, "safeguarding": worrying.id}
 
 
 class Keyboard:
@@ -117,8 +128,17 @@ def signed_in(browser, live_app) -> dict:
 def desk_page(browser, live_app, desk_data, signed_in):
     context = browser.new_context(base_url=live_app.base_url, viewport=DESK, bypass_csp=True, storage_state=signed_in)
     page = context.new_page()
+    use_language(page, "en")  # the account keeps the last language chosen, by this module or another
     yield page
     context.close()
+
+
+def use_language(page, code: str) -> None:
+    page.goto("/moderation/")
+    if page.get_attribute("html", "lang") != code:
+        page.focus(f"form.languages button[value={code}]")
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
 
 
 def _approved(live_app) -> tuple[int, int]:
@@ -167,9 +187,12 @@ def test_fifty_unflagged_answers_are_decided_with_the_keyboard_alone(desk_page, 
     assert _approved(live_app) == (ANSWERS, ANSWERS)  # each approved once, each decision audited once
 
 
-def test_an_items_text_flags_and_decision_buttons_fit_above_the_fold(desk_page, desk_data):
+@pytest.mark.parametrize("language", codes())
+@pytest.mark.parametrize("kind", ["long", "safeguarding"])
+def test_an_items_text_flags_and_decision_buttons_fit_above_the_fold(desk_page, desk_data, kind, language):
     page = desk_page
-    page.goto(f"/moderation/submissions/{desk_data['long']}")
+    use_language(page, language)
+    page.goto(f"/moderation/submissions/{desk_data[kind]}")
     body = page.locator(".desk-reading p.body").first
     assert len(body.inner_text()) == 1000
     visible = {
@@ -182,10 +205,14 @@ def test_an_items_text_flags_and_decision_buttons_fit_above_the_fold(desk_page, 
     }
     below = {name: box["y"] + box["height"] for name, box in ((n, el.bounding_box()) for n, el in visible.items())
              if box["y"] + box["height"] > DESK["height"]}  # fmt: skip
-    page.screenshot(path=str(ARTIFACTS / "desk-item-1366x768.png"))
+    page.screenshot(path=str(ARTIFACTS / f"desk-item-{kind}-{language}-1366x768.png"))
     assert not below, f"below the fold at 1366×768: {below}"
-    # On a flagged answer the approval offered first is the suggested redaction, never the answer as written.
-    assert page.locator("#decide-approve input[name=version]:checked").get_attribute("value") == "suggested"
+    first_decision = page.locator("form.decision").first.get_attribute("id")
+    checked = page.locator("#decide-approve input[name=version]:checked")
+    if kind == "safeguarding":  # Escalate first; nothing chosen to publish
+        assert (first_decision, checked.count()) == ("decide-escalate", 0)
+    else:  # the suggested redaction offered first, never the answer as written
+        assert (first_decision, checked.get_attribute("value")) == ("decide-approve", "suggested")
 
 
 def test_keys_act_on_the_item_but_never_while_typing(desk_page, desk_data):
@@ -222,8 +249,7 @@ def test_an_arabic_answers_age_band_reads_the_right_way_in_the_english_queue(des
 @pytest.mark.parametrize("language", codes())
 def test_the_queue_and_an_item_have_no_serious_accessibility_violation(desk_page, axe_source, desk_data, language):
     page = desk_page
-    page.goto("/moderation/")
-    choose_language(page, language)
+    use_language(page, language)
     problems = {}
     for path in (f"/moderation/consultations/{LAYOUT_SLUG}", f"/moderation/submissions/{desk_data['long']}"):
         page.goto(path)
