@@ -235,3 +235,20 @@ def test_an_arabic_answers_age_band_and_language_are_isolated_in_an_english_page
         # Unisolated, "العربية · 16–17" makes the range Arabic numbers and shows it as "17–16".
         assert '<bdi lang="ar">العربية</bdi> · <bdi>16–17</bdi> · <bdi>Egypt</bdi>' in page, path
         assert "العربية · 16–17" not in page
+
+
+def test_naughty_strings_posted_to_a_decision_from_the_list_are_refused_in_words(
+    client, db, login, make_user, desk, naughty_strings
+):
+    _consultation, plain, _never = desk
+    login(make_user(Role.MODERATOR))
+    failures = []
+    for index, typed in enumerate(naughty_strings):
+        field = ("reason", "focus", "seen")[index % 3]  # each string once, each field a third of the list
+        if field == "focus" and re.fullmatch(r"[0-9]{1,18}", typed):
+            continue  # an id: a valid place to carry on
+        response = _decide(client, plain[0], "reject", **{"reason": "spam", field: typed})
+        if response.status_code != 422:
+            failures.append(f"#{index} {typed!r} as {field}: {response.status_code}")
+    assert not failures, failures
+    assert _now(db, plain[0]).status is SubmissionStatus.PENDING

@@ -165,9 +165,10 @@ class ListDecisionForm(FlaskForm):
     """One keystroke from the list: approve as written, or reject with a reason (never "Other", which needs a note)."""
 
     seen = HiddenField(validators=[DataRequired(), _HASH])
-    reason = SelectField(_l("Reason"), validators=[Optional()], default="")
+    # No Optional(): it would also let through a value no option offers (" "); "" is an option (approve).
+    reason = SelectField(_l("Reason"), default="")
     # The item the list should show next (the one below the decided one), so the keyboard carries on there.
-    focus = HiddenField(validators=[Optional(), Regexp(r"^\d{1,18}$")])
+    focus = HiddenField(validators=[Optional(), Regexp(r"^[0-9]{1,18}$")])  # \d would take "١٢٣" too
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
