@@ -33,6 +33,8 @@ ANSWERS = 50
 MOST_KEYSTROKES = 150
 SPEED_SLUG = "desk-speed"
 LAYOUT_SLUG = "desk-layout"
+BULK_SLUG = "desk-bulk"  # five unflagged answers, approved in bulk from the keyboard
+KEYS_SLUG = "desk-keys"  # a flagged answer and a plain one, decided on their own pages from the keyboard
 # A realistic long answer (1,000 characters) with a phone number in it, so screening flags it and suggests a redaction.
 LONG_ANSWER = (
     "Online safety lessons at my school are one assembly a year, and most of it is about strangers. What we really "
@@ -62,7 +64,7 @@ def desk_data(live_app) -> dict:
         if db.session.scalar(select(Consultation.id).where(Consultation.slug == SPEED_SLUG)) is None:
             now = clock.utcnow()
             made = {}
-            for slug in (SPEED_SLUG, LAYOUT_SLUG):
+            for slug in (SPEED_SLUG, LAYOUT_SLUG, BULK_SLUG, KEYS_SLUG):
                 consultation = Consultation(slug=slug, title=f"Desk ({slug})", description="<p>Desk test.</p>",
                                             opens_at=now - timedelta(hours=1), closes_at=now + timedelta(hours=23),
                                             status=ConsultationStatus.PUBLISHED)  # fmt: skip
@@ -70,11 +72,17 @@ def desk_data(live_app) -> dict:
                 db.session.add(consultation)
                 made[slug] = consultation.questions[0]
             db.session.flush()
-            for n in range(ANSWERS):
-                db.session.add(Submission(
-                    question=made[SPEED_SLUG], body=f"Answer {n + 1}: lessons about privacy settings would help us.",
-                    language="en", age_band="16-17", country="KE", screened_at=now, priority=Priority.CLEAR,
-                ))  # fmt: skip
+            for slug, number in ((SPEED_SLUG, ANSWERS), (BULK_SLUG, 5)):
+                for n in range(number):
+                    db.session.add(Submission(
+                        question=made[slug], body=f"Answer {n + 1}: lessons about privacy settings would help us.",
+                        language="en", age_band="16-17", country="KE", screened_at=now, priority=Priority.CLEAR,
+                    ))  # fmt: skip
+            for body in ("Call me on 0712 345 678 to talk about it.", "Buy cheap followers at my shop!"):
+                submission = Submission(question=made[KEYS_SLUG], body=body, language="en")
+                db.session.add(submission)
+                db.session.flush()
+                screen_submission(submission)
             bodies = ((LONG_ANSWER, "en"), ("يجب أن تتحقق المنصات من العمر دون طلب هوياتنا.", "ar"), (SIGNS, "en"))
             for body, language in bodies:
                 submission = Submission(question=made[LAYOUT_SLUG], body=body, language=language, age_band="16-17",
@@ -90,7 +98,11 @@ def desk_data(live_app) -> dict:
         long_one, worrying = found[LONG_ANSWER], found[SIGNS]
         assert long_one.flag_pii and long_one.suggested_text, "screening no longer flags the long answer's number"
         arabic = next(s for s in found.values() if s.language == "ar")
-        return {"long": long_one.id, "arabic": arabic.id, "safeguarding": worrying.id}
+        keys = {s.body: s.id for s in db.session.scalars(
+            select(Submission).join(Question).join(Consultation).where(Consultation.slug == KEYS_SLUG))}  # fmt: skip
+        return {"long": long_one.id, "arabic": arabic.id, "safeguarding": worrying.id,
+                "phone": keys["Call me on 0712 345 678 to talk about it."],
+                "spam": keys["Buy cheap followers at my shop!"]}  # fmt: skip
 
 
 class Keyboard:
@@ -141,10 +153,10 @@ def use_language(page, code: str) -> None:
             page.keyboard.press("Enter")
 
 
-def _approved(live_app) -> tuple[int, int]:
-    """Answers of the speed consultation approved, and approval events written for them."""
+def _approved(live_app, slug: str = SPEED_SLUG) -> tuple[int, int]:
+    """Answers of a consultation approved, and approval events written for them."""
     with live_app.app_context():
-        ids = select(Submission.id).join(Question).join(Consultation).where(Consultation.slug == SPEED_SLUG)
+        ids = select(Submission.id).join(Question).join(Consultation).where(Consultation.slug == slug)
         approved = db.session.scalar(select(func.count()).where(
             Submission.id.in_(ids.scalar_subquery()), Submission.status == SubmissionStatus.APPROVED))  # fmt: skip
         events = db.session.scalar(select(func.count()).where(
@@ -281,3 +293,44 @@ def test_the_desk_pages_weigh_under_150_kilobytes(browser, live_app, desk_data, 
         total = sum(weights.values())
         print(f"page weight {name} ({path}): {total / 1024:.1f} KB {dict(weights)}")
         assert total < MOST_BYTES
+
+
+def test_bulk_approval_from_the_keyboard_shows_the_count_before_publishing(desk_page, live_app):
+    page, keys = desk_page, Keyboard(desk_page)
+    page.goto(f"/moderation/consultations/{BULK_SLUG}")
+    boxes = page.locator("input[form=bulk-approve]")
+    assert boxes.count() == 5 and not any(box.is_checked() for box in boxes.all())  # nothing ticked by itself
+
+    keys.press("*")  # select all unflagged
+    assert all(box.is_checked() for box in boxes.all())
+    with page.expect_navigation():
+        keys.press("b")
+    assert _approved(live_app, BULK_SLUG) == (0, 0)  # the confirmation page first, with the count
+    assert page.evaluate("document.activeElement.textContent") == "Approve 5 answers"
+    with page.expect_navigation():
+        keys.press("Enter")
+
+    assert keys.count == 3
+    assert _approved(live_app, BULK_SLUG) == (5, 5)
+
+
+def test_an_item_is_claimed_and_decided_with_the_keyboard(desk_page, live_app, desk_data):
+    page = desk_page
+    page.goto(f"/moderation/submissions/{desk_data['phone']}")
+    with page.expect_navigation():
+        page.keyboard.press("c")  # claim
+    assert "This response is yours until" in page.inner_text(".desk-decision")
+    with page.expect_navigation():
+        page.keyboard.press("s")  # approve with the suggested redaction, then on to the next answer
+    assert f"/moderation/submissions/{desk_data['spam']}" in page.url
+    page.keyboard.press("r")  # the reason: chosen with the arrows, sent with Enter
+    assert page.evaluate("document.activeElement.id") == "reject-reason"
+    page.keyboard.press("ArrowDown")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+
+    with live_app.app_context():
+        phone, spam = (db.session.get(Submission, desk_data[k]) for k in ("phone", "spam"))
+        assert (phone.status, phone.published_text) == (SubmissionStatus.APPROVED, phone.suggested_text)
+        assert "0712" not in phone.published_text
+        assert (spam.status, spam.reject_reason) == (SubmissionStatus.REJECTED, "off_topic")
