@@ -14,6 +14,10 @@
     opener.addEventListener("click", function () { dialog.showModal(); });
   }
 
+  // The bulk confirmation page is the confirmation: its button takes the focus, so Enter publishes the count shown.
+  var confirmButton = kind === "confirm" && desk.querySelector("[data-confirm]");
+  if (confirmButton) { confirmButton.focus(); }
+
   function typing(el) {
     if (!el || !el.tagName) { return false; }
     var tag = el.tagName;
