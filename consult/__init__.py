@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 
 from flask import Flask, flash, request
 from flask_login.utils import login_url
+from markupsafe import Markup
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -144,7 +145,14 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals["language_name_in"] = content.language_name_in
     app.jinja_env.globals["meeting_titles"] = content.meeting_titles
     app.jinja_env.filters["description"] = description_markup
-    app.jinja_env.globals["age_band_label"] = lambda code: AGE_BAND_LABELS.get(code, code)
+    app.jinja_env.filters["bdi"] = _isolated
+    # Isolated: after an Arabic word, "16–17" would otherwise read as Arabic numbers and show reversed ("17–16").
+    app.jinja_env.globals["age_band_label"] = lambda code: _isolated(AGE_BAND_LABELS.get(code, code))
+
+
+def _isolated(value) -> Markup:
+    """Text shown among words of another direction (names, ranges, numbers), kept from turning its neighbours around."""
+    return Markup("<bdi>{}</bdi>").format(value)
 
 
 def register_commands(app: Flask) -> None:

@@ -63,6 +63,7 @@ ACCESS: dict[str, Access] = {
     "moderation.bulk": Access.MODERATOR,
     "moderation.item": Access.MODERATOR,
     "moderation.decide": Access.MODERATOR,
+    "moderation.decide_inline": Access.MODERATOR,
     "moderation.release": Access.MODERATOR,
     "moderation.dashboard": Access.MODERATOR,
     "moderation.audit": Access.MODERATOR,

@@ -79,7 +79,7 @@ def test_secretariat_sees_which_translations_are_missing(client, db, secretariat
 
     assert missing_translations([consultation]) == {consultation.id: ["ar", "zh", "ru", "es"]}
     dashboard = client.get("/secretariat/").text
-    assert '<span lang="ru">русский</span>' in dashboard and '<span lang="fr">' not in dashboard
+    assert '<bdi lang="ru">русский</bdi>' in dashboard and '<bdi lang="fr">' not in dashboard
     edit = client.get(f"/secretariat/consultations/{consultation.id}/edit").text
     assert f'href="{_translation_url(consultation, "fr")}"' in edit
     assert "Missing or incomplete" in edit

@@ -408,7 +408,7 @@ def test_a_response_one_moderator_opened_is_not_shown_to_another_until_the_claim
 
     assert _shown_ids(_queue(second, consultation).text) == [other.id]
     direct = second.get(f"/moderation/submissions/{opened.id}").text
-    assert "Moderator Ama has this response open until" in direct
+    assert "<bdi>Moderator Ama</bdi> has this response open until" in direct
     assert "/approve" not in direct and "/reject" not in direct and "/escalate" not in direct
 
     frozen_clock.advance(minutes=app.config["MODERATION_CLAIM_MINUTES"], seconds=1)

@@ -71,7 +71,8 @@ def test_select_all_ticks_the_unflagged_screened_answers_without_a_script(client
     consultation, plain, never = desk
     login(make_user(Role.MODERATOR))
     page = client.get(f"/moderation/consultations/{consultation.slug}").text
-    assert '<button type="submit" name="select" value="unflagged" class="secondary">' in page
+    assert '<button type="submit" form="select-all" name="select" value="unflagged" class="secondary"' in page
+    assert '<form method="get" id="select-all" action="/moderation/consultations/' in page
 
     selected = client.get(f"/moderation/consultations/{consultation.slug}", query_string={"select": "unflagged"}).text
 

@@ -171,11 +171,11 @@ def test_queue_shows_escalated_responses_oldest_first_with_what_the_team_needs(
     assert "2 responses are waiting for the safeguarding team." in page
     first_card, second_card = page.split(f'id="submission-{second.id}"')
     assert DISCLOSURE in first_card
-    assert "Age group: 13–15" in first_card
-    assert "Country: Kenya" in first_card
-    assert "Escalated by Escalating Moderator" in first_card
+    assert "Age group: <bdi>13–15</bdi>" in first_card
+    assert "Country: <bdi>Kenya</bdi>" in first_card
+    assert "Escalated by <bdi>Escalating Moderator</bdi>" in first_card
     assert ESCALATION_NOTE in first_card
-    assert "Country: United Kingdom" in second_card
+    assert "Country: <bdi>United Kingdom</bdi>" in second_card
     assert "The moderator left no note." in second_card
     assert "Still waiting for a moderator." not in page
     assert "Already published answer." not in page
@@ -244,7 +244,7 @@ def test_a_country_without_a_listed_helpline_gets_the_international_directory(cl
 
     page = client.get("/safeguarding/").text
 
-    assert "No helpline is listed for Liechtenstein yet." in page
+    assert "No helpline is listed for <bdi>Liechtenstein</bdi> yet." in page
     assert "The participant's country is not known." in page
     assert "The participant has deleted their account" in page
     assert page.count(f'href="{DIRECTORY_URL}"') == 2

@@ -536,7 +536,7 @@ def test_the_safeguarding_team_sees_who_handed_in_a_workshop_disclosure(client, 
 
     page = client.get(f"/safeguarding/submissions/{answer.id}").text
 
-    assert "From a workshop, handed in by Ms Facilitator" in page
+    assert "From a workshop, handed in by <bdi>Ms Facilitator</bdi>" in page
     assert "deleted their account" not in page
 
 

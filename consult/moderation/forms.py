@@ -161,6 +161,24 @@ class EscalateForm(_DecisionForm):
     )
 
 
+class ListDecisionForm(FlaskForm):
+    """One keystroke from the list: approve as written, or reject with a reason (never "Other", which needs a note)."""
+
+    seen = HiddenField(validators=[DataRequired(), _HASH])
+    # No Optional(): it would also let through a value no option offers (" "); "" is an option (approve).
+    reason = SelectField(_l("Reason"), default="")
+    # The item the list should show next (the one below the decided one), so the keyboard carries on there.
+    focus = HiddenField(validators=[Optional(), Regexp(r"^[0-9]{1,18}$")])  # \d would take "١٢٣" too
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        reasons = {code: label for code, label in labels.REJECT_REASONS.items() if code is not RejectReason.OTHER}
+        self.reason.choices = [("", _l("Choose a reason")), *reasons.items()]
+
+    def rejection(self) -> RejectReason | None:
+        return RejectReason(self.reason.data) if self.reason.data else None
+
+
 _BULK_ITEM = re.compile(r"^(\d{1,18}):([0-9a-f]{64})$")
 
 

@@ -70,30 +70,7 @@ def queue_page(
     Items another moderator has open are left out, so parallel moderators see different items. A
     response escalated once (back after a take-down) is the safeguarding team's to decide and read.
     """
-    now = clock.utcnow()
-    query = (
-        select(Submission)
-        .where(
-            Submission.status == SubmissionStatus.PENDING,
-            sa.not_(claimed_by_someone_else(moderator, now)),
-            Submission.withdrawn_at.is_(None),
-        )  # withdrawn before screening read it: see disclosures.py
-        .order_by(Submission.priority, Submission.screening_score.desc(), Submission.id)
-        .limit(limit)
-    )
-    if not moderator.can_safeguard:
-        query = query.where(sa.not_(escalated_once()))
-    if filters.consultation_id:
-        in_consultation = select(Question.id).where(Question.consultation_id == filters.consultation_id)
-        query = query.where(Submission.question_id.in_(in_consultation.scalar_subquery()))
-    if filters.question_id:
-        query = query.where(Submission.question_id == filters.question_id)
-    if filters.language:
-        query = query.where(Submission.language == filters.language)
-    if filters.flag == "none":
-        query = query.where(Submission.priority == Priority.CLEAR)
-    elif filters.flag:
-        query = query.where(getattr(Submission, f"flag_{filters.flag}").is_(True))
+    query = _waiting(filters, moderator).order_by(*QUEUE_ORDER).limit(limit)
     if after is None:
         return list(db.session.scalars(query))
     # Exact seeks rather than one row-value comparison "(priority, -score, id) > (p, -s, n)": SQLite would
@@ -107,6 +84,53 @@ def queue_page(
         if len(page) < limit:
             page += db.session.scalars(query.where(rest).limit(limit - len(page)))
     return page
+
+
+QUEUE_ORDER = (Submission.priority, Submission.screening_score.desc(), Submission.id)
+
+
+def _waiting(filters: QueueFilters, moderator: User):
+    """What this moderator's queue holds, in no order yet."""
+    now = clock.utcnow()
+    query = select(Submission).where(
+        Submission.status == SubmissionStatus.PENDING,
+        sa.not_(claimed_by_someone_else(moderator, now)),
+        Submission.withdrawn_at.is_(None),
+    )  # withdrawn before screening read it: see disclosures.py
+    if not moderator.can_safeguard:
+        query = query.where(sa.not_(escalated_once()))
+    if filters.consultation_id:
+        in_consultation = select(Question.id).where(Question.consultation_id == filters.consultation_id)
+        query = query.where(Submission.question_id.in_(in_consultation.scalar_subquery()))
+    if filters.question_id:
+        query = query.where(Submission.question_id == filters.question_id)
+    if filters.language:
+        query = query.where(Submission.language == filters.language)
+    if filters.flag == "none":
+        query = query.where(Submission.priority == Priority.CLEAR)
+    elif filters.flag:
+        query = query.where(getattr(Submission, f"flag_{filters.flag}").is_(True))
+    return query
+
+
+def neighbours(submission: Submission, filters: QueueFilters, moderator: User) -> tuple[int | None, int | None]:
+    """The ids of the responses before and after this one in the moderator's queue, for j and k on its page."""
+    later = queue_page(filters, moderator, 1, QueueCursor.after(submission))
+    priority, score, ident = submission.priority, submission.screening_score, submission.id
+    earlier = db.session.scalar(
+        _waiting(filters, moderator)
+        .where(
+            sa.or_(
+                Submission.priority < priority,
+                sa.and_(Submission.priority == priority, Submission.screening_score > score),
+                sa.and_(Submission.priority == priority, Submission.screening_score == score, Submission.id < ident),
+            )
+        )
+        .order_by(Submission.priority.desc(), Submission.screening_score, Submission.id.desc())
+        .limit(1)
+        .with_only_columns(Submission.id)
+    )
+    return earlier, later[0].id if later else None
 
 
 def pending_counts() -> list[tuple[Consultation, int]]:
@@ -153,7 +177,7 @@ def claim_next(filters: QueueFilters, moderator: User) -> Submission | None:
         for submission in page:
             if claim_submission(submission, moderator):
                 return submission
-        after = QueueCursor(page[-1].priority, page[-1].id)
+        after = QueueCursor.after(page[-1])
     return None
 
 

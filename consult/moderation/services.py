@@ -251,6 +251,32 @@ def bulk_approvable(submission_ids: list[int], moderator: User) -> list[Submissi
     )
 
 
+class OpenToDecide(Conflict):
+    """Only what bulk approval may publish is decided from the list; anything else is read on its own page."""
+
+    def __init__(self, submission_id: int | None = None):
+        super().__init__(_l(
+            "Open this response to decide on it: only unflagged, checked responses are decided from the list."
+        ))  # fmt: skip
+        self.submission_id = submission_id
+
+
+def decide_from_list(submission: Submission, moderator: User, seen: str, reason: RejectReason | None = None) -> None:
+    """Approve as written, or reject with ``reason``, an answer the list offers one-keystroke decisions for.
+
+    The same rule as bulk approval, asked again here whoever posts: a flagged, reported, unscreened or
+    possibly concerning answer, or one another moderator has open, is refused and stays as it was.
+    """
+    if not bulk_approvable([submission.id], moderator):
+        if submission.status not in DECIDABLE:
+            raise AlreadyDecided(submission.id)
+        raise OpenToDecide(submission.id)
+    if reason is None:
+        approve_submission(submission, moderator, seen=seen)
+    else:
+        reject_submission(submission, moderator, reason, seen=seen)
+
+
 def bulk_approve(submission_ids: list[int], moderator: User, *, seen: dict[int, str] | None = None) -> int:
     """Approve, as written, those of the given items bulk_approvable offers; the rest are refused, whoever posts them.
 

@@ -32,13 +32,14 @@ from .arrivals import backlog
 from .audit import csv_lines, events_page, need_to_know, note_visible, submission_events
 from .dashboard import decisions_per_moderator, median_time_to_decision, queue_figures
 from .events import text_hash
-from .forms import ApproveForm, BulkApproveForm, EscalateForm, QueueFilterForm, RejectForm
+from .forms import ApproveForm, BulkApproveForm, EscalateForm, ListDecisionForm, QueueFilterForm, RejectForm
 from .models import RejectReason
 from .queue import (
     QueueCursor,
     QueueFilters,
     claim_next,
     claim_submission,
+    neighbours,
     pending_counts,
     pii_segments,
     queue_page,
@@ -52,9 +53,11 @@ from .services import (
     ChangedWhileOpen,
     InvalidDecision,
     NotYetScreened,
+    OpenToDecide,
     approve_submission,
     bulk_approvable,
     bulk_approve,
+    decide_from_list,
     escalate_submission,
     is_possible_concern,
     reject_submission,
@@ -153,6 +156,7 @@ def _render_queue(consultation: Consultation, filter_form: QueueFilterForm, filt
         select_all=select_all,
         text_hash=text_hash,
         bulk_form=bulk_form or BulkApproveForm(formdata=None),
+        list_form=ListDecisionForm(formdata=None),
         next_cursor=next_cursor,
         refusal=refusal,
     ), status
@@ -194,6 +198,33 @@ def bulk(slug: str):
                    approved), "success")  # fmt: skip
     _left_out(len(seen) - approved)
     return redirect(url_for(".queue", slug=slug, **filter_form.query_args()), 303)
+
+
+@bp.post("/submissions/<int:submission_id>/from-list/<any(approve, reject):decision>")
+@role_required(Role.MODERATOR)
+def decide_inline(submission_id: int, decision: str):
+    """One keystroke from the list for what bulk approval may publish; anything else is refused (409)."""
+    submission = _submission(submission_id)
+    consultation = submission.question.consultation
+    filter_form, filters = _filters(consultation)
+    form = ListDecisionForm()
+    valid = form.validate_on_submit()
+    if not valid or (decision == "reject" and not form.reason.data):
+        problem = next(iter(form.errors.values()), [_("Choose a reason.")])[0] if not valid else _("Choose a reason.")
+        return _render_queue(consultation, filter_form, filters, refusal=problem, status=422)
+    try:
+        decide_from_list(submission, current_user, form.seen.data, form.rejection() if decision == "reject" else None)
+    except AlreadyDecided:
+        return _already_decided(consultation, filter_form, filters)
+    except (ChangedWhileOpen, OpenToDecide) as refused:
+        return _render_queue(consultation, filter_form, filters, refusal=refused.message, status=409)
+    if decision == "approve":
+        flash(_("Response approved and published."), "success")
+    else:
+        flash(_("Response rejected."), "info")
+    # The list opens again at the item below the decided one, so j, k and a carry on from there.
+    anchor = f"submission-{form.focus.data}" if form.focus.data else None
+    return redirect(url_for(".queue", slug=consultation.slug, _anchor=anchor, **filter_form.query_args()), 303)
 
 
 def _confirm_bulk(consultation: Consultation, filter_form: QueueFilterForm, seen: dict[int, str]):
@@ -283,6 +314,7 @@ def _render_item(submission: Submission, filter_form: QueueFilterForm, forms: di
         and submission.claimed_until is not None
         and submission.claimed_until > now
     )
+    earlier, later = neighbours(submission, _filters(submission.question.consultation)[1], current_user)
     # An escalated disclosure is for the safeguarding team's eyes from then on, whatever the team decided.
     restricted = need_to_know([submission.id], current_user.can_safeguard)
     show_body = not restricted
@@ -303,6 +335,8 @@ def _render_item(submission: Submission, filter_form: QueueFilterForm, forms: di
         events=submission_events(submission.id),
         reports=report_reasons(submission),
         refusal=refusal,
+        earlier=earlier,
+        later=later,
     ), status
 
 

@@ -66,4 +66,5 @@ def test_a_response_someone_else_holds_is_not_taken_over(app, client, db, login,
     client.post(f"/moderation/submissions/{waiting.id}/claim")
 
     assert _holder(db, waiting) == first.id
-    assert "Moderator Ama has this response open until" in client.get(f"/moderation/submissions/{waiting.id}").text
+    page = client.get(f"/moderation/submissions/{waiting.id}").text
+    assert "<bdi>Moderator Ama</bdi> has this response open until" in page
