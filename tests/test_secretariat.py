@@ -269,7 +269,10 @@ def test_description_keeps_simple_formatting_and_loses_anything_dangerous(client
     shown = re.search(r'<div class="description">(.*?)</div>', page, re.DOTALL).group(1)
     assert "<strong>this</strong>" in shown and "<em>that</em>" in shown
     assert '<a href="https://www.itu.int/cop" rel="nofollow noopener">COP guidelines</a>' in shown
-    assert re.findall(r"<script[^>]*>", page) == ['<script src="/static/time.js" defer>']
+    assert re.findall(r"<script[^>]*>", page) == [
+        '<script src="/static/time.js" defer>',
+        '<script src="/static/answer.js" defer>',
+    ]
     for dangerous in ("onclick", "javascript:", "onerror", "<img", "<iframe", "http://insecure"):
         assert dangerous not in page
     assert "click me" in shown and "plain http" in shown  # the words stay, the links go
@@ -436,7 +439,8 @@ def test_hostile_text_is_stored_and_shown_harmlessly(client, db, secretariat, na
 
     assert page.status_code == 200
     assert re.findall(r"<(?:script|img|iframe|svg|object|embed|style)\b[^>]*>", page.text) == [
-        '<script src="/static/time.js" defer>'
+        '<script src="/static/time.js" defer>',
+        '<script src="/static/answer.js" defer>',
     ]
     assert re.search(r"<[a-z]+[^>]*\son\w+=", page.text) is None
 
