@@ -44,7 +44,8 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("client address", ("consult.client_address",)),
     # outbox: services ask for jobs by name; the jobs layer installs what runs them.
     ("core, Flask-free", ("consult.text", "consult.languages", "consult.clock", "consult.config",
-                          "consult.domain", "consult.outbox", "consult.sentence_encoder")),
+                          "consult.domain", "consult.outbox", "consult.sentence_encoder",
+                          "consult.screening_score")),
 )  # fmt: skip
 FLASK_FREE_LAYERS = frozenset({"core, Flask-free"})
 FLASK_PACKAGES = ("flask", "flask_babel", "flask_login", "flask_wtf", "flask_sqlalchemy", "flask_limiter",

@@ -19,6 +19,7 @@ from consult.moderation.arrivals import screen_arrivals
 from consult.moderation.models import EarlierWording, ModerationEvent, SafeguardingNote
 from consult.moderation.services import AlreadyDecided, escalate_submission
 from consult.retention import purge
+from consult.screening_score import WATCH_BAND
 from consult.summaries.stats import response_facts
 
 DISCLOSURE = "My stepdad hits me when he drinks and I am scared to go home tonight."
@@ -296,6 +297,21 @@ def test_deleting_the_account_keeps_the_case_for_the_team_only(client, db, login
     assert "Someone online asks me for photos." in client.get(f"/safeguarding/submissions/{flagged.id}").text
 
 
+def test_deleting_the_account_keeps_an_answer_the_classifier_only_watched(client, db, login, case, make_submission):
+    consultation, author, _moderator, safeguarder, _pending, _escalated = case
+    watched = make_submission(consultation.questions[2], author, "I stay in my room, it is quieter there.")
+    watched.screening_score = WATCH_BAND + 300  # a possible disclosure below the flag: no flag was raised
+    db.session.commit()
+    login(author)
+
+    assert client.post("/account/delete", data={"password": author.password, "confirm": "y"}).status_code == 303
+
+    state = _state(db, watched)
+    assert (state.status, state.author_id) == (SubmissionStatus.ESCALATED, None) and state.withdrawn_at is not None
+    login(safeguarder)
+    assert "I stay in my room, it is quieter there." in client.get(f"/safeguarding/submissions/{watched.id}").text
+
+
 def test_retention_waits_for_the_case_to_close(client, db, login, frozen_clock, make_user, make_meeting,
                                                make_consultation, make_submission):  # fmt: skip
     meeting = make_meeting(starts_at=frozen_clock.now + timedelta(days=2))
@@ -366,6 +382,31 @@ def test_an_answer_withdrawn_before_screening_waits_for_it_then_is_kept_or_delet
     if kept:
         assert (state.status, state.body) == (SubmissionStatus.ESCALATED, DISCLOSURE)
         assert state.withdrawn_at is not None and state.flag_safeguarding
+    else:
+        assert state is None
+
+
+@pytest.mark.parametrize(("text", "kept"), [(DISCLOSURE, True), ("Apps should have a report button.", False)])
+def test_an_account_deleted_before_screening_keeps_a_disclosure_for_the_team(
+    client, db, login, make_user, make_consultation, unserved, text, kept
+):
+    consultation, author = make_consultation(open=True), make_user()
+    login(author)
+    client.post(f"/consultations/{consultation.slug}/questions/1/responses", data={"body": text, "language": "en"})
+    answer = db.session.scalars(select(Submission)).one()
+    assert answer.screened_at is None
+
+    assert client.post("/account/delete", data={"password": author.password, "confirm": "y"}).status_code == 303
+    held = _state(db, answer)
+    assert held.author_id is None and held.withdrawn_at is not None  # nameless, hidden, waiting for screening
+
+    with client.application.app_context():
+        screen_arrivals(100)
+        db.session.commit()
+
+    state = _state(db, answer)
+    if kept:
+        assert (state.status, state.body, state.author_id) == (SubmissionStatus.ESCALATED, DISCLOSURE, None)
     else:
         assert state is None
 

@@ -7,6 +7,7 @@ from sqlalchemy import delete, or_, select, update
 from .. import clock
 from ..extensions import db
 from ..models import Endorsement, Question, Submission, SubmissionStatus, User
+from ..screening_score import WATCH_BAND
 
 # Published answers stay, without a name, so the summaries already given to member states stay
 # true; possible disclosures (escalated, or flagged by screening) stay, without a name and withdrawn,
@@ -80,6 +81,7 @@ def delete_account(user: User) -> None:
     db.session.execute(
         delete(Endorsement).where(Endorsement.user_id == user.id).execution_options(synchronize_session=False)
     )
+    waiting = Submission.status == SubmissionStatus.PENDING
     db.session.execute(
         update(Submission)
         .where(
@@ -87,15 +89,25 @@ def delete_account(user: User) -> None:
             Submission.withdrawn_at.is_(None),
             or_(
                 Submission.status == SubmissionStatus.ESCALATED,
-                (Submission.status == SubmissionStatus.PENDING) & Submission.flag_safeguarding.is_(True),
+                waiting & Submission.flag_safeguarding.is_(True),
+                waiting & (Submission.screening_score >= WATCH_BAND),  # the classifier's possible disclosure
             ),
         )
         .values(status=SubmissionStatus.ESCALATED, withdrawn_at=clock.utcnow(), claimed_by_id=None, claimed_until=None)
         .execution_options(synchronize_session=False)
     )
+    # Not yet screened: held, withdrawn and nameless, until the job worker reads it (settle_withdrawn keeps a
+    # possible disclosure for the team and deletes the rest), as a withdrawal before screening is.
+    unscreened = waiting & Submission.screened_at.is_(None)
+    db.session.execute(
+        update(Submission)
+        .where(Submission.author_id == user.id, unscreened, Submission.withdrawn_at.is_(None))
+        .values(withdrawn_at=clock.utcnow(), claimed_by_id=None, claimed_until=None)
+        .execution_options(synchronize_session=False)
+    )
     db.session.execute(
         delete(Submission)
-        .where(Submission.author_id == user.id, Submission.status.not_in(KEPT_ANONYMOUSLY))
+        .where(Submission.author_id == user.id, Submission.status.not_in(KEPT_ANONYMOUSLY), ~unscreened)
         .execution_options(synchronize_session=False)
     )
     db.session.execute(

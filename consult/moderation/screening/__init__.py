@@ -26,6 +26,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from ... import languages, sentence_encoder
+from ...screening_score import WATCH_BAND
 from .base import (
     ABUSE_CATEGORIES,
     PII_KINDS,
@@ -99,10 +100,6 @@ def redact(text: str, spans: list[Span], marker: str = REDACTION_MARKER) -> str:
         cursor = span.end
     pieces.append(text[cursor:])
     return "".join(pieces)
-
-
-#: Added to a possible disclosure's stored score (see ``Screening.stored_score``).
-WATCH_BAND = 1000
 
 
 @dataclass(frozen=True)
