@@ -30,7 +30,7 @@ from .conftest import choose_language, log_in
 
 NARROW = {"width": 320, "height": 640}
 DRAFT_SLUG = "narrow-screen-draft"
-ROLES = [None, "participant", "moderator", "secretariat"]
+ROLES = [None, "participant", "moderator", "secretariat", "facilitator"]
 NOT_PAGES = {
     "static": "stylesheets and scripts",
     "auth.download_data": "a JSON download of the participant's data",
@@ -50,6 +50,7 @@ MUST_REACH = {
         "auth.login",
         "summaries.archive",
         "summaries.public_version",
+        "outcomes.what_happened",
     },
     "participant": {"consultations.detail", "auth.account", "consultations.edit", "consultations.withdraw"},
     "moderator": {"moderation.index", "moderation.queue", "moderation.item", "moderation.audit", "safeguarding.detail"},
@@ -60,7 +61,10 @@ MUST_REACH = {
         "summaries.manage",
         "summaries.review",
         "summaries.edit",
+        "outcomes.edit",
+        "workshops.manage_facilitators",
     },
+    "facilitator": {"workshops.index", "workshops.submit", "workshops.upload"},
 }
 
 # What is too wide, to say where to look: boxes past the edge, and boxes whose content spills out of them (a
