@@ -186,7 +186,7 @@ def test_demo_has_an_open_and_a_closed_consultation_for_cwg_cop(client, db, runn
     authored = [s for s in answers if s.workshop_id is None and s.author.pseudonym != "Demo Participant"]
     assert all(s.author.password_hash is None and not s.author.active for s in authored)
     assert {s.author_id for s in answers if s.workshop_id is not None} == {None}
-    assert "From a workshop in Ghana" in page
+    assert "From a workshop in <bdi>Ghana</bdi>" in page
     page = client.get(f"/consultations/{closed.slug}").get_data(as_text=True)
     assert "Closed" in page
     assert all(escape(s.published_text) in page for s in approved if s.question.consultation_id == closed.id)

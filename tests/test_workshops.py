@@ -242,11 +242,14 @@ def test_published_workshop_answers_say_where_the_workshop_was(app, client, db, 
 
     page = client.get(f"/consultations/{consultation.slug}").text
     assert "More lessons about staying safe online." in page and "Filters that work." not in page
-    assert "From a workshop in Kenya" in page
+    assert "From a workshop in <bdi>Kenya</bdi>" in page
     assert facilitator.pseudonym not in page and "Former participant" not in page
-    assert "From a workshop in Kenya" in client.get(f"/consultations/{consultation.slug}/responses/{first.id}").text
+    assert (
+        "From a workshop in <bdi>Kenya</bdi>"
+        in client.get(f"/consultations/{consultation.slug}/responses/{first.id}").text
+    )
     client.post("/language", data={"lang": "fr"})
-    assert "Réponse d’un atelier — Kenya" in client.get(f"/consultations/{consultation.slug}").text
+    assert "Réponse d’un atelier — <bdi>Kenya</bdi>" in client.get(f"/consultations/{consultation.slug}").text
 
 
 # --- statistics ----------------------------------------------------------------------------------------
@@ -518,6 +521,23 @@ def test_retention_forgets_a_rejected_workshop_answer_as_any_other(client, db, l
 
     rejected, approved = _workshop_answers(db)
     assert rejected.body == PURGED_TEXT and approved.published_text == "Filters that work."
+
+
+def test_moderators_see_that_an_answer_came_from_a_workshop(client, db, login, facilitator, make_user,
+                                                           make_consultation):  # fmt: skip
+    consultation = make_consultation(open=True)
+    login(facilitator)
+    client.post(
+        f"/workshops/{consultation.slug}/answers", data=_form(**{"answers-0": "Filters that work.", "answers-2": ""})
+    )
+    (answer,) = _workshop_answers(db)
+    login(make_user(Role.MODERATOR))
+
+    queue = client.get(f"/moderation/consultations/{consultation.slug}").text
+    item = client.get(f"/moderation/submissions/{answer.id}").text
+
+    for page in (queue, item):
+        assert "From a workshop in <bdi>" in page
 
 
 def test_the_safeguarding_team_sees_who_handed_in_a_workshop_disclosure(client, db, login, facilitator, make_user,
