@@ -71,7 +71,7 @@ def screen_arrivals(limit: int) -> int:
     written_in = [row.language if row.language_declared else found for row, found in zip(rows, detected, strict=True)]
     screenings = screen_batch([row.body for row in rows], written_in)
     now = clock.utcnow()
-    screened, vectors = [], []
+    screened, vectors, events = [], [], []
     for row, language, found, screening in zip(rows, written_in, detected, screenings, strict=True):
         flags, fields = screening_fields(row.body, language, screening.result)
         written = db.session.execute(
@@ -85,11 +85,13 @@ def screen_arrivals(limit: int) -> int:
         if written:
             screened.append(row.id)
             vectors.append(Encoded(row.id, row.body, found, screening.vector))
-            db.session.execute(ModerationEvent.__table__.insert(), {
+            events.append({
                 "consultation_id": row.consultation_id, "submission_id": row.id,
                 "action": ModerationAction.SCREENED.value, "note": " ".join(sorted(flags)) or None,
                 "before_hash": None, "after_hash": text_hash(row.body), "created_at": now,
             })  # fmt: skip
+    if events:  # one statement for the batch's trail: the write lock is held the shorter
+        db.session.execute(ModerationEvent.__table__.insert(), events)
     replace_vectors(vectors)
     # Words replaced, then answers withdrawn, before screening read them: kept if possible disclosures, else
     # deleted. Replaced words first, so an answer changed and then withdrawn is kept for what it said first.
