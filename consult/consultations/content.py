@@ -105,20 +105,24 @@ def consultation_content(consultation: Consultation, language: str | None = None
     return ConsultationContent(language, title, description, prompts, meeting)
 
 
-def meeting_titles(meetings: Sequence[Meeting], language: str | None = None) -> dict[int, LocalText]:
-    """Each meeting's title in ``language`` where translated, else as written; one query at most."""
+def _titles(items, translation, owner, language: str | None) -> dict[int, LocalText]:
+    """Each item's title in ``language`` where ``translation`` (a table whose ``owner`` column names the item)
+    holds one, else as written; one query at most."""
     language = language or current_language()
-    titles = {m.id: LocalText(m.title, m.source_language) for m in meetings}
-    wanted = [m.id for m in meetings if m.source_language != language]
+    titles = {item.id: LocalText(item.title, item.source_language) for item in items}
+    wanted = [item.id for item in items if item.source_language != language]
     if wanted:
         rows = db.session.execute(
-            select(MeetingTranslation.meeting_id, MeetingTranslation.title).where(
-                MeetingTranslation.meeting_id.in_(wanted), MeetingTranslation.language == language
-            )
+            select(owner, translation.title).where(owner.in_(wanted), translation.language == language)
         )
-        for meeting_id, title in rows:
-            titles[meeting_id] = LocalText(title, language)
+        for item_id, title in rows:
+            titles[item_id] = LocalText(title, language)
     return titles
+
+
+def meeting_titles(meetings: Sequence[Meeting], language: str | None = None) -> dict[int, LocalText]:
+    """Each meeting's title in ``language`` where translated, else as written; one query at most."""
+    return _titles(meetings, MeetingTranslation, MeetingTranslation.meeting_id, language)
 
 
 def meeting_title(meeting: Meeting, language: str | None = None) -> LocalText:
@@ -127,18 +131,7 @@ def meeting_title(meeting: Meeting, language: str | None = None) -> LocalText:
 
 def consultation_titles(consultations: Sequence[Consultation], language: str | None = None) -> dict[int, LocalText]:
     """Each consultation's title in ``language`` where translated, else in its source language; one query."""
-    language = language or current_language()
-    titles = {c.id: LocalText(c.title, c.source_language) for c in consultations}
-    wanted = [c.id for c in consultations if c.source_language != language]
-    if wanted:
-        rows = db.session.execute(
-            select(ConsultationTranslation.consultation_id, ConsultationTranslation.title).where(
-                ConsultationTranslation.consultation_id.in_(wanted), ConsultationTranslation.language == language
-            )
-        )
-        for consultation_id, title in rows:
-            titles[consultation_id] = LocalText(title, language)
-    return titles
+    return _titles(consultations, ConsultationTranslation, ConsultationTranslation.consultation_id, language)
 
 
 def missing_translations(consultations: Sequence[Consultation]) -> dict[int, list[str]]:
