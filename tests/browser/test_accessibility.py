@@ -9,11 +9,18 @@ from consult.languages import codes
 
 from .conftest import choose_language, log_in, screenshot
 
-PUBLIC_PAGES = ["/", f"/consultations/{OPEN_SLUG}", f"/consultations/{CLOSED_SLUG}", "/signup", "/login", "/privacy"]
+PUBLIC_PAGES = ["/", f"/consultations/{OPEN_SLUG}", f"/consultations/{CLOSED_SLUG}", "/signup", "/login", "/privacy",
+                f"/consultations/{CLOSED_SLUG}/what-happened", f"/consultations/{CLOSED_SLUG}/reach"]  # fmt: skip
 STAFF_PAGES = {
-    "participant": [f"/consultations/{OPEN_SLUG}"],
+    "participant": [f"/consultations/{OPEN_SLUG}", "/account"],
     "moderator": ["/moderation/"],
-    "secretariat": ["/secretariat/", "/secretariat/consultations/new", "/secretariat/meetings/new"],
+    "secretariat": [
+        "/secretariat/",
+        "/secretariat/consultations/new",
+        "/secretariat/meetings/new",
+        "/secretariat/facilitators",
+    ],
+    "facilitator": ["/workshops", f"/workshops/{OPEN_SLUG}/answers", f"/workshops/{OPEN_SLUG}/upload"],
 }
 
 
@@ -33,7 +40,7 @@ def test_public_pages_have_no_serious_accessibility_violation(page, axe_source, 
     choose_language(page, language)
     problems = {}
     for path in PUBLIC_PAGES:
-        page.goto(path)
+        assert page.goto(path).status == 200, path  # the page itself, not an error page, is checked
         assert page.get_attribute("html", "lang") == language
         found = _serious_violations(page, axe_source)
         if found:
@@ -52,7 +59,7 @@ def test_signed_in_pages_have_no_serious_accessibility_violation(page, live_app,
     choose_language(page, language)
     problems = {}
     for path in STAFF_PAGES[role]:
-        page.goto(path)
+        assert page.goto(path).status == 200, path
         found = _serious_violations(page, axe_source)
         if found:
             problems[path] = found
