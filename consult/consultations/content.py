@@ -174,3 +174,17 @@ def missing_translations(consultations: Sequence[Consultation]) -> dict[int, lis
         ]
         for c in consultations
     }
+
+
+def put_translated(current, text: str, field: str, blank, add=None, drop=None) -> None:
+    """Write one translated ``text`` on ``field`` of the row ``current``, or of ``blank`` (a new row, free of
+    relationships, then ``add``-ed: to the session by default) when there is none yet; an empty text drops
+    ``current`` (``drop``, deleting it by default), so readers see the source language with the note again."""
+    if not text:
+        if current is not None:
+            (drop or db.session.delete)(current)
+        return
+    if current is None:
+        current = blank
+        (add or db.session.add)(current)
+    setattr(current, field, text)

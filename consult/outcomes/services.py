@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from .. import clock, languages
+from ..consultations.content import put_translated
 from ..domain import Invalid
 from ..extensions import db
 from ..models import Consultation, Phase, User
@@ -156,25 +157,15 @@ def save_outcome_translation(outcome: Outcome, language: str, *, document_title:
         raise OutcomeRefused(_l("Choose one of the other languages to translate into."))
     title = _line(document_title, TITLE_MAX, "document_title")
     cleaned = {theme.id: _note(notes.get(theme.theme_key, ""), f"note-{theme.theme_key}") for theme in outcome.themes}
-    translation = db.session.scalar(
-        select(OutcomeTranslation).where(OutcomeTranslation.outcome_id == outcome.id,
-                                         OutcomeTranslation.language == language)
-    )  # fmt: skip
+    translation = outcome_translation(outcome, language)
     if translation is None:
         translation = OutcomeTranslation(outcome_id=outcome.id, language=language)
         db.session.add(translation)
     translation.document_title = title
     kept = theme_note_translations(outcome, language)
     for theme_id, note in cleaned.items():
-        current = kept.get(theme_id)
-        if not note:
-            if current is not None:
-                db.session.delete(current)
-            continue
-        if current is None:
-            current = OutcomeThemeTranslation(outcome_theme_id=theme_id, language=language)
-            db.session.add(current)
-        current.note = note
+        put_translated(kept.get(theme_id), note, "note",
+                       OutcomeThemeTranslation(outcome_theme_id=theme_id, language=language))  # fmt: skip
     outcome.updated_at = clock.utcnow()
     db.session.flush()
 

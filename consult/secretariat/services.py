@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, func, select
 
 from .. import clock, languages
-from ..consultations.content import missing_translations
+from ..consultations.content import missing_translations, put_translated
 from ..extensions import db
 from ..i18n import language_name
 from ..models import (
@@ -82,14 +82,8 @@ def _save_meeting_titles(meeting: Meeting, titles: dict[str, str]) -> None:
         title = clean_single_line(typed)
         if len(title) > MEETING_TITLE_LENGTH:
             raise InvalidInput(_l("The title can be at most %(max)d characters long.", max=MEETING_TITLE_LENGTH))
-        current = existing.get(language)
-        if not title:
-            if current is not None:
-                meeting.translations.remove(current)
-        elif current is None:
-            meeting.translations.append(MeetingTranslation(language=language, title=title))
-        else:
-            current.title = title
+        put_translated(existing.get(language), title, "title", MeetingTranslation(language=language),
+                       add=meeting.translations.append, drop=meeting.translations.remove)  # fmt: skip
 
 
 def missing_meeting_titles(meeting: Meeting) -> list[str]:
@@ -222,16 +216,8 @@ def save_translation(
 
     existing = question_translations(consultation, language)
     for question in consultation.questions:
-        prompt = clean_plain_text(prompts.get(question.id, ""))
-        current = existing.get(question.id)
-        if not prompt:
-            if current is not None:
-                db.session.delete(current)
-            continue
-        if current is None:
-            current = QuestionTranslation(question=question, language=language)
-            db.session.add(current)
-        current.prompt = prompt
+        put_translated(existing.get(question.id), clean_plain_text(prompts.get(question.id, "")), "prompt",
+                       QuestionTranslation(question_id=question.id, language=language))  # fmt: skip
     db.session.flush()
     return translation
 
