@@ -209,33 +209,45 @@ def test_a_later_summary_version_brings_its_own_themes(client, db, login, chain)
     assert keys == {"q1-t1", "q1-t2", "q1-t3", "q2-t1"}
 
 
+def _naughty_round(client, reader, chain, url: str, data: dict, stored, baseline: int) -> str | None:
+    """What went wrong when ``data`` was posted to ``url``: a 500, a refusal without a message, a stored value
+    (``stored()``) not shown back escaped on the what-happened page, a script let through; None if nothing."""
+    try:
+        response = client.post(url, data=data)
+    except Exception as error:  # a 500 in production
+        return f"raised {error!r}"
+    if response.status_code != 303:
+        refused_clearly = 400 <= response.status_code < 500 and 'role="alert"' in response.text
+        return None if refused_clearly else f"{response.status_code} without a message"
+    page = reader.get(_page(chain)).text
+    if any(str(escape(value)) not in page for value in stored() if value):
+        return "stored but not shown back escaped"
+    if page.lower().count("<script") != baseline:
+        return "a <script> tag came through"
+    return None
+
+
+def _scripts(reader, chain) -> int:
+    return reader.get(_page(chain)).text.lower().count("<script")  # the page's own, before any naughty text
+
+
 def test_every_naughty_string_is_kept_harmlessly_or_refused_clearly(app, client, db, login, chain, naughty_strings):
     record(client, login, chain)
     reader = app.test_client()
-    baseline = reader.get(_page(chain)).text.lower().count("<script")  # the page's own scripts, before any naughty text
-    failures = []
-    keys = ("q1-t1", "q1-t2", "q2-t1")
-    for first in range(0, len(naughty_strings), 4):
-        typed = (naughty_strings[first : first + 4] + ["plain"] * 4)[:4]
-        title = typed[0] if typed[0].strip() else "A title"
-        notes = {f"note-{key}": typed[n + 1] for n, key in enumerate(keys)}
-        try:
-            response = client.post(_edit_url(chain), data=outcome_form(document_title=title, **notes))
-        except Exception as error:  # a 500 in production
-            failures.append(f"#{first}: raised {error!r}")
-            continue
-        if response.status_code != 303:
-            if not (400 <= response.status_code < 500 and 'role="alert"' in response.text):
-                failures.append(f"#{first}: {response.status_code} without a message")
-            continue
-        page = reader.get(_page(chain)).text
+    baseline = _scripts(reader, chain)
+
+    def stored():
         outcome = db.session.scalar(select(Outcome))
         db.session.refresh(outcome)
-        shown = [outcome.document_title] + [t.note for t in outcome.themes]
-        if any(str(escape(value)) not in page for value in shown if value):
-            failures.append(f"#{first}: stored but not shown back escaped")
-        if page.lower().count("<script") != baseline:
-            failures.append(f"#{first}: a <script> tag came through")
+        return [outcome.document_title] + [t.note for t in outcome.themes]
+
+    failures = []
+    for first in range(0, len(naughty_strings), 4):
+        typed = (naughty_strings[first : first + 4] + ["plain"] * 4)[:4]
+        notes = {f"note-{key}": typed[n + 1] for n, key in enumerate(("q1-t1", "q1-t2", "q2-t1"))}
+        data = outcome_form(document_title=typed[0] if typed[0].strip() else "A title", **notes)
+        if problem := _naughty_round(client, reader, chain, _edit_url(chain), data, stored, baseline):
+            failures.append(f"#{first}: {problem}")
     assert failures == []
 
 
@@ -243,26 +255,17 @@ def test_every_naughty_string_in_a_translation_is_kept_harmlessly(app, client, d
     record(client, login, chain)
     reader = app.test_client()
     reader.set_cookie("consult_lang", "ar")
-    baseline = reader.get(_page(chain)).text.lower().count("<script")  # the page's own scripts, before any naughty text
+    baseline = _scripts(reader, chain)
+
+    def stored():
+        db.session.expire_all()
+        titles = list(db.session.scalars(select(OutcomeTranslation.document_title)))
+        return titles + list(db.session.scalars(select(OutcomeThemeTranslation.note)))
+
     failures = []
     for first in range(0, len(naughty_strings), 3):
         typed = (naughty_strings[first : first + 3] + ["plain"] * 3)[:3]
         data = {"document_title": typed[0], "note-q1-t1": typed[1], "note-q2-t1": typed[2]}
-        try:
-            response = client.post(f"{_edit_url(chain)}/ar", data=data)
-        except Exception as error:  # a 500 in production
-            failures.append(f"#{first}: raised {error!r}")
-            continue
-        if response.status_code != 303:
-            if not (400 <= response.status_code < 500 and 'role="alert"' in response.text):
-                failures.append(f"#{first}: {response.status_code} without a message")
-            continue
-        page = reader.get(_page(chain)).text
-        db.session.expire_all()
-        stored = list(db.session.scalars(select(OutcomeTranslation.document_title)))
-        stored += list(db.session.scalars(select(OutcomeThemeTranslation.note)))
-        if any(str(escape(value)) not in page for value in stored if value):
-            failures.append(f"#{first}: stored but not shown back escaped")
-        if page.lower().count("<script") != baseline:
-            failures.append(f"#{first}: a <script> tag came through")
+        if problem := _naughty_round(client, reader, chain, f"{_edit_url(chain)}/ar", data, stored, baseline):
+            failures.append(f"#{first}: {problem}")
     assert failures == []
