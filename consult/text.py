@@ -195,3 +195,12 @@ def character_count(text: str) -> int:
     if _JOINING.search("".join(set(text))) is None:
         return len(text)
     return sum(-(-len(cluster) // CODE_POINTS_PER_CHARACTER) for cluster in _GRAPHEME.findall(text))
+
+
+def length_over(text: str, limit: int) -> int | None:
+    """``text``'s length in characters (``character_count``) when it is over ``limit``, else None. A cluster
+    is never less than one code point, so a text with no more code points than the limit is not counted."""
+    if len(text) <= limit:
+        return None
+    length = character_count(text)
+    return length if length > limit else None

@@ -503,6 +503,32 @@ def test_approving_with_an_edited_text_publishes_the_moderators_version(
     assert "Hill School" not in public
 
 
+FAMILY = "\U0001f469\u200d\U0001f469\u200d\U0001f467\u200d\U0001f466"  # one character, seven code points
+
+
+def test_an_edited_text_is_measured_in_characters_as_the_answer_is(
+    client, db, login, make_user, make_consultation, make_submission
+):
+    consultation = make_consultation(open=True, max_length=100)
+    submission = make_submission(consultation.questions[0], make_user(), "Keep us safe online.")
+    login(make_user(Role.MODERATOR))
+
+    at_the_limit = _decide(client, submission, "approve", version="edited", published_text=FAMILY * 100)
+
+    assert at_the_limit.status_code == 303  # 700 code points, 100 characters: as long as an answer may be
+    assert db.session.get(Submission, submission.id).published_text == FAMILY * 100
+
+
+def test_an_edited_text_over_the_limit_is_refused(client, db, login, make_user, make_consultation, make_submission):
+    consultation = make_consultation(open=True, max_length=100)
+    submission = make_submission(consultation.questions[0], make_user(), "Keep us safe online.")
+    login(make_user(Role.MODERATOR))
+
+    response = _decide(client, submission, "approve", version="edited", published_text=FAMILY * 101)
+
+    assert response.status_code == 422 and "The text to publish is longer than the answer may be." in response.text
+
+
 @pytest.mark.parametrize(
     ("data", "message", "described_by"),
     [

@@ -197,6 +197,23 @@ def test_the_form_refuses_clearly_and_keeps_what_was_typed(client, db, login, fa
     assert _count(db, Submission) == 0 and _count(db, Workshop) == 0
 
 
+FAMILY = "\U0001f469\u200d\U0001f469\u200d\U0001f467\u200d\U0001f466"  # one character, seven code points
+
+
+def test_answers_are_measured_in_characters_as_online_answers_are(client, db, login, facilitator, make_consultation):
+    consultation = make_consultation(open=True, questions=1, max_length=100)
+    login(facilitator)
+
+    typed = client.post(f"/workshops/{consultation.slug}/answers", data=_form(**{"answers-0": FAMILY * 100,
+                        "answers-1": None, "answers-2": None}))  # fmt: skip
+    uploaded = _upload(client, consultation, f"{HEADER}1,{FAMILY * 100},en,16-17,KE,20\n")
+    too_long = _upload(client, consultation, f"{HEADER}1,{FAMILY * 101},en,16-17,KE,20\n")
+
+    assert (typed.status_code, uploaded.status_code) == (303, 303)
+    assert [a.body for a in _workshop_answers(db)] == [FAMILY * 100] * 2
+    assert too_long.status_code == 422 and "The answer is longer than 100 characters." in too_long.text
+
+
 def test_a_closed_consultation_takes_no_workshop(client, db, login, facilitator, make_consultation):
     consultation = make_consultation(open=False)
     login(facilitator)

@@ -9,7 +9,7 @@ from wtforms.validators import DataRequired, ValidationError
 
 from .. import languages
 from ..i18n import language_name
-from ..text import character_count, clean_plain_text
+from ..text import clean_plain_text, length_over
 
 AUTO = "auto"  # the participant leaves the language to detection
 
@@ -36,12 +36,8 @@ class ResponseForm(FlaskForm):
         ]
 
     def validate_body(self, field) -> None:
-        # Characters as a reader counts them (README, "Answering on a phone"): an emoji is one, not two or
-        # eleven. Never more than the code points, so only a text with more of those than the limit is counted.
-        if len(field.data) <= self.max_length:
-            return
-        length = character_count(field.data)
-        if length > self.max_length:
+        # Characters as a reader counts them (README, "Answering on a phone"): an emoji is one, not two or eleven.
+        if length := length_over(field.data, self.max_length):
             raise ValidationError(
                 _l(
                     "Your answer is %(length)d characters long; the limit is %(max)d. "

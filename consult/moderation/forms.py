@@ -12,7 +12,7 @@ from wtforms.validators import DataRequired, Length, Optional, Regexp, Validatio
 from .. import languages
 from ..i18n import language_name
 from ..models import Consultation, Submission
-from ..text import clean_plain_text
+from ..text import character_count, clean_plain_text, length_over
 from . import labels
 from .events import text_hash
 from .models import RejectReason
@@ -117,7 +117,7 @@ class ApproveForm(_DecisionForm):
         if self.version.data == PublishedVersion.EDITED:
             if not field.data:
                 raise ValidationError(_l("Write the text to publish, or choose another option."))
-            if len(field.data) > max(self.submission.question.max_length, len(self.starting_text())):
+            if length_over(field.data, max(self.submission.question.max_length, character_count(self.starting_text()))):
                 raise ValidationError(_l("The text to publish is longer than the answer may be."))
         elif field.data and field.data != clean_plain_text(self.starting_text()):
             # Edits with another option chosen would be silently lost: say so rather than guess.

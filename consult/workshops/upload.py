@@ -22,7 +22,7 @@ from flask_babel import lazy_gettext as _l
 from .. import languages
 from ..i18n import country_choices
 from ..models import AGE_BANDS, Consultation
-from ..text import clean_plain_text, neutralise
+from ..text import clean_plain_text, length_over, neutralise
 from .services import MAX_ANSWERS, MAX_GROUP_SIZE, Group, WorkshopAnswer
 
 COLUMNS = ("question", "body", "language", "age_band", "country", "group_size")
@@ -106,7 +106,7 @@ def _check_row(number: int, row: list[str], questions: dict, countries: set[str]
     body = clean_plain_text(row[1])
     if not body:
         bad("body", _l("The answer is empty."))
-    elif question is not None and len(body) > question.max_length:
+    elif question is not None and length_over(body, question.max_length):
         bad("body", _l("The answer is longer than %(max)d characters.", max=question.max_length))
     if not languages.supported(cells["language"]):
         bad("language", _l("Not a language code this site supports."))

@@ -17,6 +17,7 @@ from ..domain import DomainError
 from ..extensions import db
 from ..i18n import country_choices, current_language
 from ..models import Role, User
+from ..text import length_over
 from .forms import GrantForm, RevokeForm, UploadForm, WorkshopForm
 from .models import Workshop
 from .services import (
@@ -64,9 +65,9 @@ def _typed_answers(form: WorkshopForm, consultation) -> list[WorkshopAnswer] | N
     answers, fine = [], True
     for question, entry in zip(consultation.questions, form.answers.entries, strict=False):
         for body in filter(None, (part.strip() for part in _BLANK_LINE.split(entry.data or ""))):
-            if len(body) > question.max_length:
+            if length := length_over(body, question.max_length):  # characters as online answers count them
                 entry.errors = [_("One answer is %(length)d characters long; the limit is %(max)d.",
-                                  length=len(body), max=question.max_length)]  # fmt: skip
+                                  length=length, max=question.max_length)]  # fmt: skip
                 fine = False
             answers.append(WorkshopAnswer(question, body, form.language.data))
     return answers if fine else None
