@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select
 
 from .. import clock, languages
 from ..extensions import db
@@ -66,23 +66,27 @@ def screen_arrivals(limit: int) -> int:
         .limit(limit)
     ).all()  # fmt: skip
     # Screen first, write after: the writes take the database's write lock (SQLite has one for everyone),
-    # and answers being posted meanwhile must not wait for a whole batch's screening.
+    # and answers being posted meanwhile must not wait for a whole batch's screening, nor for its redactions.
     detected = [languages.detect(row.body, row.language).language for row in rows]
     written_in = [row.language if row.language_declared else found for row, found in zip(rows, detected, strict=True)]
     screenings = screen_batch([row.body for row in rows], written_in)
     now = clock.utcnow()
+    results = [screening_fields(row.body, language, screening.result)
+               for row, language, screening in zip(rows, written_in, screenings, strict=True)]  # fmt: skip
+    if rows:  # one statement for the batch, each row written only if still unscreened and unchanged
+        db.session.execute(_SCREENED, [
+            {"b_id": row.id, "b_body": row.body, "b_updated_at": row.updated_at, "language": language,
+             "screened_at": now, "screening_score": screening.stored_score, "screening_model": screening.model,
+             **fields}
+            for row, language, screening, (_, fields) in zip(rows, written_in, screenings, results, strict=True)
+        ])  # fmt: skip
+    # Ours are those stamped with this batch's time: a row another worker screened meanwhile has its own.
+    ours = set(db.session.scalars(
+        select(Submission.id).where(Submission.id.in_([row.id for row in rows]), Submission.screened_at == now)
+    )) if rows else set()  # fmt: skip
     screened, vectors, events = [], [], []
-    for row, language, found, screening in zip(rows, written_in, detected, screenings, strict=True):
-        flags, fields = screening_fields(row.body, language, screening.result)
-        written = db.session.execute(
-            update(Submission)
-            .where(Submission.id == row.id, Submission.screened_at.is_(None), Submission.body == row.body,
-                   _same(Submission.updated_at, row.updated_at))
-            .values(language=language, screened_at=now, screening_score=screening.stored_score,
-                    screening_model=screening.model, **fields)
-            .execution_options(synchronize_session=False)
-        ).rowcount  # fmt: skip
-        if written:
+    for row, found, screening, (flags, _) in zip(rows, detected, screenings, results, strict=True):
+        if row.id in ours:
             screened.append(row.id)
             vectors.append(Encoded(row.id, row.body, found, screening.vector))
             events.append({
@@ -101,5 +105,12 @@ def screen_arrivals(limit: int) -> int:
     return len(screened)
 
 
-def _same(column, value):
-    return column.is_(None) if value is None else column == value
+_TABLE = Submission.__table__
+_SCREENED = (
+    _TABLE.update()
+    .where(_TABLE.c.id == bindparam("b_id"), _TABLE.c.screened_at.is_(None), _TABLE.c.body == bindparam("b_body"),
+           _TABLE.c.updated_at.is_not_distinct_from(bindparam("b_updated_at", type_=_TABLE.c.updated_at.type)))
+    .values({name: bindparam(name, type_=_TABLE.c[name].type) for name in (
+        "language", "screened_at", "screening_score", "screening_model", "flag_pii", "flag_abuse",
+        "flag_safeguarding", "pii_spans", "suggested_text", "priority")})
+)  # fmt: skip
