@@ -128,7 +128,8 @@ def combined(runs: list[Run]) -> Run:
     return Run(sum(r.requests for r in runs), sum(r.seconds for r in runs),
                statistics.median(r.p50_ms for r in runs), statistics.median(r.p99_ms for r in runs),
                sum((r.statuses for r in runs), Counter()), sum(r.errors for r in runs),
-               sum(r.cpu_seconds for r in runs), sum(r.jobs_cpu_seconds for r in runs))  # fmt: skip
+               sum(r.cpu_seconds for r in runs), sum(r.jobs_cpu_seconds for r in runs),
+               [ms for r in runs for ms in r.server_ms])  # fmt: skip
 
 
 def paired(scenario: Callable[[], Run], baseline: Callable[[], Run], rounds: int) -> Pair:
@@ -147,6 +148,7 @@ def logged(server: Server, run: Callable[[], Run], worker: JobWorker | None = No
         result.jobs_cpu_seconds = worker.cpu_seconds() - jobs_cpu if worker else 0.0
         time.sleep(0.2)  # the last responses' lines
         result.statuses = server.statuses_since(mark)
+        result.server_ms = server.times_since(mark)
         return result
 
     return counted
@@ -373,6 +375,9 @@ def report(results: dict, args) -> dict:
                "noop_rps": round(noop.rps), "posting_connections": args.connections,
                "posting_p50_ms": round(post.p50_ms, 1), "posting_p99_ms": round(post.p99_ms, 1),
                "noop_p99_ms": round(noop.p99_ms, 1),
+               # Inside gunicorn (its access log): the rest of the client's p99 is waiting to be read.
+               "posting_server_p99_ms": post.server_percentile(0.99),
+               "noop_server_p99_ms": noop.server_percentile(0.99),
                "posting_cpu_ms": round(post.cpu_ms, 2), "noop_cpu_ms": round(noop.cpu_ms, 2),
                "posting_cpu_ratio": round(results["post"].cpu_ratio, 3),
                # Cores the job worker used meanwhile (screening what the posts brought): the same machine.

@@ -32,6 +32,7 @@ ANSWER = "Schools should teach us how to stay safe online, and parents should le
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"')
 # gunicorn.conf.py's access_log_format: '"%(r)s" %(s)s %(b)s %(M)sms'
 ACCESS_LINE = re.compile(r'" (\d{3}) \S+ \d+ms$', re.MULTILINE)
+ACCESS_TIME = re.compile(r'" \d{3} \S+ (\d+)ms$', re.MULTILINE)
 
 
 # The driver
@@ -71,6 +72,14 @@ class Run:
     errors: int = 0
     cpu_seconds: float = 0.0  # the server's processes' CPU time during the run (see Server.cpu_seconds)
     jobs_cpu_seconds: float = 0.0  # the job worker's, meanwhile
+    server_ms: list[int] = field(default_factory=list)  # each request's time inside gunicorn (access log)
+
+    def server_percentile(self, share: float) -> float:
+        """A percentile of the time spent inside the server: what is left of the client's is queueing."""
+        if not self.server_ms:
+            return float("nan")
+        ordered = sorted(self.server_ms)
+        return float(ordered[min(len(ordered) - 1, int(share * len(ordered)))])
 
     @property
     def rps(self) -> float:
@@ -327,6 +336,13 @@ class Server:
             log.seek(mark)
             text = log.read().decode(errors="replace")
         return Counter(int(code) for code in ACCESS_LINE.findall(text))
+
+    def times_since(self, mark: int) -> list[int]:
+        """Each response's time inside the server (ms, the access log's %(M)s) since ``mark``."""
+        with open(self.log, "rb") as log:
+            log.seek(mark)
+            text = log.read().decode(errors="replace")
+        return [int(ms) for ms in ACCESS_TIME.findall(text)]
 
 
 class JobWorker:
