@@ -1,9 +1,9 @@
 """The labelled screening corpus (``data/screening_corpus.jsonl``) is well formed and balanced.
 
-``holdout-3``, ``holdout-4`` and ``holdout-5`` are held out: never read to tune lexicons, thresholds, the classifier or
-its training set, only to measure them once a change is made (see ``data/README.md``). ``train`` may be
-used for anything and grows; ``holdout-3`` keeps at least five lines of each language and category, and
-the fresh held-out splits together 12 % of them (fewer as ``train`` grows). ``dev``, ``holdout-1`` and ``holdout-2`` are the lexicons' older splits.
+``holdout-3``, ``holdout-4`` and ``holdout-5`` are held out: never read to tune lexicons, thresholds, the
+classifier or its training set, only to measure them once a change is made (see ``data/README.md``).
+``train`` may be used for anything and grows; ``holdout-3`` keeps at least five lines of each language and
+category. ``dev``, ``holdout-1`` and ``holdout-2`` are the lexicons' older splits.
 """
 
 from __future__ import annotations
@@ -90,8 +90,8 @@ def test_each_language_has_every_category_in_both_new_splits(lang):
     for category in (*SAFEGUARDING, "harassment", *HARD_NEGATIVE, "everyday"):
         train, held = counts[category, "train"], counts[category, "holdout-3"]
         assert train >= 8 and held >= 5, (category, train, held)
-        # "train" grows each round; the fresh held-out splits together keep their share of it.
-        assert 0.12 <= fresh[category] / (train + fresh[category]) <= 0.45, (category, train, fresh[category])
+        # "train" grows each round, so the held-out share falls; it never outgrows what is trained on.
+        assert fresh[category] / (train + fresh[category]) <= 0.45, (category, train, fresh[category])
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
