@@ -179,6 +179,33 @@ def test_edits_of_a_flagged_answer_keep_every_earlier_wording(
     assert _state(db, flagged).status is SubmissionStatus.ESCALATED
 
 
+def test_an_edit_of_an_answer_the_classifier_only_watched_keeps_the_earlier_wording_for_the_team(
+    client, db, login, make_user, make_consultation, make_submission
+):
+    consultation = make_consultation(open=True)
+    author, safeguarder = make_user(), make_user(Role.MODERATOR)
+    safeguarder.can_safeguard = True
+    before = "My dad gets angry when I tell him things, so I stopped telling."
+    watched = make_submission(consultation.questions[0], author, before)
+    watched.screening_score = WATCH_BAND + 300  # a possible disclosure below the flag: no flag was raised
+    plain = make_submission(consultation.questions[1], author, "Apps should have a report button.")
+    plain.screening_score = 40
+    db.session.commit()
+    login(author)
+
+    for answer in (watched, plain):
+        response = client.post(f"/responses/{answer.id}/edit", data={"body": "Forget it.", "language": "en"})
+        assert response.status_code == 303
+
+    assert db.session.scalars(select(EarlierWording.body)).all() == [before]  # the plain answer's words went
+    state = _state(db, watched)
+    assert (state.status, state.body) == (SubmissionStatus.ESCALATED, "Forget it.")
+    assert _events(db, watched)[:2] == ["escalated", "edited"]  # then the new words are screened
+    assert _state(db, plain).status is SubmissionStatus.PENDING
+    login(safeguarder)
+    assert before in client.get(f"/safeguarding/submissions/{watched.id}").text
+
+
 def test_withdraw_asks_first_and_only_the_confirmation_withdraws(client, db, login, case):
     consultation, author, _moderator, _safeguarder, pending, _escalated = case
     login(author)

@@ -75,7 +75,8 @@ def test_bad_lines_are_reported_with_their_number_and_the_others_still_screened(
     result = run(stdin)
 
     assert result.exit_code == 1
-    assert [line["flags"] for line in lines_of(result.stdout)] == [["pii"], ["pii"]]
+    # (the classifier may add a safeguarding flag to a short line of contact details: not this test's point)
+    assert ["pii" in line["flags"] for line in lines_of(result.stdout)] == [True, True]
     errors = result.stderr.splitlines()
     assert [error.split(":")[0] for error in errors[:-1]] == [
         "line 2",

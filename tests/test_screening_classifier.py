@@ -17,9 +17,14 @@ from consult import sentence_encoder
 from consult.models import Priority, Role, Submission
 from consult.moderation.models import ModerationEvent, ResponseVector
 from consult.moderation.screening import screen, screen_batch
-from consult.moderation.screening.classifier import MODEL_FILE, Head, shipped
+from consult.moderation.screening.classifier import MODEL_FILE, Head, pieces_of, shipped
 from consult.moderation.screening.ngrams import ngram_features
-from consult.moderation.screening.training import choose_policy_threshold, fingerprint, read_corpus
+from consult.moderation.screening.training import (
+    choose_policy_threshold,
+    choose_recall_threshold,
+    fingerprint,
+    read_corpus,
+)
 
 # The walk-through of the safeguarding issue: the lexicons let this one through in English.
 GROOMING = {
@@ -216,8 +221,9 @@ def test_flask_screen_evaluate_reports_each_layer_per_language_and_category(runn
     assert {lang: cell["recall"] for lang, cell in safeguarding["watch"]["by_language"].items()} == {
         lang: 1.0 for lang in GROOMING
     }
-    assert held_out["policy_flagged"] == {"basis": "category policy", "rows": 1, "lexicons": 0.0,
-                                          "classifier": 0.0, "union": 0.0, "watch": 0.0}  # fmt: skip
+    # Flagged by neither layer; at watch (every training disclosure caught) some policy talk is read first.
+    assert held_out["policy_flagged"] | {"watch": None} == {"basis": "category policy", "rows": 1, "lexicons": 0.0,
+                                                            "classifier": 0.0, "union": 0.0, "watch": None}  # fmt: skip
     assert figures["watch"]["safeguarding"] <= figures["thresholds"]["safeguarding"]
     cross_validated = figures["cross_validated"]
     assert cross_validated["splits"] == ["dev"] and cross_validated["rows"] == len(rows) - 7
@@ -243,3 +249,37 @@ def test_the_safeguarding_flag_lets_through_at_most_the_chosen_share_of_policy_t
     assert sum(score >= threshold for score in scores[:9]) == 1 and 0.8 < threshold <= 0.800001
     assert choose_policy_threshold(scores, policy, [True] * 10, share=0.2) == 1.0  # nothing left to flag
     assert shipped().heads["safeguarding"].ngram_weights and not shipped().heads["abuse"].ngram_weights
+
+
+def test_a_disclosure_inside_a_long_opinion_is_read_on_its_own():
+    opinion = (
+        "Companies should stop grooming on games and protect kids better. Moderators need training and "
+        "reporting buttons must be easy to find. Parents also need to learn what their children play."
+    )
+    told = f"{opinion} {GROOMING['en']}."
+    calm, worried = screen_batch([opinion, told], ["en", "en"])
+    head = shipped().heads["safeguarding"]
+
+    assert "safeguarding" not in calm.result.flags and calm.scores["safeguarding"] < head.threshold
+    assert worried.result.flags == ["safeguarding"]
+    assert head.talk_weights and len(head.talk_weights) == sentence_encoder.DIMENSIONS  # the talk discount
+    assert worried.vector.tolist() == sentence_encoder.encode([told])[0].tolist()  # the whole text's is stored
+
+
+def test_a_text_is_cut_into_at_most_six_pieces_at_sentence_ends_in_every_script():
+    assert pieces_of("I want to die") == [] and pieces_of("Version 3.5 is out. ok") == ["Version 3.5 is out.", "ok"]
+    assert pieces_of("平台应该做更多。他让我别告诉爸妈！好怕") == ["平台应该做更多。", "他让我别告诉爸妈！", "好怕"]
+    assert pieces_of("هل هذا صحيح؟ لا أعرف") == ["هل هذا صحيح؟", "لا أعرف"]
+    assert pieces_of("first line\nsecond line") == ["first line", "second line"]
+    many = pieces_of(" ".join(f"Sentence number {n}." for n in range(13)))
+    assert len(many) == 5 and many[0] == "Sentence number 0. Sentence number 1. Sentence number 2."
+
+
+def test_the_safeguarding_flag_catches_the_chosen_share_of_every_languages_disclosures():
+    scores = [0.9, 0.8, 0.7, 0.6, 0.5, 0.05, 0.4, 0.3]
+    labels = [True] * 6 + [False] * 2
+    langs = ["en"] * 5 + ["fr"] * 3
+    lexicons = [False] * 8
+    assert choose_recall_threshold(scores, labels, langs, lexicons, 1.0) == 0.05  # the French one decides
+    assert choose_recall_threshold(scores, labels, langs, lexicons, 0.8) == 0.05  # one of one may not be missed
+    assert choose_recall_threshold(scores, labels, langs, [False] * 5 + [True] + [False] * 2, 1.0) == 0.5

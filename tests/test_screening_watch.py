@@ -17,7 +17,7 @@ from consult.moderation.screening import screen_batch
 from consult.moderation.screening.classifier import shipped
 
 # No word of the lexicons; the safeguarding head reads it above watch, below the flag.
-WATCHED = "My parents check my phone every night."
+WATCHED = "My mum reads my messages every night."
 ORDINARY = "Apps should have a report button."
 HINT = "The automatic check sees a possible safeguarding concern in this response"
 KIND_WORDS = "Thank you for telling us. A trained person from our safeguarding team will read what you wrote."

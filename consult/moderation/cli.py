@@ -21,7 +21,7 @@ from flask import Flask
 from .screening import screen_batch
 from .screening.classifier import MODEL_FILE, from_document
 from .screening.evaluation import evaluate, report_lines
-from .screening.training import FALSE_ALARM_SHARE, POLICY_TALK_SHARE, read_corpus, train, write
+from .screening.training import FALSE_ALARM_SHARE, FLAG_RECALL, POLICY_TALK_SHARE, read_corpus, train, write
 
 PROJECT = Path(__file__).resolve().parents[2]
 CORPUS = PROJECT / "tests" / "data" / "screening_corpus.jsonl"
@@ -124,18 +124,28 @@ def _screen_and_print(requests: list[tuple[str, str | None]]) -> None:
     "(grouped CV, with the lexicons)",
 )
 @click.option(
+    "--flag-recall",
+    type=click.FloatRange(0, 1),
+    default=FLAG_RECALL,
+    show_default=True,
+    help="the safeguarding flag's threshold: the highest that flags at least this share of the training "
+    "disclosures of every language (grouped CV, with the lexicons), unless --policy-talk asks for higher",
+)
+@click.option(
     "--abuse-false-alarms",
     type=click.FloatRange(0, 1),
     default=FALSE_ALARM_SHARE["abuse"],
     show_default=True,
     help="the abuse flag's threshold: at most this share of its negative training rows flagged (grouped CV)",
 )
-def train_command(corpus: Path, output: Path, policy_talk: float, abuse_false_alarms: float) -> None:
+def train_command(
+    corpus: Path, output: Path, policy_talk: float, flag_recall: float, abuse_false_alarms: float
+) -> None:
     """Train the classifier layer on the corpus's training rows and write its weights (deterministic)."""
     where = corpus.resolve()
     source = where.relative_to(PROJECT).as_posix() if where.is_relative_to(PROJECT) else where.name
     document = train(read_corpus(corpus), source=source, false_alarms={"abuse": abuse_false_alarms},
-                     policy_talk=policy_talk)  # fmt: skip
+                     policy_talk=policy_talk, flag_recall=flag_recall)  # fmt: skip
     write(document, output)
     click.echo(f"{document['version']}: {document['trained_on']['rows']} training rows -> {output}")
     for head, figures in document["cross_validated"].items():

@@ -10,7 +10,7 @@ would see for any other answer waiting for a moderator; the team keeps what it s
 - changed: the earlier words are kept (``EarlierWording``) and the answer stays, or becomes, a case.
 
 An answer the classifier read as a possible disclosure below its flag (its ``watch`` threshold: the
-stored score in ``WATCH_BAND``) is kept the same way when withdrawn: nothing was shown to its author,
+stored score in ``WATCH_BAND``) is kept the same way when withdrawn or changed: nothing was shown to its author,
 but a moderator would have read it before publishing, and a child who takes back "my dad gets angry
 when I tell" may have meant it. An answer withdrawn before screening has read it is held the same way
 (hidden, ``withdrawn_at``) until the job worker screens it: then ``settle_withdrawn`` hands a possible
@@ -49,6 +49,11 @@ def kept_if_withdrawn():
 
 def possible_disclosure(submission: Submission) -> bool:
     return submission.status is SubmissionStatus.ESCALATED or submission.flag_safeguarding
+
+
+def watched(submission: Submission) -> bool:
+    """Screened and read by the classifier as a possible disclosure below its flag (``kept_if_withdrawn``)."""
+    return submission.screened_at is not None and (submission.screening_score or 0) >= WATCH_BAND
 
 
 def possibly_disclosing():
@@ -151,12 +156,13 @@ def settle_earlier_wordings(flags_disclosure: Callable[[str, str], bool], limit:
 def change(submission: Submission, values: dict) -> bool:
     """Apply the author's change of a waiting answer; False when it was decided or withdrawn meanwhile.
 
-    A possible disclosure keeps its earlier words for the team, and stays (or becomes) a case.
+    A possible disclosure (flagged, escalated or watched) keeps its earlier words for the team, and stays
+    (or becomes) a case.
     """
     for _attempt in range(ATTEMPTS):
         before, was_pending = submission.body, submission.status is SubmissionStatus.PENDING
         conditions = [Submission.id == submission.id, Submission.withdrawn_at.is_(None), Submission.body == before]
-        disclosure = possible_disclosure(submission)
+        disclosure = possible_disclosure(submission) or watched(submission)
         if disclosure:
             conditions.append(Submission.status.in_(WAITING))
             values = values | _TO_THE_TEAM

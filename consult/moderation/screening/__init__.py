@@ -138,7 +138,7 @@ def screen_batch(texts: list[str], langs: list[str | None], classifier: Classifi
     # The classifier centres a vector on the language it is written in, which a declared language can miss.
     written_in = [languages.detect(text, lang).language for text, lang in zip(texts, langs, strict=True)]
     screenings = []
-    all_scores = classifier.scores(vectors, written_in, texts)
+    all_scores = classifier.read(texts, written_in, vectors)
     for text, lang, vector, scores in zip(texts, langs, vectors, all_scores, strict=True):
         result = screen(text, lang)
         raised = classifier.flags(scores)

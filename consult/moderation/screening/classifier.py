@@ -15,21 +15,37 @@ every answer it screened.
 Besides the vector, a model may read the text's hashed character n-grams (``ngrams.py``; the document's
 ``ngrams`` says how many buckets): the vector says what is talked about, the n-grams who does what to
 whom ("he hits me", not "teachers who hit").
+
+The safeguarding head also reads a second regression over the vector (``talk``): how likely the text is talk
+about the harms (an opinion, a report) rather than something lived. Its score is the first's times one minus
+the second's, so "teachers who hit pupils should be sacked" scores low however close it sits to "the
+teacher hits us". Because a disclosure inside a long opinion would be read as talk, a text of several
+sentences is also read sentence by sentence (``Classifier.read``), and the highest score counts.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+from ... import sentence_encoder
 from .ngrams import ngram_features
 
 MODEL_FILE = Path(__file__).resolve().parent / "model" / "classifier.json"
 #: What the classifier decides, in the order of SCREENING_FLAGS.
 HEADS = ("abuse", "safeguarding")
+#: The heads that read a longer text sentence by sentence as well as whole.
+SENTENCE_HEADS = ("safeguarding",)
+#: At most this many pieces of one text are encoded apart (neighbouring sentences are joined beyond it):
+#: each costs a sentence vector, and the worker must screen at least 40 answers a second.
+MOST_PIECES = 6
+#: After a sentence's end and a space ("3.5" is no end), after a CJK or Arabic mark, or at a line break.
+_SENTENCE_END = re.compile(r"(?<=[.!?;…])\s+|(?<=[。！？；؟؛])\s*|\s*\n+\s*")
+_WORD = re.compile(r"\w")
 
 
 @dataclass(frozen=True)
@@ -41,6 +57,10 @@ class Head:
     watch: float | None = None
     #: a weight per n-gram bucket (empty: the head reads the vector alone)
     ngram_weights: tuple[float, ...] = ()
+    #: weights and bias over the centred vector of "talk about the harms, not an experience": the head's
+    #: probability is multiplied by one minus it (empty: no such discount)
+    talk_weights: tuple[float, ...] = ()
+    talk_bias: float = 0.0
 
     @property
     def watch_at(self) -> float:
@@ -72,7 +92,25 @@ class Classifier:
             if grams and head.ngram_weights:
                 logits += [sum(value * head.ngram_weights[b] for b, value in found.items()) for found in grams]
             columns[name] = 1.0 / (1.0 + np.exp(-logits))
+            if head.talk_weights:
+                columns[name] *= 1.0 - 1.0 / (1.0 + np.exp(-(matrix @ np.asarray(head.talk_weights) + head.talk_bias)))
         return [{name: float(column[i]) for name, column in columns.items()} for i in range(len(vectors))]
+
+    def read(self, texts: list[str], langs: list[str | None], vectors) -> list[dict[str, float]]:
+        """``scores`` of whole texts (``vectors`` are theirs), where each head of ``SENTENCE_HEADS`` keeps the
+        highest of the whole text's score and each of its sentences' (``pieces``), encoded here in one batch."""
+        scores = self.scores(vectors, langs, texts)
+        pieces = [pieces_of(text) for text in texts]
+        flat = [piece for found in pieces for piece in found]
+        if not flat:
+            return scores
+        owners = [i for i, found in enumerate(pieces) for _ in found]
+        piece_scores = self.scores(sentence_encoder.encode(flat), [langs[i] for i in owners], flat)
+        for i, found in zip(owners, piece_scores, strict=True):
+            for name in SENTENCE_HEADS:
+                if name in found:
+                    scores[i][name] = max(scores[i][name], found[name])
+        return scores
 
     def flags(self, scores: dict[str, float]) -> set[str]:
         return {name for name, score in scores.items() if score >= self.heads[name].threshold}
@@ -84,6 +122,16 @@ class Classifier:
     def watched(self, scores: dict[str, float]) -> bool:
         """A possible disclosure: the safeguarding head at or above its watch threshold."""
         return scores.get("safeguarding", 0.0) >= self.heads["safeguarding"].watch_at
+
+
+def pieces_of(text: str) -> list[str]:
+    """The sentences of a text, at most ``MOST_PIECES`` (neighbours joined beyond); none for one sentence."""
+    found = [piece.strip() for piece in _SENTENCE_END.split(text)]
+    found = [piece for piece in found if len(_WORD.findall(piece)) >= 2]
+    if len(found) < 2:
+        return []
+    size = -(-len(found) // MOST_PIECES)  # sentences per piece, rounded up
+    return [" ".join(found[start : start + size]) for start in range(0, len(found), size)]
 
 
 def centred(matrix, langs, centres: dict):
@@ -114,7 +162,8 @@ def model_version(heads: dict[str, dict], centres: dict | None = None, ngrams: d
 def _head(head: dict) -> Head:
     watch = float(head["watch"]) if "watch" in head else None
     return Head(tuple(head["weights"]), float(head["bias"]), float(head["threshold"]), watch,
-                tuple(head.get("ngram_weights", ())))  # fmt: skip
+                tuple(head.get("ngram_weights", ())), tuple(head.get("talk_weights", ())),
+                float(head.get("talk_bias", 0.0)))  # fmt: skip
 
 
 def from_document(document: dict) -> Classifier:

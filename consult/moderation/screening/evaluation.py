@@ -1,10 +1,12 @@
 """How well each layer screens: ``flask screen evaluate [--json]``.
 
 Held-out figures use the shipped classifier on the rows of the ``holdout*`` splits, which neither the
-lexicons' tuning nor the training (weights and thresholds) ever read. Cross-validated figures score each
-training row with a model trained on the other folds, at the shipped thresholds; those thresholds were
-chosen on these same out-of-fold scores, so the classifier's cross-validated recall is 1.0 by construction
-and the held-out figures are the honest ones. The lexicons were tuned on the training rows too.
+lexicons' tuning nor the training (weights and thresholds) ever read, read as the worker reads them
+(``Classifier.read``: a text of several sentences also sentence by sentence). Cross-validated figures score
+each training row, whole, with a model trained on the other folds, at the shipped thresholds; those
+thresholds were chosen on these same out-of-fold scores, so the classifier's cross-validated recall at
+watch is 1.0 by construction and the held-out figures are the honest ones. The lexicons were tuned on
+the training rows too.
 """
 
 from __future__ import annotations
@@ -87,7 +89,7 @@ def evaluate(rows: list[Row], classifier: Classifier | None = None, vectors=None
     if vectors is None:
         vectors = sentence_encoder.encode([row.text for row in rows])
     lexicons = [set(screen(row.text, row.lang).flags) & set(HEADS) for row in rows]
-    scores = classifier.scores(vectors, [row.lang for row in rows], [row.text for row in rows])
+    scores = classifier.read([row.text for row in rows], [row.lang for row in rows], vectors)
     held = [i for i, row in enumerate(rows) if row.held_out]
     training = [i for i, row in enumerate(rows) if not row.held_out]
     training_rows = [rows[i] for i in training]

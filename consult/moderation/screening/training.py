@@ -8,26 +8,47 @@ training and for choosing thresholds: the held-out splits stay for measuring (``
 
 A row is read as its vector centred on its language's mean training vector (``classifier.centred``) and,
 by the safeguarding head, its hashed character n-grams (``ngrams.py``, ``NGRAMS``); the hard negatives
-(policy talk, news, fiction, jokes: the same words, nothing disclosed) weigh ``HARD_NEGATIVE_WEIGHT``
-times as much as other rows. These were chosen by grouped cross-validation on the training rows only.
-With the corpus of issue 12's fourth round (before its last 73 ordinary lines), at the threshold that
-catches every training positive out of fold, vectors alone flagged 0.46 of the training rows' policy
-talk, vectors and n-grams 0.38; at the flag (policy talk at most 0.15) they caught 0.968 and 0.983 of the
-positives. A multinomial head over the categories and its average with the binary one did about as well
-at the flag and would have made the file eight times bigger; C 4 against 16, 2**12 to 2**16 buckets, a
-small MLP and nearest neighbours did no better. A folded-out row's translation in the training folds
-would flatter these figures, hence folds of whole groups.
+(policy talk, news, fiction, jokes and, since the fifth round, everyday lines: nothing disclosed) weigh
+``HARD_NEGATIVE_WEIGHT`` times as much as other rows. The safeguarding head's probability is multiplied by
+one minus that of a second regression over the vector, "talk about the harms" (``TALK_CATEGORIES``
+against every other row), and the worker reads a text of several sentences sentence by sentence too
+(``classifier.Classifier.read``). All of this was chosen by grouped cross-validation on the training rows
+only; a folded-out row's translation in the training folds would flatter the figures, hence folds of
+whole groups.
+
+What was tried, out of fold (figures with the lexicons; "policy" is the training policy talk flagged):
+- Fourth round (1,659 rows): vectors alone at full recall flagged 0.46 of the policy talk, vectors and
+  n-grams 0.38/0.42; at policy talk 0.15 they caught 0.961/0.973. A multinomial head, C 1 to 16, 2**12 to
+  2**16 buckets, a small MLP and nearest neighbours did no better.
+- Fifth round, same rows: n-grams of CJK words skipped, or 1-2 / 2-3 characters for them, n-grams of 1-3
+  or 3-5 characters, n-grams weighted by 0.5 or 2, hard negatives weighted 3, everyday lines weighted 2 or
+  3, C 1 or 16: recall 0.962-0.976 at policy 0.15, within noise of each other; none lowered the everyday
+  lines' flags (0.40-0.54) or the jokes' (0.73-0.86) at the same recall. Short Chinese lines stay as they
+  were on that account.
+- The talk discount: at full recall policy talk fell from 0.42 to 0.19-0.23 (0.15-0.18 with n-grams in the
+  talk head too, kept out for the file's size), and at policy 0.15 recall rose from 0.973 to 0.995-0.998.
+  It does nothing for everyday lines, jokes or opinions on other topics: at a matched share of those,
+  recall is the same with and without it. A third regression "everyday or joke" as a further discount
+  lowered everyday lines' flags from 0.83 to 0.56 at policy 0.15 but recall to 0.98, and raised policy
+  talk at full recall from 0.19 to 0.30: not kept. Weighting everyday lines as hard negatives lowered their
+  flags by 0.02-0.07 at the same recall: kept.
+- Whole texts against sentences: a training disclosure put after a policy line of its fold, scored whole
+  by the fold's model with the discount, reached the full-recall threshold 0.74 of the time; read
+  sentence by sentence, 1.0 (and 0.93 of everyday lines so joined were watched, against 0.53).
 
 Two thresholds are chosen per head on out-of-fold scores of the training rows. ``watch``: the highest that
-still catches every positive row. Recall comes first there: a missed disclosure is a child left alone. But
-no head we could train has both full recall and little policy talk flagged: at ``watch`` about a third of
-the policy talk and half of all negatives (jokes "this exam will kill me" above all) score as possible
-disclosures. So ``watch`` keeps an answer from publication without a moderator reading it (first in the
-queue, never bulk-approved, a hint on its page, kept for the safeguarding team if withdrawn), and the
-safeguarding flag (``threshold``) is the lowest at which at most ``POLICY_TALK_SHARE`` of the training
-policy talk would be flagged by the two layers together (the classifier there or the lexicons), never
-below ``watch``; the abuse flag is the lowest at which at most ``FALSE_ALARM_SHARE`` of its negative
-training rows would be. The recall each catches is recorded beside it.
+still catches every positive row. Recall comes first there: a missed disclosure is a child left alone.
+``watch`` keeps an answer from publication without a moderator reading it (first in the queue, never
+bulk-approved, a hint on its page, kept for the safeguarding team if withdrawn or edited). The safeguarding
+flag (``threshold``) is the highest at which at least ``FLAG_RECALL`` of each language's training
+disclosures are flagged by the two layers together (the classifier there or the lexicons), raised if need
+be until at most ``POLICY_TALK_SHARE`` of the policy talk is, never below ``watch``. No head we could train
+has full recall at the flag without flagging most ordinary lines: with the fifth round's corpus, the flag at
+per-language recall 0.95 / 0.97 / 0.98 / 0.99 / 1.0 caught 0.975 / 0.985 / 0.995 / 0.996 / 1.0 of the
+disclosures, flagged 0.07 / 0.12 / 0.15 / 0.16 / 0.24 of the policy talk, 0.39 / 0.44 / 0.48 / 0.51 / 0.72 of
+everyday lines and 0.11 / 0.16 / 0.22 / 0.26 / 0.51 of 1,500 real Pol.is comments (``bench/bench_false_alarms.py``).
+``flask screen train --flag-recall`` moves it. The abuse flag is the lowest at which at most
+``FALSE_ALARM_SHARE`` of its negative training rows would be. The recall each catches is recorded beside it.
 """
 
 from __future__ import annotations
@@ -48,15 +69,21 @@ FOLDS = 5
 REGULARISATION = 4.0  # sklearn's C: chosen by cross-validation on the training rows (1, 4 and 16 tried)
 CENTRED = True
 HARD_NEGATIVE_WEIGHT = 2.0  # 1, 2 and 4 tried by grouped cross-validation
-HARD_NEGATIVES = ("policy", "news", "fiction", "joke")
+HARD_NEGATIVES = ("policy", "news", "fiction", "joke", "everyday")
 #: Hashed character n-grams (2 to 4 characters) read beside the vector: 2**13 buckets. Only the
 #: safeguarding head reads them: the abuse head's lexicons catch most abuse, and with n-grams its score
 #: for a short ordinary line ("Apps should be private by default.") crossed the flag.
 NGRAMS = {"bits": 13, "shortest": 2, "longest": 4}
 NGRAM_HEADS = ("safeguarding",)
-#: The safeguarding flag: at most this share of the training rows' policy talk flagged (out of fold, with
-#: the lexicons' flags), below the issue's 0.2 so that a new corpus has room.
-POLICY_TALK_SHARE = 0.15
+#: The safeguarding flag: the highest threshold at which, out of fold and with the lexicons, at least
+#: ``FLAG_RECALL`` of the training disclosures of every language are flagged, raised until at most
+#: ``POLICY_TALK_SHARE`` of the policy talk is (the issue's ceiling).
+FLAG_RECALL = 0.98
+POLICY_TALK_SHARE = 0.2
+#: The heads discounted by "talk about the harms" (``classifier.Head.talk_weights``), and what that talk
+#: is: a regression over the centred vector alone, these categories against every other row.
+TALK_HEADS = ("safeguarding",)
+TALK_CATEGORIES = ("policy", "news")
 #: The abuse flag: at most this share of the head's negative training rows flagged in grouped
 #: cross-validation. Its lexicons catch most abuse, an answer the head reads at the watch threshold is
 #: kept from bulk approval all the same, and at 0.1 the head flags short lines of contact details.
@@ -152,8 +179,37 @@ def _fit(rows: list[Row], vectors, labels, grams=None):
     return means, model
 
 
+def _fit_talk(rows: list[Row], vectors):
+    """The regression telling talk about the harms (``TALK_CATEGORIES``) from the rest, over the vector."""
+    import numpy as np  # training only
+    from sklearn.linear_model import LogisticRegression  # training only: never loaded by the app
+
+    means = centres(rows, vectors)
+    labels = np.array([row.category in TALK_CATEGORIES for row in rows])
+    model = LogisticRegression(C=REGULARISATION, class_weight="balanced", max_iter=5000, random_state=SEED)
+    return means, model.fit(features(rows, vectors, means), labels)
+
+
 def out_of_fold(rows: list[Row], vectors, head: str):
-    """Each training row's score from a model that saw neither it nor any row of its group."""
+    """Each training row's score from a model that saw neither it nor any row of its group (for a head of
+    ``TALK_HEADS``, times one minus the row's talk score, out of fold as well)."""
+    import numpy as np  # training only
+
+    scores = _out_of_fold(rows, vectors, head)
+    labels = np.array([row.category in TALK_CATEGORIES for row in rows])
+    if head not in TALK_HEADS or len(set(labels)) < 2:
+        return scores
+    fold = np.array(folds(rows))
+    for k in range(FOLDS):
+        train, test = np.flatnonzero(fold != k), np.flatnonzero(fold == k)
+        if not len(test) or len(set(labels[train])) < 2:
+            continue
+        means, model = _fit_talk([rows[i] for i in train], vectors[train])
+        scores[test] *= 1.0 - model.predict_proba(features([rows[i] for i in test], vectors[test], means))[:, 1]
+    return scores
+
+
+def _out_of_fold(rows: list[Row], vectors, head: str):
     import numpy as np  # training only
 
     grams = ngram_matrix([row.text for row in rows], **NGRAMS) if head in NGRAM_HEADS else None
@@ -194,6 +250,22 @@ def choose_flag_threshold(scores, labels, share: float) -> float:
     return math.floor(float(negatives[allowed]) * 1e6 + 1) / 1e6
 
 
+def choose_recall_threshold(scores, labels, langs, lexicons, recall: float) -> float:
+    """The highest threshold (6 decimals) at which at least ``recall`` of the positives of every language in
+    ``langs`` are flagged by the classifier (at that threshold) or the ``lexicons``."""
+    import numpy as np  # training only
+
+    scores, labels, lexicons = np.asarray(scores), np.asarray(labels, dtype=bool), np.asarray(lexicons, dtype=bool)
+    langs, highest = np.asarray(langs), 1.0
+    for lang in sorted(set(langs[labels])):
+        positives = labels & (langs == lang)
+        missable = math.floor((1 - recall) * positives.sum() + 1e-9)
+        left = np.sort(scores[positives & ~lexicons])
+        if missable < len(left):
+            highest = min(highest, float(left[missable]))
+    return math.floor(highest * 1e6) / 1e6
+
+
 def choose_policy_threshold(scores, policy, lexicons, share: float) -> float:
     """The lowest threshold (6 decimals) at which at most ``share`` of the ``policy`` rows are flagged by
     the classifier (at that threshold) or the ``lexicons``."""
@@ -212,7 +284,7 @@ def choose_policy_threshold(scores, policy, lexicons, share: float) -> float:
 
 
 def train(rows: list[Row], vectors=None, source: str = "", false_alarms: dict[str, float] | None = None,
-          policy_talk: float = POLICY_TALK_SHARE) -> dict:  # fmt: skip
+          policy_talk: float = POLICY_TALK_SHARE, flag_recall: float = FLAG_RECALL) -> dict:  # fmt: skip
     """The classifier document for the training rows of ``rows`` (vectors encoded here unless given)."""
     import numpy as np  # training only
 
@@ -232,12 +304,15 @@ def train(rows: list[Row], vectors=None, source: str = "", false_alarms: dict[st
         scores = out_of_fold(rows, vectors, head)
         talk = np.asarray(policy) & ~labels
         # Rounded down: rounding up could leave the lowest-scored positive below its threshold.
-        watch = math.floor(choose_threshold(scores, labels) * 1e6) / 1e6
+        every = math.floor(choose_threshold(scores, labels) * 1e6) / 1e6
+        watch = every
         if head in false_alarms:
             flag = choose_flag_threshold(scores, labels, false_alarms[head])
         else:
-            flag = choose_policy_threshold(scores, talk, lexicons, policy_talk)
-        threshold = max(watch, flag)
+            langs = [row.lang for row in rows]
+            flag = max(choose_recall_threshold(scores, labels, langs, lexicons, flag_recall),
+                       choose_policy_threshold(scores, talk, lexicons, policy_talk))  # fmt: skip
+        threshold = max(every, flag)
         _, model = _fit(rows, vectors, labels, grams if head in NGRAM_HEADS else None)
         weights = model.coef_[0]
         heads[head] = {
@@ -248,6 +323,10 @@ def train(rows: list[Row], vectors=None, source: str = "", false_alarms: dict[st
         }
         if head in NGRAM_HEADS:
             heads[head]["ngram_weights"] = [round(float(w), 6) for w in weights[vectors.shape[1] :]]
+        if head in TALK_HEADS and len({row.category in TALK_CATEGORIES for row in rows}) == 2:
+            _, talk_model = _fit_talk(rows, vectors)
+            heads[head]["talk_bias"] = round(float(talk_model.intercept_[0]), 6)
+            heads[head]["talk_weights"] = [round(float(w), 6) for w in talk_model.coef_[0]]
         checked[head] = {
             "positives": int(labels.sum()),
             "recall_at_watch": round(float((scores[labels] >= watch).mean()), 4),
@@ -267,7 +346,9 @@ def train(rows: list[Row], vectors=None, source: str = "", false_alarms: dict[st
                    "C": REGULARISATION, "class_weight": "balanced", "hard_negative_weight": HARD_NEGATIVE_WEIGHT,
                    "hard_negatives": list(HARD_NEGATIVES), "centred": "per language",
                    "folds": f"{FOLDS} grouped", "seed": SEED, "false_alarm_share": dict(sorted(false_alarms.items())),
-                   "policy_talk_share": policy_talk, "ngram_heads": list(NGRAM_HEADS)},
+                   "policy_talk_share": policy_talk, "flag_recall": flag_recall,
+                   "ngram_heads": list(NGRAM_HEADS), "talk_heads": list(TALK_HEADS),
+                   "talk_categories": list(TALK_CATEGORIES)},
         "trained_on": {"corpus": source, "rows": len(rows), "sha256": fingerprint(rows)},
         "cross_validated": checked,
         "heads": heads,
