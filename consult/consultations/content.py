@@ -106,12 +106,18 @@ def consultation_translation(consultation: Consultation, language: str) -> Consu
 
 def question_translations(consultation: Consultation, language: str) -> dict[int, QuestionTranslation]:
     """The prompts translated into ``language``, by question id."""
+    return part_translations(QuestionTranslation.question_id, Question.consultation_id, consultation.id, language)
+
+
+def part_translations(part, whole, whole_id: int, language: str) -> dict:
+    """The translations into ``language`` of every part of one whole (a consultation's questions, an outcome's
+    themes), by the part's id: ``part`` is the translation's column naming the part, ``whole`` the part's
+    column naming the whole; one query."""
+    translation = part.class_
     rows = db.session.scalars(
-        select(QuestionTranslation)
-        .join(Question)
-        .where(Question.consultation_id == consultation.id, QuestionTranslation.language == language)
+        select(translation).join(whole.class_).where(whole == whole_id, translation.language == language)
     )
-    return {row.question_id: row for row in rows}
+    return {getattr(row, part.key): row for row in rows}
 
 
 def _titles(items, translation, owner, language: str | None) -> dict[int, LocalText]:
