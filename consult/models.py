@@ -340,6 +340,14 @@ class Submission(db.Model):
     author: Mapped[User | None] = relationship(back_populates="submissions", foreign_keys=[author_id])
     decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
     claimed_by: Mapped[User | None] = relationship(foreign_keys=[claimed_by_id])
+    # Who handed in a workshop answer, read through its workshop's table: the safeguarding team's pages, a layer
+    # below consult/workshops/, show it and load it with the page's other answers (None once the account is erased).
+    workshop_facilitator: Mapped[User | None] = relationship(
+        secondary="workshops",
+        primaryjoin="Submission.workshop_id == workshops.c.id",
+        secondaryjoin="workshops.c.facilitator_id == User.id",
+        viewonly=True,
+    )
 
     @property
     def flags(self) -> list[str]:

@@ -447,32 +447,22 @@ def test_a_very_common_password_is_refused_with_a_kind_reason(client, db):
     from consult.models import User
 
     for common in ("password", "iloveyou", "PASSWORD1", "qwertyuiop"):
-        response = client.post(
-            "/signup",
-            data={"pseudonym": "Careful Owl 12", "password": common, "age": "15", "country": "KE",
-                  "language": "en", "consent": "y"},
-        )  # fmt: skip
+        response = _signup(client, pseudonym="Careful Owl 12", password=common, age="15")
         assert response.status_code == 422, common
         assert "one of the most common" in response.get_data(as_text=True)
     assert db.session.query(User).count() == 0
 
 
 def test_the_password_cannot_be_the_pseudonym(client):
-    response = client.post(
-        "/signup",
-        data={"pseudonym": "Swift Heron 88", "password": "swift heron 88", "age": "17", "country": "FR",
-              "language": "fr", "consent": "y"},
-    )  # fmt: skip
+    response = _signup(client, pseudonym="Swift Heron 88", password="swift heron 88", age="17", country="FR",
+                       language="fr")  # fmt: skip
     assert response.status_code == 422
     assert "cannot be the same as your pseudonym" in response.get_data(as_text=True)
 
 
 def test_an_uncommon_passphrase_is_accepted_without_composition_rules(client):
-    response = client.post(
-        "/signup",
-        data={"pseudonym": "Quiet Lynx 40", "password": "purple tea kettle", "age": "19", "country": "BR",
-              "language": "es", "consent": "y"},
-    )  # fmt: skip
+    response = _signup(client, pseudonym="Quiet Lynx 40", password="purple tea kettle", age="19", country="BR",
+                       language="es")  # fmt: skip
     assert response.status_code == 302
 
 

@@ -8,8 +8,8 @@ import re
 from datetime import timedelta
 
 import pytest
+from desk_fixtures import desk_answers
 from sqlalchemy import select
-from test_moderation import _flag  # flags as screening or readers would have raised them
 
 from consult import clock
 from consult.models import Role, Submission, SubmissionStatus
@@ -24,23 +24,11 @@ TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 @pytest.fixture
 def desk(db, make_user, make_consultation, make_submission):
     """Two plain answers, and one of every kind that must be opened to be decided."""
-    consultation = make_consultation(open=True)
-    question = consultation.questions[0]
-
-    def answer(body, **kwargs):
-        return make_submission(question, make_user(), body, **kwargs)
-
-    plain = [answer("Plain answer one"), answer("Plain answer two")]
-    pii = _flag(db, answer("My number is 0712 345 678"), pii=True)
-    grooming = _flag(db, answer("A man I met in a game keeps asking me to meet him alone"), safeguarding=True)
-    reported = _flag(db, answer("Taken down after reports"), reported=True)
-    reported.hidden_at = clock.utcnow()
-    unscreened = answer("Just arrived", screened=False)
-    concern = answer("Nobody would notice if I was gone")
+    consultation, plain, never = desk_answers(db, make_user, make_consultation, make_submission)
+    concern = make_submission(consultation.questions[0], make_user(), "Nobody would notice if I was gone")
     concern.screening_score = WATCH_BAND + 10  # the classifier's watch band, below its flag
     db.session.commit()
-    return consultation, plain, {"pii": pii, "safeguarding": grooming, "reported": reported,
-                                 "unscreened": unscreened, "possible concern": concern}  # fmt: skip
+    return consultation, plain, {**never, "possible concern": concern}
 
 
 def _decide(client, submission, decision="approve", **data):

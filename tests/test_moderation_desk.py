@@ -7,9 +7,8 @@ from __future__ import annotations
 import re
 
 import pytest
-from test_moderation import _flag  # flags as screening or readers would have raised them
+from desk_fixtures import desk_answers
 
-from consult import clock
 from consult.models import Role, Submission, SubmissionStatus
 from consult.moderation.events import text_hash
 from consult.moderation.services import bulk_approve
@@ -22,21 +21,10 @@ VERSIONS = r'<input (?:checked )?id="version-\d" name="version" required type="r
 @pytest.fixture
 def desk(db, make_user, make_consultation, make_submission):
     """One consultation's queue: two plain answers and one of every kind bulk approval must never offer."""
-    consultation = make_consultation(open=True)
-    question = consultation.questions[0]
-
-    def answer(body, **kwargs):
-        return make_submission(question, make_user(), body, **kwargs)
-
-    plain = [answer("Plain answer one"), answer("Plain answer two")]
-    pii = _flag(db, answer("My number is 0712 345 678"), pii=True)
-    pii.suggested_text = "My number is [personal information removed]"
-    grooming = _flag(db, answer("A man I met in a game keeps asking me to meet him alone"), safeguarding=True)
-    reported = _flag(db, answer("Taken down after reports"), reported=True)
-    reported.hidden_at = clock.utcnow()
-    unscreened = answer("Just arrived", screened=False)
+    consultation, plain, never = desk_answers(db, make_user, make_consultation, make_submission)
+    never["pii"].suggested_text = "My number is [personal information removed]"
     db.session.commit()
-    return consultation, plain, [pii, grooming, reported, unscreened]
+    return consultation, plain, list(never.values())
 
 
 def _bulk(client, consultation, *submissions, confirmed=False):

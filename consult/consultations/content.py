@@ -85,24 +85,39 @@ def consultation_content(consultation: Consultation, language: str | None = None
     meeting = meeting_title(consultation.meeting, language) if consultation.meeting else None
     if language == source:
         return ConsultationContent(language, title, description, prompts, meeting)
-    translation = db.session.scalar(
-        select(ConsultationTranslation).where(
-            ConsultationTranslation.consultation_id == consultation.id, ConsultationTranslation.language == language
-        )
-    )
+    translation = consultation_translation(consultation, language)
     if translation is not None:
         title = LocalText(translation.title, language)
         if translation.description:
             description = LocalText(translation.description, language)
-    rows = db.session.execute(
-        select(QuestionTranslation.question_id, QuestionTranslation.prompt)
-        .join(Question)
-        .where(Question.consultation_id == consultation.id, QuestionTranslation.language == language)
-    )
-    for question_id, prompt in rows:
-        if prompt:
-            prompts[question_id] = LocalText(prompt, language)
+    for question_id, row in question_translations(consultation, language).items():
+        if row.prompt:
+            prompts[question_id] = LocalText(row.prompt, language)
     return ConsultationContent(language, title, description, prompts, meeting)
+
+
+def consultation_translation(consultation: Consultation, language: str) -> ConsultationTranslation | None:
+    return db.session.scalar(
+        select(ConsultationTranslation).where(
+            ConsultationTranslation.consultation_id == consultation.id, ConsultationTranslation.language == language
+        )
+    )
+
+
+def question_translations(consultation: Consultation, language: str) -> dict[int, QuestionTranslation]:
+    """The prompts translated into ``language``, by question id."""
+    return part_translations(QuestionTranslation.question_id, Question.consultation_id, consultation.id, language)
+
+
+def part_translations(part, whole, whole_id: int, language: str) -> dict:
+    """The translations into ``language`` of every part of one whole (a consultation's questions, an outcome's
+    themes), by the part's id: ``part`` is the translation's column naming the part, ``whole`` the part's
+    column naming the whole; one query."""
+    translation = part.class_
+    rows = db.session.scalars(
+        select(translation).join(whole.class_).where(whole == whole_id, translation.language == language)
+    )
+    return {getattr(row, part.key): row for row in rows}
 
 
 def _titles(items, translation, owner, language: str | None) -> dict[int, LocalText]:

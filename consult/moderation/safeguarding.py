@@ -178,6 +178,7 @@ def escalated_page(limit: int, after: int | None = None) -> tuple[list[Submissio
             selectinload(Submission.question).selectinload(Question.consultation),
             selectinload(Submission.decided_by),
             selectinload(Submission.author),
+            selectinload(Submission.workshop_facilitator),
         )
     )
     if after is not None:

@@ -204,9 +204,8 @@ def bulk(slug: str):
 @role_required(Role.MODERATOR)
 def decide_inline(submission_id: int, decision: str):
     """One keystroke from the list for what bulk approval may publish; anything else is refused (409)."""
-    submission = _submission(submission_id)
+    submission, filter_form, filters = _from_queue(submission_id)
     consultation = submission.question.consultation
-    filter_form, filters = _filters(consultation)
     form = ListDecisionForm()
     valid = form.validate_on_submit()
     if not valid or (decision == "reject" and not form.reason.data):
@@ -260,28 +259,28 @@ def _left_out(left: int) -> None:
 # --- one response at a time ----------------------------------------------------------------
 
 
-def _submission(submission_id: int) -> Submission:
+def _from_queue(submission_id: int) -> tuple[Submission, QueueFilterForm, QueueFilters]:
+    """The response, and the filters of the queue it was opened from (kept on the way back to the list)."""
     submission = db.session.get(Submission, submission_id)
     # Withdrawn by its author while a possible disclosure: the safeguarding team's alone (disclosures.py).
     if submission is None or (submission.withdrawn_at is not None and not current_user.can_safeguard):
         abort(404)
-    return submission
+    return submission, *_filters(submission.question.consultation)
 
 
 @bp.get("/submissions/<int:submission_id>")
 @role_required(Role.MODERATOR)
 def item(submission_id: int):
     """Reading a response holds nothing: "Start reviewing" (a POST) does."""
-    submission = _submission(submission_id)
-    return _render_item(submission, _filters(submission.question.consultation)[0])
+    submission, filter_form = _from_queue(submission_id)[:2]
+    return _render_item(submission, filter_form)
 
 
 @bp.post("/submissions/<int:submission_id>/claim")
 @role_required(Role.MODERATOR)
 def start_review(submission_id: int):
     """Hold a waiting response for a few minutes, so other moderators are shown other ones."""
-    submission = _submission(submission_id)
-    filter_form = _filters(submission.question.consultation)[0]
+    submission, filter_form = _from_queue(submission_id)[:2]
     # Nobody claims what they may not decide: a plain moderator never holds up the safeguarding team.
     decidable = submission.status is SubmissionStatus.PENDING and not _need_to_know(submission)
     if decidable and not claim_submission(submission, current_user):
@@ -343,9 +342,8 @@ def _render_item(submission: Submission, filter_form: QueueFilterForm, forms: di
 @bp.post("/submissions/<int:submission_id>/<any(approve, reject, escalate):decision>")
 @role_required(Role.MODERATOR)
 def decide(submission_id: int, decision: str):
-    submission = _submission(submission_id)
+    submission, filter_form, filters = _from_queue(submission_id)
     consultation = submission.question.consultation
-    filter_form, filters = _filters(consultation)
     if submission.status is not SubmissionStatus.PENDING:
         return _already_decided(consultation, filter_form, filters)
     if _need_to_know(submission):  # back after a take-down: the team decides again, having read it
@@ -388,9 +386,8 @@ def decide(submission_id: int, decision: str):
 @role_required(Role.MODERATOR)
 def release(submission_id: int):
     """Hand back a response this moderator opened, rather than let others wait for the claim to lapse."""
-    submission = _submission(submission_id)
+    submission, filter_form = _from_queue(submission_id)[:2]
     consultation = submission.question.consultation
-    filter_form = _filters(consultation)[0]
     released = release_claim(submission, current_user)
     if released:
         flash(_("Response released: another moderator can open it now."), "success")

@@ -18,7 +18,7 @@ from ..models import Consultation
 from ..summaries.models import Summary
 from ..summaries.reading import QuestionView, ThemeView, summary_view
 from .models import Decision, Outcome, OutcomeTheme, OutcomeThemeTranslation, OutcomeTranslation
-from .services import DECISIONS, outcome_of, themed_version
+from .services import DECISIONS, outcome_of, outcome_translation, theme_note_translations, themed_version
 
 
 @dataclass(frozen=True)
@@ -64,24 +64,16 @@ def published_outcome(consultation: Consultation) -> Outcome | None:
 def _notes(outcome: Outcome, language: str) -> dict[int, LocalText]:
     notes = {theme.id: LocalText(theme.note, outcome.source_language) for theme in outcome.themes if theme.note}
     if language != outcome.source_language:
-        rows = db.session.execute(
-            select(OutcomeThemeTranslation.outcome_theme_id, OutcomeThemeTranslation.note)
-            .join(OutcomeTheme)
-            .where(OutcomeTheme.outcome_id == outcome.id, OutcomeThemeTranslation.language == language)
-        )
-        notes.update((theme_id, LocalText(note, language)) for theme_id, note in rows if note)
+        rows = theme_note_translations(outcome, language).items()
+        notes.update((theme_id, LocalText(row.note, language)) for theme_id, row in rows if row.note)
     return notes
 
 
 def _title(outcome: Outcome, language: str) -> LocalText:
     if language != outcome.source_language:
-        translated = db.session.scalar(
-            select(OutcomeTranslation.document_title).where(
-                OutcomeTranslation.outcome_id == outcome.id, OutcomeTranslation.language == language
-            )
-        )
-        if translated:
-            return LocalText(translated, language)
+        translated = outcome_translation(outcome, language)
+        if translated is not None and translated.document_title:
+            return LocalText(translated.document_title, language)
     return LocalText(outcome.document_title, outcome.source_language)
 
 

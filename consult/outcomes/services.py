@@ -13,7 +13,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from .. import clock, languages
-from ..consultations.content import put_translated
+from ..consultations.content import part_translations, put_translated
 from ..domain import Invalid
 from ..extensions import db
 from ..models import Consultation, Phase, User
@@ -178,9 +178,4 @@ def outcome_translation(outcome: Outcome, language: str) -> OutcomeTranslation |
 
 
 def theme_note_translations(outcome: Outcome, language: str) -> dict[int, OutcomeThemeTranslation]:
-    rows = db.session.scalars(
-        select(OutcomeThemeTranslation)
-        .join(OutcomeTheme)
-        .where(OutcomeTheme.outcome_id == outcome.id, OutcomeThemeTranslation.language == language)
-    )
-    return {row.outcome_theme_id: row for row in rows}
+    return part_translations(OutcomeThemeTranslation.outcome_theme_id, OutcomeTheme.outcome_id, outcome.id, language)

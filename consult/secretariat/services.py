@@ -10,7 +10,12 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, func, select
 
 from .. import clock, languages
-from ..consultations.content import missing_translations, put_translated
+from ..consultations.content import (
+    consultation_translation,
+    missing_translations,
+    put_translated,
+    question_translations,
+)
 from ..extensions import db
 from ..i18n import language_name
 from ..models import (
@@ -174,24 +179,6 @@ def _save_questions(consultation: Consultation, drafts: list[QuestionDraft]) -> 
         question.max_length = draft.max_length
     db.session.flush()
     db.session.refresh(consultation, ["questions"])
-
-
-def consultation_translation(consultation: Consultation, language: str) -> ConsultationTranslation | None:
-    return db.session.scalar(
-        select(ConsultationTranslation).where(
-            ConsultationTranslation.consultation_id == consultation.id, ConsultationTranslation.language == language
-        )
-    )
-
-
-def question_translations(consultation: Consultation, language: str) -> dict[int, QuestionTranslation]:
-    """The prompts already translated into ``language``, by question id."""
-    rows = db.session.scalars(
-        select(QuestionTranslation)
-        .join(Question)
-        .where(Question.consultation_id == consultation.id, QuestionTranslation.language == language)
-    )
-    return {row.question_id: row for row in rows}
 
 
 def save_translation(

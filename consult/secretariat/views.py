@@ -12,7 +12,7 @@ from sqlalchemy.orm import selectinload
 from .. import languages
 from ..auth.fresh import fresh_login_required
 from ..auth.roles import role_required
-from ..consultations.content import missing_translations
+from ..consultations.content import consultation_translation, missing_translations, question_translations
 from ..consultations.views import render_preview
 from ..extensions import db
 from ..i18n import current_language, language_name
@@ -26,11 +26,9 @@ from .services import (
     InvalidInput,
     QuestionDraft,
     close_consultation,
-    consultation_translation,
     missing_meeting_titles,
     publish_consultation,
     publishing_warnings,
-    question_translations,
     response_counts,
     save_consultation,
     save_meeting,

@@ -19,7 +19,6 @@ from ..i18n import country_choices, current_language
 from ..models import Role, User
 from ..text import length_over
 from .forms import GrantForm, RevokeForm, UploadForm, WorkshopForm
-from .models import Workshop
 from .services import (
     Group,
     WorkshopAnswer,
@@ -33,12 +32,6 @@ from .upload import COLUMNS, RowError, allowed_age_bands, read_workshop_csv
 
 bp = Blueprint("workshops", __name__)
 _BLANK_LINE = re.compile(r"\n\s*\n")
-
-
-@bp.app_template_global()
-def workshop_of(workshop_id: int) -> Workshop | None:
-    """For pages of the layers below (the safeguarding team's), which know a workshop answer by its id only."""
-    return db.session.get(Workshop, workshop_id)
 
 
 @bp.get("/workshops")

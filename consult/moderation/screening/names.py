@@ -9,6 +9,32 @@ from .lexicons import fold_entry
 from .patterns import Patterns
 
 NAME_WORD_RE = re.compile(r"[^\W\d_][\w'\-]*")
+_NEXT_WORD_RE = re.compile(r"[ \t](?=[^\W\d_])")
+
+
+def _trim(word: str) -> str:
+    """A trailing apostrophe or hyphen is no part of a name ("Jordan-")."""
+    return word.rstrip("'-")
+
+
+def name_words(text: str, pos: int, trim=_trim):
+    """The words of a name from ``pos`` on, as (start, trimmed word), one space or tab apart: the caller takes a
+    word by asking for the next one, and stops where the name stops."""
+    cursor = pos
+    while m := NAME_WORD_RE.match(text, cursor):
+        word = trim(m.group())
+        yield m.start(), word
+        after = m.start() + len(word)
+        if not _NEXT_WORD_RE.match(text, after):
+            return
+        cursor = after + 1
+
+
+def name_span(text: str, words: list[tuple[int, int]], p: Patterns) -> tuple[int, int] | None:
+    """From the first word to the last that is not a connector ("Jean de", not "de")."""
+    while words and fold_entry(text[slice(*words[-1])]) in p.connectors:
+        words.pop()
+    return (words[0][0], words[-1][1]) if words else None
 
 
 def find_names(text: str, folded: str, p: Patterns) -> list[Candidate]:
@@ -41,20 +67,13 @@ def _capture_full_name(text: str, pos: int, p: Patterns) -> tuple[int, int] | No
         alone = end == len(text) or not HAN_RE.match(text[end]) or text[end] in p.name_stop_han
         return (pos, end) if end - pos >= 2 and alone else None
     words: list[tuple[int, int]] = []
-    cursor = pos
-    while len(words) < 3:
-        m = NAME_WORD_RE.match(text, cursor)
-        if not m:
-            break
-        word = m.group().rstrip("'-")
+    for start, word in name_words(text, pos):
         key = fold_entry(word)
         if not word[0].isupper() or key in p.name_stop or key in p.not_a_name:
             break
-        words.append((m.start(), m.start() + len(word)))
-        after = m.start() + len(word)
-        if not re.match(r"[ \t](?=[^\W\d_])", text[after : after + 2]):
+        words.append((start, start + len(word)))
+        if len(words) == 3:
             break
-        cursor = after + 1
     return (words[0][0], words[-1][1]) if len(words) >= 2 else None
 
 
@@ -67,12 +86,7 @@ def capture_name(text: str, pos: int, p: Patterns, *, weak: bool, max_words: int
         return (pos, end) if end > pos else None
     words: list[tuple[int, int]] = []
     capitalised = False
-    cursor = pos
-    while len(words) < max_words:
-        m = NAME_WORD_RE.match(text, cursor)
-        if not m:
-            break
-        word = m.group().rstrip("'-")
+    for start, word in name_words(text, pos):
         key = fold_entry(word)
         # Arabic joins "and" to the next word: "ورقمي" is "and my number".
         if key in p.name_stop or (key[:1] == "و" and key[1:] in p.name_stop):
@@ -87,11 +101,7 @@ def capture_name(text: str, pos: int, p: Patterns, *, weak: bool, max_words: int
             break  # "نور وأبي": a second word joined to "and" starts a new clause
         elif not capitalised and len(words) >= 3:
             break
-        words.append((m.start(), m.start() + len(word)))
-        after = m.start() + len(word)
-        if not re.match(r"[ \t](?=[^\W\d_])", text[after : after + 2]):
+        words.append((start, start + len(word)))
+        if len(words) == max_words:
             break
-        cursor = after + 1
-    while words and fold_entry(text[words[-1][0] : words[-1][1]]) in p.connectors:
-        words.pop()
-    return (words[0][0], words[-1][1]) if words else None
+    return name_span(text, words, p)

@@ -16,7 +16,7 @@ from functools import cache
 from ... import languages
 from .base import HAN_RE, Candidate
 from .lexicons import Gate, alternation, cue_regex, fold_entry, gate, unspaced_words, words_everywhere
-from .names import NAME_WORD_RE
+from .names import NAME_WORD_RE, name_span, name_words
 from .normalise import View
 from .patterns import Patterns
 
@@ -96,12 +96,7 @@ def _capture(text: str, pos: int, p: Patterns, people: _People) -> tuple[int, in
     if _ARABIC_RE.match(text[pos]):
         return _capture_arabic(text, pos, people)
     words: list[tuple[int, int]] = []
-    cursor = pos
-    while len(words) < 3:
-        m = NAME_WORD_RE.match(text, cursor)
-        if not m:
-            break
-        word = re.sub(r"'s$|['\-]+$", "", m.group())
+    for start, word in name_words(text, pos, trim=_trim_possessive):
         key = fold_entry(word)
         if words and key in p.connectors:
             pass  # "Jean de la Fontaine"
@@ -113,14 +108,15 @@ def _capture(text: str, pos: int, p: Patterns, people: _People) -> tuple[int, in
             or key in people.titles  # "el director Sr. Ortega": the title's own match takes the name
         ):
             break
-        words.append((m.start(), m.start() + len(word)))
-        after = m.start() + len(word)
-        if not _NEXT_WORD_RE.match(text, after):
+        words.append((start, start + len(word)))
+        if len(words) == 3:
             break
-        cursor = after + 1
-    while words and fold_entry(text[slice(*words[-1])]) in p.connectors:
-        words.pop()
-    return (words[0][0], words[-1][1]) if words else None
+    return name_span(text, words, p)
+
+
+def _trim_possessive(word: str) -> str:
+    """ "Sarah's" is Sarah; a trailing apostrophe or hyphen is no part of a name."""
+    return re.sub(r"'s$|['\-]+$", "", word)
 
 
 def _capture_han(text: str, pos: int, p: Patterns, people: _People) -> tuple[int, int] | None:
