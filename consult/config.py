@@ -68,9 +68,6 @@ class Defaults:
     JOBS_IMMEDIATE: bool | None = None  # None: run jobs at once, in-process, only when testing
     JOBS_WORKERS = 2
     JOBS_WORKER_TYPE = "thread"
-    # The job worker's CPU priority below the web processes' (os.nice): in a surge of answers the posts are
-    # taken in first and screened as soon as the processor has room. 0 leaves it equal.
-    JOBS_NICE = 10
     JOBS_POLL_SECONDS = 0.5  # longest wait between polls of the SQLite queue (Redis blocks instead)
     # A POST leaves its ask for a job to a thread that queues it this much later, once for all the asks
     # made meanwhile (consult/jobs/handover.py); None: queued in the request, after its commit.

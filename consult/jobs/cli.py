@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 
 import click
 from flask import Flask, current_app
@@ -30,8 +29,6 @@ def worker(workers: int | None, worker_type: str | None, no_periodic: bool) -> N
     if huey.immediate:
         raise click.UsageError("JOBS_IMMEDIATE is set: jobs run where they are asked for; no worker is needed.")
     queue.bind_worker(app)
-    if app.config["JOBS_NICE"] > 0 and hasattr(os, "nice"):
-        os.nice(app.config["JOBS_NICE"])  # the posts of a surge first; screening right after
     consumer = huey.create_consumer(
         workers=workers or app.config["JOBS_WORKERS"],
         worker_type=worker_type or app.config["JOBS_WORKER_TYPE"],
