@@ -24,7 +24,9 @@ measures requests per second and p50/p99 latency of
 
 The load comes from wrk when it is installed (apt-get install wrk), else from this process's
 threads; each figure alternates its baseline and consult (--rounds) so that both meet the same
-machine even when other work comes and goes on it, and the ratio is the median of the rounds'.
+machine even when other work comes and goes on it, and the ratio is the median of the rounds'. A
+signed-in round starts once the job worker has screened every answer (``flask jobs status``): the
+no-op POST's round would otherwise share the machine with the screening of the posts before it.
 
 Then screening: answers posted at a steady 20 per second for 20 s, each tagged, and the time from
 each POST to its ``screened_at`` (written by the job worker). Then durability: participants keep
@@ -141,6 +143,8 @@ def logged(server: Server, run: Callable[[], Run], worker: JobWorker | None = No
     """The run, with its responses counted by status in the server's access log, and the CPU time spent."""
 
     def counted() -> Run:
+        if worker:  # each round starts with the worker idle: the no-op POST once paid for the posts' screening
+            worker.wait_idle()
         mark, cpu = server.log_mark(), server.cpu_seconds()
         jobs_cpu = worker.cpu_seconds() if worker else 0.0
         result = run()

@@ -365,6 +365,12 @@ class JobWorker:
         reply = subprocess.run(command, env=self.env, cwd=ROOT, check=True, capture_output=True, text=True)  # nosec B603
         return json.loads(reply.stdout.strip().splitlines()[-1])
 
+    def wait_idle(self, timeout: float = 120.0) -> None:
+        """Until every answer is screened: a round must not pay for the screening of the round before it."""
+        deadline = time.monotonic() + timeout
+        while self.status()["unscreened"] and time.monotonic() < deadline:
+            time.sleep(0.5)
+
     def cpu_seconds(self) -> float:
         return _cpu_seconds(self.process.pid)
 
