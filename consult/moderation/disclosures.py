@@ -51,9 +51,9 @@ def possible_disclosure(submission: Submission) -> bool:
     return submission.status is SubmissionStatus.ESCALATED or submission.flag_safeguarding
 
 
-def watched(submission: Submission) -> bool:
-    """Screened and read by the classifier as a possible disclosure below its flag (``kept_if_withdrawn``)."""
-    return submission.screened_at is not None and (submission.screening_score or 0) >= WATCH_BAND
+def is_possible_concern(submission: Submission) -> bool:
+    """Read by the classifier as a possible disclosure (its watch threshold), whether flagged or not."""
+    return (submission.screening_score or 0) >= WATCH_BAND
 
 
 def possibly_disclosing():
@@ -162,7 +162,7 @@ def change(submission: Submission, values: dict) -> bool:
     for _attempt in range(ATTEMPTS):
         before, was_pending = submission.body, submission.status is SubmissionStatus.PENDING
         conditions = [Submission.id == submission.id, Submission.withdrawn_at.is_(None), Submission.body == before]
-        disclosure = possible_disclosure(submission) or watched(submission)
+        disclosure = possible_disclosure(submission) or is_possible_concern(submission)
         if disclosure:
             conditions.append(Submission.status.in_(WAITING))
             values = values | _TO_THE_TEAM

@@ -218,10 +218,6 @@ def possible_concern():
     return Submission.screening_score >= WATCH_BAND
 
 
-def is_possible_concern(submission: Submission) -> bool:
-    return submission.screening_score >= WATCH_BAND
-
-
 def bulk_approvable(submission_ids: list[int], moderator: User) -> list[Submission]:
     """Those of the given items bulk approval may publish as written, by id; the queue offers no others.
 

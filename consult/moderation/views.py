@@ -31,6 +31,7 @@ from . import labels
 from .arrivals import backlog
 from .audit import csv_lines, events_page, need_to_know, note_visible, submission_events
 from .dashboard import decisions_per_moderator, median_time_to_decision, queue_figures
+from .disclosures import is_possible_concern
 from .events import text_hash
 from .forms import ApproveForm, BulkApproveForm, EscalateForm, ListDecisionForm, QueueFilterForm, RejectForm
 from .models import RejectReason
@@ -59,7 +60,6 @@ from .services import (
     bulk_approve,
     decide_from_list,
     escalate_submission,
-    is_possible_concern,
     reject_submission,
 )
 
