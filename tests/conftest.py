@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 import json
 import os
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -189,6 +190,17 @@ def frozen_clock(monkeypatch) -> FrozenClock:
     frozen = FrozenClock(datetime(2026, 11, 28, 12, 0, tzinfo=UTC))
     monkeypatch.setattr(clock, "utcnow", frozen)
     return frozen
+
+
+@pytest.fixture(autouse=True)
+def _etag_period_pinned(monkeypatch):
+    """An anonymous page's ETag changes every PUBLIC_CACHE_SECONDS; a test that revalidates must not
+    straddle the end of a period (CI once got a 200 for a 304 that way). tests/test_public_caching.py
+    moves it on purpose."""
+    from consult.consultations import caching
+
+    pinned = time.time()
+    monkeypatch.setattr(caching, "seconds_now", lambda: pinned)
 
 
 _counter = itertools.count(1)

@@ -80,6 +80,21 @@ def test_an_anonymous_reader_revalidates_with_the_etag_and_gets_304(app, client,
         assert again.headers["Cache-Control"].startswith("public")
 
 
+def test_a_change_made_outside_the_app_reaches_readers_within_the_cache_period(app, client, consultation,
+                                                                             monkeypatch):  # fmt: skip
+    from consult.consultations import caching
+
+    app.config["PUBLIC_PAGE_CACHE"] = False
+    first = client.get(_page(consultation))
+    start = caching.seconds_now()
+    period = app.config.get("PUBLIC_CACHE_SECONDS", 60)
+    monkeypatch.setattr(caching, "seconds_now", lambda: start + period)
+    later = client.get(_page(consultation), headers={"If-None-Match": first.headers["ETag"]})
+
+    assert later.status_code == 200 and "Teach us early" in later.text
+    assert later.headers["ETag"] != first.headers["ETag"]
+
+
 def test_the_page_cache_answers_a_second_reader_without_flask(app, consultation, renders):
     first, second = app.test_client(), app.test_client()
 

@@ -33,8 +33,13 @@ except PackageNotFoundError:  # pragma: no cover - running from a checkout that 
     APP_VERSION = "checkout"
 
 
+def seconds_now() -> float:
+    """The wall clock the ETag's period is counted on (tests pin it: a period must not end mid-test)."""
+    return time.time()
+
+
 def _etag(by_language: bool) -> str:
-    period = int(time.time() // current_app.config.get("PUBLIC_CACHE_SECONDS", PUBLIC_CACHE_SECONDS))
+    period = int(seconds_now() // current_app.config.get("PUBLIC_CACHE_SECONDS", PUBLIC_CACHE_SECONDS))
     state = current_app.extensions["consult_public_state"].current()
     parts = (APP_VERSION, state, period, current_language() if by_language else None, request.host_url,
              request.full_path)  # fmt: skip
