@@ -139,15 +139,23 @@ def paired(scenario: Callable[[], Run], baseline: Callable[[], Run], rounds: int
     return Pair([(baseline(), scenario()) for _ in range(rounds)])
 
 
-def logged(server: Server, run: Callable[[], Run], worker: JobWorker | None = None) -> Callable[[], Run]:
-    """The run, with its responses counted by status in the server's access log, and the CPU time spent."""
+def logged(server: Server, run: Callable[[], Run], worker: JobWorker | None = None,
+           paused: bool = False) -> Callable[[], Run]:  # fmt: skip
+    """The run, with its responses counted by status in the server's access log, and the CPU time spent;
+    with ``paused``, the job worker is stopped during the run and screens what it brought afterwards."""
 
     def counted() -> Run:
         if worker:  # each round starts with the worker idle: the no-op POST once paid for the posts' screening
             worker.wait_idle()
         mark, cpu = server.log_mark(), server.cpu_seconds()
         jobs_cpu = worker.cpu_seconds() if worker else 0.0
-        result = run()
+        if paused:
+            worker.pause()
+        try:
+            result = run()
+        finally:
+            if paused:
+                worker.resume()
         result.cpu_seconds = server.cpu_seconds() - cpu
         result.jobs_cpu_seconds = worker.cpu_seconds() - jobs_cpu if worker else 0.0
         time.sleep(0.2)  # the last responses' lines
@@ -196,6 +204,11 @@ def throughput(server: Server, worker: JobWorker, hello_port: int, names: list[s
 
         return run
 
+    def elsewhere(server, worker, participants, positions) -> Callable[[], Run]:
+        """Posting while the job worker is stopped: the web's own share of the machine, as when the worker runs
+        on another one (the README's production layout); it screens the round's answers before the next."""
+        return logged(server, lambda: posts(port, participants, positions, False, args, workdir), worker, True)
+
     results: dict = {}
     if args.only == "posting":  # the answer's path alone: a few minutes instead of a quarter of an hour
         participants = [sign_in(port, name) for name in names]
@@ -203,6 +216,7 @@ def throughput(server: Server, worker: JobWorker, hello_port: int, names: list[s
         noop = logged(server, lambda: posts(port, participants, positions, True, args, workdir), worker)
         post = logged(server, lambda: posts(port, participants, positions, False, args, workdir), worker)
         results["post"] = paired(post, noop, args.rounds)
+        results["post_elsewhere"] = paired(elsewhere(server, worker, participants, positions), noop, args.rounds)
         results["participants"], results["positions"] = participants, positions
         return results
     results["page"] = paired(logged(server, lambda: get(port, path, args, workdir)), hello(args.threads), args.rounds)
@@ -219,6 +233,7 @@ def throughput(server: Server, worker: JobWorker, hello_port: int, names: list[s
     results["noop"] = paired(noop, hello(args.connections), args.rounds)
     post = logged(server, lambda: posts(port, participants, positions, False, args, workdir), worker)
     results["post"] = paired(post, noop, args.rounds)
+    results["post_elsewhere"] = paired(elsewhere(server, worker, participants, positions), noop, args.rounds)
     results["participants"], results["positions"] = participants, positions
     return results
 
@@ -355,7 +370,8 @@ def line(label: str, run: Run, baseline: Run | None, ratio: float | None = None,
 ROWS = [("page", "public page, first visit (200)", "hello-world GET /", 0.7),
         ("revalidate", "public page, cookie + If-None-Match", "hello-world GET /", 0.7),
         ("noop", "signed-in no-op POST (the floor)", "hello-world GET /", None),
-        ("post", "posting an answer (303)", "signed-in no-op POST", 0.6)]  # fmt: skip
+        ("post", "posting an answer (303)", "signed-in no-op POST", 0.6),
+        ("post_elsewhere", "posting, job worker paused meanwhile", "signed-in no-op POST", None)]  # fmt: skip
 
 
 def failed(run: Run) -> int:
@@ -387,7 +403,10 @@ def report(results: dict, args) -> dict:
                # Cores the job worker used meanwhile (screening what the posts brought): the same machine.
                "posting_jobs_cores": round(post.jobs_cpu_seconds / post.seconds, 2),
                "noop_jobs_cores": round(noop.jobs_cpu_seconds / noop.seconds, 2),
-               "posting_failed": failed(post), "noop_failed": failed(noop),
+               # The same with the job worker stopped during the round (as if it ran on another machine).
+               "posting_ratio_worker_elsewhere": round(results["post_elsewhere"].ratio, 3),
+               "posting_p99_ms_worker_elsewhere": round(results["post_elsewhere"].scenario.p99_ms, 1),
+               "posting_failed": failed(post) + failed(results["post_elsewhere"].scenario), "noop_failed": failed(noop),
                "posting_statuses": {str(k): v for k, v in post.statuses.items()}}  # fmt: skip
     if "page" not in results:
         return posting

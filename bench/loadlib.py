@@ -374,6 +374,13 @@ class JobWorker:
     def cpu_seconds(self) -> float:
         return _cpu_seconds(self.process.pid)
 
+    def pause(self) -> None:
+        """SIGSTOP: the answers wait in the queue as if the worker ran on another machine."""
+        os.killpg(self.process.pid, signal.SIGSTOP)
+
+    def resume(self) -> None:
+        os.killpg(self.process.pid, signal.SIGCONT)
+
     def kill(self) -> int:
         os.killpg(self.process.pid, signal.SIGKILL)
         self.process.wait()
