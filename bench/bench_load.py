@@ -20,7 +20,10 @@ measures requests per second and p50/p99 latency of
   floor any signed-in form post pays for the session, the account, CSRF and the headers,
 - answer posting by signed-in participants (form POST with CSRF token, answered by 303), as a
   ratio of that floor, at --connections; beside it the CPU time consult's gunicorn processes spent
-  per request (from /proc), a ratio that other work on a shared machine barely moves.
+  per request (from /proc), a ratio that other work on a shared machine barely moves; and the same
+  posting with the job worker stopped (SIGSTOP) during the round, then let go to screen what it
+  brought: the web's own figure, as when the worker runs on another machine, and how much of the
+  first figure is the screening sharing this machine's cores.
 
 The load comes from wrk when it is installed (apt-get install wrk), else from this process's
 threads; each figure alternates its baseline and consult (--rounds) so that both meet the same

@@ -61,8 +61,6 @@ class Head:
     #: probability is multiplied by one minus it (empty: no such discount)
     talk_weights: tuple[float, ...] = ()
     talk_bias: float = 0.0
-    #: the talk regression's weight per n-gram bucket (empty: it reads the vector alone)
-    talk_ngram_weights: tuple[float, ...] = ()
 
     @property
     def watch_at(self) -> float:
@@ -95,10 +93,7 @@ class Classifier:
                 logits += [sum(value * head.ngram_weights[b] for b, value in found.items()) for found in grams]
             columns[name] = 1.0 / (1.0 + np.exp(-logits))
             if head.talk_weights:
-                talk = matrix @ np.asarray(head.talk_weights) + head.talk_bias
-                if grams and head.talk_ngram_weights:
-                    talk += [sum(value * head.talk_ngram_weights[b] for b, value in found.items()) for found in grams]
-                columns[name] *= 1.0 - 1.0 / (1.0 + np.exp(-talk))
+                columns[name] *= 1.0 - 1.0 / (1.0 + np.exp(-(matrix @ np.asarray(head.talk_weights) + head.talk_bias)))
         return [{name: float(column[i]) for name, column in columns.items()} for i in range(len(vectors))]
 
     def read(self, texts: list[str], langs: list[str | None], vectors) -> list[dict[str, float]]:
@@ -168,7 +163,7 @@ def _head(head: dict) -> Head:
     watch = float(head["watch"]) if "watch" in head else None
     return Head(tuple(head["weights"]), float(head["bias"]), float(head["threshold"]), watch,
                 tuple(head.get("ngram_weights", ())), tuple(head.get("talk_weights", ())),
-                float(head.get("talk_bias", 0.0)), tuple(head.get("talk_ngram_weights", ())))  # fmt: skip
+                float(head.get("talk_bias", 0.0)))  # fmt: skip
 
 
 def from_document(document: dict) -> Classifier:

@@ -84,9 +84,6 @@ POLICY_TALK_SHARE = 0.2
 #: is: a regression over the centred vector alone, these categories against every other row.
 TALK_HEADS = ("safeguarding",)
 TALK_CATEGORIES = ("policy", "news")
-#: The talk regression reads the n-grams too ("should", "must", "kids" against "me", "my"): 8,192 more
-#: weights in the file (about 90 KB) for policy talk at full recall 0.15-0.18 instead of 0.19-0.23.
-TALK_NGRAMS = True
 #: The abuse flag: at most this share of the head's negative training rows flagged in grouped
 #: cross-validation. Its lexicons catch most abuse, an answer the head reads at the watch threshold is
 #: kept from bulk approval all the same, and at 0.1 the head flags short lines of contact details.
@@ -182,16 +179,15 @@ def _fit(rows: list[Row], vectors, labels, grams=None):
     return means, model
 
 
-def _fit_talk(rows: list[Row], vectors, grams=None):
-    """The regression telling talk about the harms (``TALK_CATEGORIES``) from the rest, over the vector
-    (and the n-grams ``grams`` when ``TALK_NGRAMS``)."""
+def _fit_talk(rows: list[Row], vectors):
+    """The regression telling talk about the harms (``TALK_CATEGORIES``) from the rest, over the vector."""
     import numpy as np  # training only
     from sklearn.linear_model import LogisticRegression  # training only: never loaded by the app
 
     means = centres(rows, vectors)
     labels = np.array([row.category in TALK_CATEGORIES for row in rows])
     model = LogisticRegression(C=REGULARISATION, class_weight="balanced", max_iter=5000, random_state=SEED)
-    return means, model.fit(features(rows, vectors, means, grams if TALK_NGRAMS else None), labels)
+    return means, model.fit(features(rows, vectors, means), labels)
 
 
 def out_of_fold(rows: list[Row], vectors, head: str):
@@ -204,15 +200,12 @@ def out_of_fold(rows: list[Row], vectors, head: str):
     if head not in TALK_HEADS or len(set(labels)) < 2:
         return scores
     fold = np.array(folds(rows))
-    grams = ngram_matrix([row.text for row in rows], **NGRAMS) if TALK_NGRAMS else None
     for k in range(FOLDS):
         train, test = np.flatnonzero(fold != k), np.flatnonzero(fold == k)
         if not len(test) or len(set(labels[train])) < 2:
             continue
-        read = (None, None) if grams is None else (grams[train], grams[test])
-        means, model = _fit_talk([rows[i] for i in train], vectors[train], read[0])
-        test_features = features([rows[i] for i in test], vectors[test], means, read[1])
-        scores[test] *= 1.0 - model.predict_proba(test_features)[:, 1]
+        means, model = _fit_talk([rows[i] for i in train], vectors[train])
+        scores[test] *= 1.0 - model.predict_proba(features([rows[i] for i in test], vectors[test], means))[:, 1]
     return scores
 
 
@@ -331,12 +324,9 @@ def train(rows: list[Row], vectors=None, source: str = "", false_alarms: dict[st
         if head in NGRAM_HEADS:
             heads[head]["ngram_weights"] = [round(float(w), 6) for w in weights[vectors.shape[1] :]]
         if head in TALK_HEADS and len({row.category in TALK_CATEGORIES for row in rows}) == 2:
-            _, talk_model = _fit_talk(rows, vectors, grams)
-            talk_weights = talk_model.coef_[0]
+            _, talk_model = _fit_talk(rows, vectors)
             heads[head]["talk_bias"] = round(float(talk_model.intercept_[0]), 6)
-            heads[head]["talk_weights"] = [round(float(w), 6) for w in talk_weights[: vectors.shape[1]]]
-            if TALK_NGRAMS:
-                heads[head]["talk_ngram_weights"] = [round(float(w), 6) for w in talk_weights[vectors.shape[1] :]]
+            heads[head]["talk_weights"] = [round(float(w), 6) for w in talk_model.coef_[0]]
         checked[head] = {
             "positives": int(labels.sum()),
             "recall_at_watch": round(float((scores[labels] >= watch).mean()), 4),
@@ -358,7 +348,7 @@ def train(rows: list[Row], vectors=None, source: str = "", false_alarms: dict[st
                    "folds": f"{FOLDS} grouped", "seed": SEED, "false_alarm_share": dict(sorted(false_alarms.items())),
                    "policy_talk_share": policy_talk, "flag_recall": flag_recall,
                    "ngram_heads": list(NGRAM_HEADS), "talk_heads": list(TALK_HEADS),
-                   "talk_categories": list(TALK_CATEGORIES), "talk_ngrams": TALK_NGRAMS},
+                   "talk_categories": list(TALK_CATEGORIES)},
         "trained_on": {"corpus": source, "rows": len(rows), "sha256": fingerprint(rows)},
         "cross_validated": checked,
         "heads": heads,
