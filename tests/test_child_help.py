@@ -9,7 +9,10 @@ from flask_babel import force_locale, gettext
 
 from consult.models import Role, Submission
 
-KIND_WORDS = "Thank you for telling us. A trained person from our safeguarding team will read what you wrote."
+KIND_WORDS = (
+    "Thank you for your answer. If what you wrote is about something that worries you, a trained person "
+    "from our safeguarding team will read it."
+)
 GET_HELP = "Get help now"
 
 # (locale, country, a disclosure screening flags in that language, that country's helpline as the page shows it)

@@ -17,10 +17,13 @@ from consult.moderation.screening import screen_batch
 from consult.moderation.screening.classifier import shipped
 
 # No word of the lexicons; the safeguarding head reads it above watch, below the flag.
-WATCHED = "My mum reads my messages every night."
+WATCHED = "I have no friends at school."
 ORDINARY = "Apps should have a report button."
 HINT = "The automatic check sees a possible safeguarding concern in this response"
-KIND_WORDS = "Thank you for telling us. A trained person from our safeguarding team will read what you wrote."
+KIND_WORDS = (
+    "Thank you for your answer. If what you wrote is about something that worries you, a trained person "
+    "from our safeguarding team will read it."
+)
 
 
 def _post(client, consultation, text):
