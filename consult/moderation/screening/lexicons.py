@@ -202,6 +202,20 @@ def _first_word_keys(phrase: str, groups: dict[str, str]) -> set[str] | None:
     return {word_key(v) for v in variants if v}
 
 
+def _required_word(phrase: str) -> str:
+    """The longest word a text must contain for the phrase to match ("" if none is required).
+
+    Words inside parentheses or groups are alternatives or optional: "i('m| am) not safe at home"
+    requires "home", not "safe" nor "am".
+    """
+    outside, depth = [], 0
+    for char in phrase:
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        outside.append(char if depth == 0 and char not in "()" else " ")
+    words = re.findall(r"(?<![@\w])[^\W\d_]+(?!\w*[?(])", "".join(outside))
+    return max(words, key=len, default="")
+
+
 @dataclass(frozen=True, slots=True)
 class PhraseIndex:
     """The phrases of some categories, tried only where a word they can start with begins.
@@ -234,7 +248,7 @@ def _phrase_index(lexicon: _Lexicon, sections: dict[str, str]) -> PhraseIndex:
         for phrase in lexicon.words(section):
             keys = _first_word_keys(phrase, lexicon.raw_groups)
             if keys is None:
-                core = max(re.findall(r"[^\W\d_]+", phrase) or [""], key=len)
+                core = _required_word(phrase)
                 source = _bounded(_lite_to_regex(phrase, lexicon.groups, spaced=True, stretch=True))
                 scanned.append((category, REPEATS_RE.sub(r"\1", core), re.compile(source)))
             else:
