@@ -26,3 +26,99 @@ def _flagged(text: str, lang: str) -> bool:
 )
 def test_a_phrase_starting_with_alternatives_is_found_without_its_longest_alternative(text):
     assert _flagged(text, "en")
+
+
+DISCLOSURES = {
+    "en": [
+        "I've already written goodbye letters to my mum and my little brother",
+        "i gave away all my games and my hoodies bc i won't need them where i'm going",
+        "last night i was googling how many paracetamol it would take to not wake up",
+        "i won't be around much longer so it doesn't matter what i answer",
+        "this is my last post, thank you all for being nice to me",
+        "i pick at my skin till it bleeds when the voices in my head get loud",
+        "i bang my head against the wall until i feel dizzy",
+        "i haven't eaten for three days on purpose, i don't deserve food",
+        "honestly i'd rather sleep and never wake up",
+        "i make myself throw up after every meal",
+        "i've been saving up my pills in a box under my bed",
+        "my parents locked me out of the house overnight because i came home late",
+        "my stepdad hits me with his belt when he's drunk",
+        "my uncle grabbed me by the hair and dragged me to my room",
+        "she burned me with a cigarette on my arm",
+        "my parents don't feed me when they're angry",
+        "my stepdad comes into my bedroom at night when mum is at work",
+        "my football coach keeps touching my legs in the changing room",
+        "he said nobody would ever believe me",
+        "they said if i tell the police they'll hurt my little sister",
+        "he told me snitches get stitches and he knows where i live",
+        "i'm too scared to tell because they'll come after my family",
+    ],
+    "fr": [
+        "J'ai déjà écrit mes lettres d'adieu pour ma mère et ma sœur",
+        "j'ai donné toutes mes affaires à mes potes, j'en aurai plus besoin là où je vais",
+        "hier soir j'ai cherché combien de doliprane il faut pour ne pas se réveiller",
+        "je serai plus là bientôt de toute façon",
+        "c'est mon dernier message, merci à ceux qui ont été gentils avec moi",
+        "je me gratte les bras jusqu'au sang quand ça va pas",
+        "je me tape la tête contre le mur jusqu'à avoir mal",
+        "je mange plus depuis trois jours, je mérite pas de manger",
+        "franchement je préfère dormir et ne jamais me réveiller",
+        "je me fais vomir après chaque repas",
+        "mes parents me mettent dehors toute la nuit quand j'ai des mauvaises notes",
+        "mon beau-père me frappe avec sa ceinture quand il a bu",
+        "mon oncle m'a attrapée par les cheveux",
+        "il m'a brûlé avec sa cigarette sur le bras",
+        "mon beau-père vient dans ma chambre la nuit quand maman travaille",
+        "mon entraîneur de foot me touche les jambes dans les vestiaires",
+        "il m'a dit que personne ne me croira",
+        "ils ont dit que si je parle à la police ils vont s'en prendre à ma petite sœur",
+        "j'ai trop peur de parler parce qu'ils vont s'en prendre à ma famille",
+        "il m'a dit que les balances finissent mal",
+    ],
+}
+
+HARD_NEGATIVES = {
+    "en": [
+        "Schools must stop teachers hitting kids with rulers.",
+        "Suicide rates rise among teens, according to a new report.",
+        "My essay is about goodbye letters in literature.",
+        "I'll die if I fail this exam lol",
+        "I wrote a goodbye card for my teacher who is retiring",
+        "I gave away my old clothes to charity last weekend",
+        "this is my last day of school!!! so happy",
+        "I won't be around next week because of the school trip",
+        "I banged my head on the door this morning, ouch",
+        "I'll be gone for two weeks on holiday",
+        "I googled how many calories are in a pizza",
+        "Parents should never hit children with a belt, it is abuse.",
+        "snitches get stitches is such a dumb saying",
+        "nobody will believe me when I say I finished my homework early lol",
+        "I'd rather die than do another group project",
+        "playing this at my funeral lol",
+        "my mom grabbed me by the arm when I almost walked into the road",
+        "I made myself sick eating too much candy at halloween",
+    ],
+    "fr": [
+        "Les écoles doivent empêcher les profs de frapper les élèves avec une règle.",
+        "Le taux de suicide augmente chez les ados selon un nouveau rapport.",
+        "Mon exposé porte sur les lettres d'adieu dans la littérature.",
+        "J'ai écrit une carte d'au revoir pour ma prof qui part à la retraite",
+        "J'ai donné mes vieux vêtements à une association",
+        "c'est mon dernier jour au collège trop contente",
+        "je serai pas là la semaine prochaine à cause du voyage scolaire",
+        "Les parents ne devraient jamais frapper un enfant avec une ceinture.",
+        "j'ai cherché comment faire un gâteau au chocolat",
+        "personne ne me croira quand je dirai que j'ai fini mes devoirs mdr",
+        "je me suis cogné la tête contre la porte ce matin aïe",
+    ],
+}
+
+
+@pytest.mark.parametrize("lang, text", [(lang, text) for lang, texts in DISCLOSURES.items() for text in texts])
+def test_a_warning_sign_is_flagged(lang, text):
+    assert _flagged(text, lang)
+
+
+@pytest.mark.parametrize("lang, text", [(lang, text) for lang, texts in HARD_NEGATIVES.items() for text in texts])
+def test_talk_news_and_jokes_with_the_same_words_are_not_flagged(lang, text):
+    assert not _flagged(text, lang)
