@@ -28,6 +28,15 @@ def test_a_phrase_starting_with_alternatives_is_found_without_its_longest_altern
     assert _flagged(text, "en")
 
 
+# Russian puts a comma before "что" and after a subordinate clause, where "~" allows words in between.
+@pytest.mark.parametrize(
+    "text, lang",
+    [("my stepdad, when he's drunk, hits me", "en"), ("زوج أمي، عندما يسكر، يضربني", "ar")],
+)
+def test_a_comma_may_come_before_the_words_a_phrase_lets_in_between(text, lang):
+    assert _flagged(text, lang)
+
+
 DISCLOSURES = {
     "en": [
         "I've already written goodbye letters to my mum and my little brother",
