@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pytest
 
+from consult import languages
 from consult.moderation.screening import screen
 
 
@@ -155,6 +156,31 @@ DISCLOSURES = {
         "قالوا إذا رحت للشرطة راح يأذوا أختي الصغيرة",
         "خايفة احكي لأنهم رح يأذوا عيلتي",
     ],
+    "zh": [
+        "我已经给爸妈和弟弟写好了告别信",
+        "我已經給爸媽寫好了遺書",
+        "我把最喜欢的东西都送给朋友了，反正我要去的地方也用不上",
+        "昨晚我在网上查了吃多少片安眠药会醒不过来",
+        "我可能不会在很久了，所以我写什么都无所谓",
+        "这是我最后一条留言，谢谢对我好的人",
+        "难受的时候我会把胳膊抓到流血",
+        "我经常用头撞墙，撞到头晕为止",
+        "我三天没吃饭了，就是为了惩罚自己，我不配吃饭",
+        "说真的，好想一睡不醒",
+        "我每次吃完饭就去催吐",
+        "我偷偷攒了好多安眠药藏在床底下",
+        "我爸妈因为我回家晚，把我关在门外一整晚",
+        "继父喝醉了就用皮带打我",
+        "繼父喝醉了就用皮帶打我",
+        "舅舅揪着我的头发把我拖进房间",
+        "他用烟头烫我的手",
+        "我考不好他们就不给我吃饭",
+        "妈妈的男朋友每天晚上趁妈妈上夜班进我房间",
+        "教练在更衣室里摸我的大腿",
+        "他說沒有人會相信你",
+        "他们说如果我报警，就伤害我妹妹",
+        "我不敢说出去，因为怕他们报复我的家人",
+    ],
 }
 
 HARD_NEGATIVES = {
@@ -239,6 +265,21 @@ HARD_NEGATIVES = {
         "البيت يخنقني من كتر الزحمة",
         "أمي مسكتني من إيدي لما كنت هعدي الشارع",
     ],
+    "zh": [
+        "学校应该禁止老师用尺子打学生。",
+        "新报告显示青少年自杀率上升。",
+        "我的作文写的是文学作品里的遗书。",
+        "我给要退休的老师写了一张告别卡片",
+        "我把旧衣服捐给了慈善机构",
+        "今天是我在学校的最后一天，好开心",
+        "下周我不在，因为要去春游",
+        "我查了一下一块披萨有多少卡路里",
+        "家长绝对不应该用皮带打孩子。",
+        "说我提前写完作业了，肯定没人会信哈哈",
+        "今天早上我不小心撞到门上了，好疼",
+        "这道数学题难得我想撞墙",
+        "过马路的时候妈妈一把抓住我的手",
+    ],
 }
 
 
@@ -250,3 +291,12 @@ def test_a_warning_sign_is_flagged(lang, text):
 @pytest.mark.parametrize("lang, text", [(lang, text) for lang, texts in HARD_NEGATIVES.items() for text in texts])
 def test_talk_news_and_jokes_with_the_same_words_are_not_flagged(lang, text):
     assert not _flagged(text, lang)
+
+
+def test_every_language_has_its_warning_signs_and_hard_negatives():
+    assert {lang: len(DISCLOSURES.get(lang, ())) >= 6 for lang in languages.codes()} == dict.fromkeys(
+        languages.codes(), True
+    )
+    assert {lang: len(HARD_NEGATIVES.get(lang, ())) >= 6 for lang in languages.codes()} == dict.fromkeys(
+        languages.codes(), True
+    )
