@@ -194,6 +194,21 @@ def _first_word_keys(phrase: str, groups: dict[str, str]) -> set[str] | None:
         return None
     word = word.group()
     following = phrase[len(word) : len(word) + 1]
+    if following == "(" and len(word_key(word.replace("'", ""))) < 3:
+        # "i('m| am|m) ...": the word goes on into the alternatives ("i'm", "i am", "im").
+        rest = phrase[len(word) :]
+        close = _closing_paren(rest)
+        alternatives, after = _split_alternatives(rest[1:close]), rest[close + 1 :]
+        if after.startswith("?"):
+            after = after[1:]
+            alternatives.append("")
+        keys = set()
+        for alternative in alternatives:
+            found = _first_word_keys(word + alternative + after, groups)
+            if found is None:
+                return None
+            keys |= found
+        return keys
     if following in ("*", "("):
         key = word_key(word.replace("'", ""))
         return {key} if len(key) == 3 else None  # a short prefix would be tried everywhere
