@@ -37,10 +37,10 @@ def _lite_to_regex(phrase: str, groups: dict[str, str], *, spaced: bool, stretch
 
     Words are separated by spaces; ``(a|b)`` and ``x?`` work as in regular expressions;
     ``@name`` stands for a group defined by ``@name = ...``; ``~`` allows up to four
-    words in between, and a comma before them ("my stepdad, when drunk, hits me");
-    ``*`` is any word ending (or beginning); an apostrophe may be left out ("don't"
-    matches "dont"); ``.`` is a full stop. With ``stretch``, each letter may be
-    repeated ("dieee", "stuuupid").
+    words in between; a comma may come wherever a phrase has a space ("my stepdad, when
+    drunk, hits me"; Russian puts one before every "что" and "если"); ``*`` is any word
+    ending (or beginning); an apostrophe may be left out ("don't" matches "dont"); ``.``
+    is a full stop. With ``stretch``, each letter may be repeated ("dieee", "stuuupid").
     """
     pieces = _LITE_TOKEN_RE.findall(phrase)
     parts = []
@@ -51,7 +51,7 @@ def _lite_to_regex(phrase: str, groups: dict[str, str], *, spaced: bool, stretch
         elif piece.strip() == "~":
             parts.append(r"[,;:،]?\s+(?:\S+\s+){0,4}?" if spaced else r"\s*.{0,8}?\s*")
         elif piece.isspace():
-            parts.append(r"\s+" if spaced else r"\s*")
+            parts.append(r"[,;:،]?\s+" if spaced else r"\s*")
         elif piece == "(":
             parts.append("(" if following == "?" else "(?:")
         elif piece in ")|?":
