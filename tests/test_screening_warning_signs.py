@@ -265,7 +265,7 @@ DISCLOSURES = {
         "我把最喜欢的东西都送给朋友了，反正我要去的地方也用不上",
         "昨晚我在网上查了吃多少片安眠药会醒不过来",
         "我可能不会在很久了，所以我写什么都无所谓",
-        "这是我最后一条留言，谢谢对我好的人",
+        "这是我最后一条消息，谢谢对我好的人",
         "难受的时候我会把胳膊抓到流血",
         "我经常用头撞墙，撞到头晕为止",
         "我三天没吃饭了，就是为了惩罚自己，我不配吃饭",
@@ -339,6 +339,9 @@ HARD_NEGATIVES = {
         "my mom made me promise to call when I arrive",
         "i want this rain to stop forever lol",
         "I haven't had food since breakfast, so hungry",
+        "This is my last answer, thanks for asking young people",
+        "I'll be gone by monday for the school trip",
+        "tonight I'll be free to play with my friends",
     ],
     "fr": [
         "Les écoles doivent empêcher les profs de frapper les élèves avec une règle.",
@@ -358,6 +361,7 @@ HARD_NEGATIVES = {
         "ce serait tellement paisible de vivre à la campagne",
         "ma mère m'a fait promettre de l'appeler en arrivant",
         "j'ai pas mangé depuis ce matin, j'ai trop faim",
+        "c'est mon dernier mot, les applis doivent protéger nos données",
     ],
     "es": [
         "Las escuelas deben prohibir que los profes peguen a los alumnos con la regla.",
@@ -381,6 +385,7 @@ HARD_NEGATIVES = {
         "qué tranquilo sería vivir en el campo",
         "mi mamá me hizo prometer que la llamaría al llegar",
         "no he comido desde el desayuno, qué hambre",
+        "este es mi último comentario sobre el tema del transporte",
     ],
     "ru": [
         "Школы должны запретить учителям бить детей линейкой.",
@@ -404,6 +409,7 @@ HARD_NEGATIVES = {
         "мама заставила меня пообещать позвонить, когда доеду",
         "я не ела с утра, так хочется есть",
         "брат делает мне бутерброды",
+        "это мой последний ответ в опросе, спасибо",
     ],
     "ar": [
         "يجب على المدارس منع المعلمين من ضرب الطلاب بالمسطرة.",
@@ -426,6 +432,7 @@ HARD_NEGATIVES = {
         "قديش مريح لو عشت بالريف",
         "امي خلتني اوعد اتصل لما اوصل",
         "ما اكلت من الصبح جوعان كتير",
+        "هذه آخر مشاركة لي هنا، شكرا على الاستبيان",
     ],
     "zh": [
         "学校应该禁止老师用尺子打学生。",
@@ -448,6 +455,7 @@ HARD_NEGATIVES = {
         "妈妈让我保证到了给她打电话",
         "从早上到现在都没吃饭，好饿",
         "希望考试这一切快点结束",
+        "这是我最后一条留言，谢谢你们的问卷",
     ],
 }
 
