@@ -362,6 +362,7 @@ HARD_NEGATIVES = {
         "ma mère m'a fait promettre de l'appeler en arrivant",
         "j'ai pas mangé depuis ce matin, j'ai trop faim",
         "c'est mon dernier mot, les applis doivent protéger nos données",
+        "j'ai donné mes vêtements à une association",
     ],
     "es": [
         "Las escuelas deben prohibir que los profes peguen a los alumnos con la regla.",
@@ -386,6 +387,7 @@ HARD_NEGATIVES = {
         "mi mamá me hizo prometer que la llamaría al llegar",
         "no he comido desde el desayuno, qué hambre",
         "este es mi último comentario sobre el tema del transporte",
+        "le regalé mis juegos viejos a mi primo",
     ],
     "ru": [
         "Школы должны запретить учителям бить детей линейкой.",
