@@ -479,3 +479,18 @@ def test_every_language_has_its_warning_signs_and_hard_negatives():
     assert {lang: len(HARD_NEGATIVES.get(lang, ())) >= 6 for lang in languages.codes()} == dict.fromkeys(
         languages.codes(), True
     )
+
+
+# The words young people use for their family: батя, daron, mi jefa, mi viejo, 後媽.
+@pytest.mark.parametrize(
+    "text, lang",
+    [
+        ("батя бьёт меня, когда напьётся", "ru"),
+        ("mon daron me frappe quand il a bu", "fr"),
+        ("mi jefa me pega con el cinturón", "es"),
+        ("mi viejo me pega cuando toma", "es"),
+        ("後媽經常打我", "zh"),
+    ],
+)
+def test_family_is_named_as_young_people_name_it(text, lang):
+    assert _flagged(text, lang)
