@@ -342,6 +342,8 @@ HARD_NEGATIVES = {
         "This is my last answer, thanks for asking young people",
         "I'll be gone by monday for the school trip",
         "tonight I'll be free to play with my friends",
+        "i hope i don't wake up late tomorrow",
+        "i just want to sleep and not wake up until noon",
     ],
     "fr": [
         "Les écoles doivent empêcher les profs de frapper les élèves avec une règle.",
@@ -363,6 +365,8 @@ HARD_NEGATIVES = {
         "j'ai pas mangé depuis ce matin, j'ai trop faim",
         "c'est mon dernier mot, les applis doivent protéger nos données",
         "j'ai donné mes vêtements à une association",
+        "j'espère ne pas me réveiller trop tard",
+        "je veux dormir et ne pas me réveiller avant midi",
     ],
     "es": [
         "Las escuelas deben prohibir que los profes peguen a los alumnos con la regla.",
@@ -388,6 +392,7 @@ HARD_NEGATIVES = {
         "no he comido desde el desayuno, qué hambre",
         "este es mi último comentario sobre el tema del transporte",
         "le regalé mis juegos viejos a mi primo",
+        "ojalá no me despierte tarde",
     ],
     "ru": [
         "Школы должны запретить учителям бить детей линейкой.",
