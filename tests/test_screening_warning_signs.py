@@ -69,7 +69,7 @@ DISCLOSURES = {
         "finished my goodbye letters tonight, feeling calm for once",
         "burned myself again with a lighter last night",
         "started cutting myself again after six months clean",
-        "i dont think i'll be around next year tbh",
+        "i dont think i'll be around much longer tbh",
         "i keep a blade in my phone case",
         "sometimes i think about stepping in front of the bus",
         "how peaceful it would be to just not wake up",
@@ -111,7 +111,7 @@ DISCLOSURES = {
         "j'ai enfin fini mes lettres d'adieu, je me sens calme",
         "je me suis encore brûlée avec un briquet hier soir",
         "j'ai recommencé à me couper après six mois sans",
-        "je pense pas être encore là l'année prochaine",
+        "je pense pas être encore là longtemps",
         "je garde une lame dans ma trousse",
         "je pense souvent à me jeter sous le métro",
         "ce serait tellement paisible de ne plus me réveiller",
@@ -155,7 +155,7 @@ DISCLOSURES = {
         "ya terminé mis cartas de despedida, me siento tranquila",
         "me volví a quemar con el encendedor anoche",
         "otra vez me corté después de seis meses limpia",
-        "no creo que siga aquí el año que viene",
+        "no creo que siga aquí mucho tiempo",
         "guardo una cuchilla en mi estuche",
         "a veces pienso en tirarme del puente que está cerca de mi casa",
         "qué tranquilo sería no despertar",
@@ -242,7 +242,7 @@ DISCLOSURES = {
         "خلصت كتابة رسايل الوداع، حاسة بهدوء غريب",
         "حرقت نفسي تاني بالولاعة امبارح بالليل",
         "رجعت اجرح نفسي بعد ست شهور",
-        "ما اظن اني راح اكون موجود السنة الجاية",
+        "ما اظن اني راح اعيش للسنة الجاية",
         "دايما معي موس في مقلمتي",
         "صرت افكر اني ارمي نفسي من الجسر اللي جنب بيتنا",
         "بدي كل شي يخلص للابد",
@@ -344,6 +344,8 @@ HARD_NEGATIVES = {
         "tonight I'll be free to play with my friends",
         "i hope i don't wake up late tomorrow",
         "i just want to sleep and not wake up until noon",
+        "I won't be here next year, we're moving to Leeds",
+        "I don't think I'll be here next year, my parents want to move",
     ],
     "fr": [
         "Les écoles doivent empêcher les profs de frapper les élèves avec une règle.",
@@ -367,6 +369,7 @@ HARD_NEGATIVES = {
         "j'ai donné mes vêtements à une association",
         "j'espère ne pas me réveiller trop tard",
         "je veux dormir et ne pas me réveiller avant midi",
+        "je serai plus là demain, je pars en vacances",
     ],
     "es": [
         "Las escuelas deben prohibir que los profes peguen a los alumnos con la regla.",
@@ -393,6 +396,7 @@ HARD_NEGATIVES = {
         "este es mi último comentario sobre el tema del transporte",
         "le regalé mis juegos viejos a mi primo",
         "ojalá no me despierte tarde",
+        "no voy a estar aquí para la fiesta",
     ],
     "ru": [
         "Школы должны запретить учителям бить детей линейкой.",
@@ -417,6 +421,7 @@ HARD_NEGATIVES = {
         "я не ела с утра, так хочется есть",
         "брат делает мне бутерброды",
         "это мой последний ответ в опросе, спасибо",
+        "меня скоро не будет в сети, садится телефон",
     ],
     "ar": [
         "يجب على المدارس منع المعلمين من ضرب الطلاب بالمسطرة.",
@@ -440,6 +445,8 @@ HARD_NEGATIVES = {
         "امي خلتني اوعد اتصل لما اوصل",
         "ما اكلت من الصبح جوعان كتير",
         "هذه آخر مشاركة لي هنا، شكرا على الاستبيان",
+        "ما اظن اني راح اكون موجود السنة الجاية لاننا بنسافر",
+        "قريبا راح امشي للمدرسة",
     ],
     "zh": [
         "学校应该禁止老师用尺子打学生。",
@@ -463,6 +470,8 @@ HARD_NEGATIVES = {
         "从早上到现在都没吃饭，好饿",
         "希望考试这一切快点结束",
         "这是我最后一条留言，谢谢你们的问卷",
+        "明天你们就见不到我了，我要去旅游",
+        "考完试我马上就要解脱了",
     ],
 }
 
