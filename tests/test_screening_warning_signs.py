@@ -346,6 +346,7 @@ HARD_NEGATIVES = {
         "i just want to sleep and not wake up until noon",
         "I won't be here next year, we're moving to Leeds",
         "I don't think I'll be here next year, my parents want to move",
+        "my mum comes into my room when I'm gaming to tell me to sleep",
     ],
     "fr": [
         "Les écoles doivent empêcher les profs de frapper les élèves avec une règle.",
@@ -370,6 +371,8 @@ HARD_NEGATIVES = {
         "j'espère ne pas me réveiller trop tard",
         "je veux dormir et ne pas me réveiller avant midi",
         "je serai plus là demain, je pars en vacances",
+        "ma mère entre dans ma chambre quand je joue",
+        "mon père vient dans ma chambre le soir pour me dire bonne nuit",
     ],
     "es": [
         "Las escuelas deben prohibir que los profes peguen a los alumnos con la regla.",
@@ -472,6 +475,8 @@ HARD_NEGATIVES = {
         "这是我最后一条留言，谢谢你们的问卷",
         "明天你们就见不到我了，我要去旅游",
         "考完试我马上就要解脱了",
+        "妈妈晚上进我房间帮我关灯",
+        "爸爸每天晚上进我房间说晚安",
     ],
 }
 
