@@ -513,3 +513,19 @@ def test_every_language_has_its_warning_signs_and_hard_negatives():
 )
 def test_family_is_named_as_young_people_name_it(text, lang):
     assert _flagged(text, lang)
+
+
+# Feeling a burden to one's family is a warning sign; a heavy bag is not.
+@pytest.mark.parametrize(
+    "lang, sign, ordinary",
+    [
+        ("en", "i'm just a burden to my family", "my backpack is a burden on long walks"),
+        ("fr", "je suis un poids pour ma famille", "ce sac est un poids pour mon dos"),
+        ("es", "siento que soy una carga para mis padres", "la mochila es una carga para la espalda"),
+        ("ru", "я только обуза для родителей", "рюкзак стал обузой в походе"),
+        ("ar", "حاسه اني عبء على اهلي", "الشنطة حمل ثقيل على ظهري"),
+        ("zh", "我觉得我是家里的累赘", "这个书包是我的负担"),
+    ],
+)
+def test_feeling_a_burden_to_ones_family_is_flagged(lang, sign, ordinary):
+    assert (_flagged(sign, lang), _flagged(ordinary, lang)) == (True, False)
