@@ -41,6 +41,8 @@ def _lite_to_regex(phrase: str, groups: dict[str, str], *, spaced: bool, stretch
     drunk, hits me"; Russian puts one before every "что" and "если"); ``*`` is any word
     ending (or beginning); an apostrophe may be left out ("don't" matches "dont"); ``.``
     is a full stop. With ``stretch``, each letter may be repeated ("dieee", "stuuupid").
+    An optional group carries its own space: "i (really )?want", not "i (really)? want", which
+    needs two spaces when the group is absent.
     """
     pieces = _LITE_TOKEN_RE.findall(phrase)
     parts = []
