@@ -37,9 +37,12 @@ def _lite_to_regex(phrase: str, groups: dict[str, str], *, spaced: bool, stretch
 
     Words are separated by spaces; ``(a|b)`` and ``x?`` work as in regular expressions;
     ``@name`` stands for a group defined by ``@name = ...``; ``~`` allows up to four
-    words in between; ``*`` is any word ending (or beginning); an apostrophe may be
-    left out ("don't" matches "dont"); ``.`` is a full stop. With ``stretch``, each
-    letter may be repeated ("dieee", "stuuupid").
+    words in between; a comma may come wherever a phrase has a space ("my stepdad, when
+    drunk, hits me"; Russian puts one before every "что" and "если"); ``*`` is any word
+    ending (or beginning); an apostrophe may be left out ("don't" matches "dont"); ``.``
+    is a full stop. With ``stretch``, each letter may be repeated ("dieee", "stuuupid").
+    An optional group carries its own space: "i (really )?want", not "i (really)? want", which
+    needs two spaces when the group is absent.
     """
     pieces = _LITE_TOKEN_RE.findall(phrase)
     parts = []
@@ -48,9 +51,9 @@ def _lite_to_regex(phrase: str, groups: dict[str, str], *, spaced: bool, stretch
         if piece.startswith("@") and len(piece) > 1:
             parts.append(f"(?:{groups[piece[1:]]})")
         elif piece.strip() == "~":
-            parts.append(r"\s+(?:\S+\s+){0,4}?" if spaced else r"\s*.{0,8}?\s*")
+            parts.append(r"[,;:،]?\s+(?:\S+\s+){0,4}?" if spaced else r"\s*.{0,8}?\s*")
         elif piece.isspace():
-            parts.append(r"\s+" if spaced else r"\s*")
+            parts.append(r"[,;:،]?\s+" if spaced else r"\s*")
         elif piece == "(":
             parts.append("(" if following == "?" else "(?:")
         elif piece in ")|?":
@@ -193,6 +196,21 @@ def _first_word_keys(phrase: str, groups: dict[str, str]) -> set[str] | None:
         return None
     word = word.group()
     following = phrase[len(word) : len(word) + 1]
+    if following == "(" and len(word_key(word.replace("'", ""))) < 3:
+        # "i('m| am|m) ...": the word goes on into the alternatives ("i'm", "i am", "im").
+        rest = phrase[len(word) :]
+        close = _closing_paren(rest)
+        alternatives, after = _split_alternatives(rest[1:close]), rest[close + 1 :]
+        if after.startswith("?"):
+            after = after[1:]
+            alternatives.append("")
+        keys = set()
+        for alternative in alternatives:
+            found = _first_word_keys(word + alternative + after, groups)
+            if found is None:
+                return None
+            keys |= found
+        return keys
     if following in ("*", "("):
         key = word_key(word.replace("'", ""))
         return {key} if len(key) == 3 else None  # a short prefix would be tried everywhere
@@ -200,6 +218,20 @@ def _first_word_keys(phrase: str, groups: dict[str, str]) -> set[str] | None:
     if following == "?":
         variants |= {v[:-1] for v in variants if len(v) > 1}
     return {word_key(v) for v in variants if v}
+
+
+def _required_word(phrase: str) -> str:
+    """The longest word a text must contain for the phrase to match ("" if none is required).
+
+    Words inside parentheses or groups are alternatives or optional: "i('m| am) not safe at home"
+    requires "home", not "safe" nor "am".
+    """
+    outside, depth = [], 0
+    for char in phrase:
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        outside.append(char if depth == 0 and char not in "()" else " ")
+    words = re.findall(r"(?<![@\w])[^\W\d_]+(?!\w*[?(])", "".join(outside))
+    return max(words, key=len, default="")
 
 
 @dataclass(frozen=True, slots=True)
@@ -234,7 +266,7 @@ def _phrase_index(lexicon: _Lexicon, sections: dict[str, str]) -> PhraseIndex:
         for phrase in lexicon.words(section):
             keys = _first_word_keys(phrase, lexicon.raw_groups)
             if keys is None:
-                core = max(re.findall(r"[^\W\d_]+", phrase) or [""], key=len)
+                core = _required_word(phrase)
                 source = _bounded(_lite_to_regex(phrase, lexicon.groups, spaced=True, stretch=True))
                 scanned.append((category, REPEATS_RE.sub(r"\1", core), re.compile(source)))
             else:
