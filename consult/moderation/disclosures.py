@@ -44,7 +44,7 @@ ATTEMPTS = 3
 def kept_if_withdrawn():
     """The SQL condition for a screened, waiting answer that a withdrawal hands to the team: flagged for
     safeguarding, or read by the classifier as a possible disclosure (``watch``)."""
-    return or_(Submission.flag_safeguarding.is_(True), Submission.screening_score >= WATCH_BAND)
+    return or_(Submission.flag_safeguarding.is_(True), possible_concern())
 
 
 def possible_disclosure(submission: Submission) -> bool:
@@ -54,6 +54,11 @@ def possible_disclosure(submission: Submission) -> bool:
 def is_possible_concern(submission: Submission) -> bool:
     """Read by the classifier as a possible disclosure (its watch threshold), whether flagged or not."""
     return (submission.screening_score or 0) >= WATCH_BAND
+
+
+def possible_concern():
+    """The SQL condition for is_possible_concern."""
+    return Submission.screening_score >= WATCH_BAND
 
 
 def possibly_disclosing():

@@ -14,10 +14,10 @@ from ..extensions import db
 from ..models import Priority, Submission, SubmissionStatus, User
 from ..text import clean_plain_text
 from .audit import escalated_once
+from .disclosures import possible_concern
 from .events import record_event, text_hash
 from .models import ModerationAction, RejectReason
 from .queue import claimed_by_someone_else
-from .screening import WATCH_BAND
 
 DECIDABLE = (SubmissionStatus.PENDING,)
 
@@ -211,11 +211,6 @@ def escalate_submission(
     _decide(submission, moderator, SubmissionStatus.ESCALATED, expected_body=expected_body, published_text=None,
             decision_note=note)  # fmt: skip
     record_event(submission, ModerationAction.ESCALATED, moderator, note=note, before=submission.body)
-
-
-def possible_concern():
-    """Answers the classifier read as possible disclosures (its watch threshold), whether flagged or not."""
-    return Submission.screening_score >= WATCH_BAND
 
 
 def bulk_approvable(submission_ids: list[int], moderator: User) -> list[Submission]:
