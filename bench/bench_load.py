@@ -207,21 +207,26 @@ def throughput(server: Server, worker: JobWorker, hello_port: int, names: list[s
 
         return run
 
-    def elsewhere(server, worker, participants, positions) -> Callable[[], Run]:
-        """Posting while the job worker is stopped: the web's own share of the machine, as when the worker runs
-        on another one (the README's production layout); it screens the round's answers before the next."""
-        return logged(server, lambda: posts(port, participants, positions, False, args, workdir), worker, True)
-
-    results: dict = {}
-    if args.only == "posting":  # the answer's path alone: a few minutes instead of a quarter of an hour
+    def posting(results: dict) -> dict:
+        """The answer POST against the signed-in no-op POST, with the job worker running and then paused (SIGSTOP)
+        during the round, as when it runs on another machine; it screens each round's answers before the next."""
         participants = [sign_in(port, name) for name in names]
         positions = question_positions(port)
         noop = logged(server, lambda: posts(port, participants, positions, True, args, workdir), worker)
-        post = logged(server, lambda: posts(port, participants, positions, False, args, workdir), worker)
-        results["post"] = paired(post, noop, args.rounds)
-        results["post_elsewhere"] = paired(elsewhere(server, worker, participants, positions), noop, args.rounds)
+        if args.only != "posting":  # the full run also sets the floor beside hello-world
+            results["noop"] = paired(noop, hello(args.connections), args.rounds)
+
+        def answer() -> Run:
+            return posts(port, participants, positions, False, args, workdir)
+
+        results["post"] = paired(logged(server, answer, worker), noop, args.rounds)
+        results["post_elsewhere"] = paired(logged(server, answer, worker, paused=True), noop, args.rounds)
         results["participants"], results["positions"] = participants, positions
         return results
+
+    if args.only == "posting":  # the answer's path alone: a few minutes instead of a quarter of an hour
+        return posting({})
+    results: dict = {}
     results["page"] = paired(logged(server, lambda: get(port, path, args, workdir)), hello(args.threads), args.rounds)
 
     def revalidate() -> Run:
@@ -230,15 +235,7 @@ def throughput(server: Server, worker: JobWorker, hello_port: int, names: list[s
         return logged(server, lambda: get(port, path, args, workdir, reader))()
 
     results["revalidate"] = paired(revalidate, hello(args.threads), args.rounds)
-    participants = [sign_in(port, name) for name in names]
-    positions = question_positions(port)
-    noop = logged(server, lambda: posts(port, participants, positions, True, args, workdir), worker)
-    results["noop"] = paired(noop, hello(args.connections), args.rounds)
-    post = logged(server, lambda: posts(port, participants, positions, False, args, workdir), worker)
-    results["post"] = paired(post, noop, args.rounds)
-    results["post_elsewhere"] = paired(elsewhere(server, worker, participants, positions), noop, args.rounds)
-    results["participants"], results["positions"] = participants, positions
-    return results
+    return posting(results)
 
 
 # Screening and durability
