@@ -9,7 +9,6 @@ the false alarms.
 
 from __future__ import annotations
 
-import json
 import sys
 from collections import Counter
 from pathlib import Path
@@ -17,30 +16,29 @@ from pathlib import Path
 PROJECT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT))
 CORPUS = PROJECT / "tests" / "data" / "screening_corpus.jsonl"
-TALK = {"policy", "news", "everyday", "joke", "fiction"}
 
 
 def main() -> None:
     from consult import languages
     from consult.moderation.screening import screen
+    from consult.moderation.screening.training import HARD_NEGATIVES, read_corpus
 
     found, disclosures, alarms, talk = Counter(), Counter(), Counter(), Counter()
     missed, alarmed = [], []
-    for line in CORPUS.read_text(encoding="utf-8").splitlines():
-        row = json.loads(line)
-        if row["split"] not in ("train", "dev"):
+    for row in read_corpus(CORPUS):
+        if row.split not in ("train", "dev"):
             continue
-        lang, flagged = row["lang"], "safeguarding" in screen(row["text"], row["lang"]).flags
-        if row["safeguarding"]:
+        lang, flagged = row.lang, "safeguarding" in screen(row.text, row.lang).flags
+        if row.labels["safeguarding"]:
             disclosures[lang] += 1
             found[lang] += flagged
             if not flagged:
-                missed.append((lang, row["category"], row["text"]))
-        elif row["category"] in TALK:
+                missed.append((lang, row.category, row.text))
+        elif row.category in HARD_NEGATIVES:
             talk[lang] += 1
             alarms[lang] += flagged
             if flagged:
-                alarmed.append((lang, row["category"], row["text"]))
+                alarmed.append((lang, row.category, row.text))
     for lang in languages.codes():
         print(f"{lang}: recall {found[lang]}/{disclosures[lang]}  false alarms {alarms[lang]}/{talk[lang]}")
     print(f"all: recall {found.total()}/{disclosures.total()}  false alarms {alarms.total()}/{talk.total()}")
