@@ -34,7 +34,9 @@ except PackageNotFoundError:  # pragma: no cover - running from a checkout that 
 
 
 def seconds_now() -> float:
-    """The wall clock the ETag's period is counted on (tests pin it: a period must not end mid-test)."""
+    """The wall clock the ETag's period is counted on. Not ``clock.utcnow``: tests freeze that one to stand at a
+    consultation's window, while this one is pinned for every test (tests/conftest.py), since a revalidation
+    that straddles the end of a period gets a 200 for its 304."""
     return time.time()
 
 
