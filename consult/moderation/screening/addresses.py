@@ -40,6 +40,7 @@ def _streets(view: View, p: Patterns) -> list[Candidate]:
     if p.streets.opens(view):
         found += [("address", m.start(), m.end()) for m in p.street_before.finditer(text)]
         found += [("address", m.start(), m.end()) for m in p.street_number_first.finditer(text)]
+        found += [("address", m.start(), m.end()) for m in p.street_numbered.finditer(text)]
         for m in p.street_zh.finditer(text):
             start = m.start() + after_last(m.group(), "在是住于於：:")
             found.append(("address", start, m.end()))

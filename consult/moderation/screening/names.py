@@ -30,6 +30,20 @@ def name_words(text: str, pos: int, trim=_trim):
         cursor = after + 1
 
 
+# Words that start like an Arabic family name or school name ("ال") but are none: "who", "today", "God"...
+_NOT_NAME_WORDS = frozenset(fold_entry(word) for word in (
+    "الذي", "التي", "الذين", "اللذان", "اللتان", "اللي", "اللى", "الآن", "الان", "اليوم", "البارحة", "الله",
+    "الى", "الا", "الكل", "الكثير", "الاخر", "الآخر", "الثاني", "الاول", "الأول", "المهم",
+))  # fmt: skip
+
+
+def definite_name_word(word: str) -> bool:
+    """An Arabic word with "ال" that goes on a name: a family name after a given name ("مريم الحسن"), a school's
+    name and kind after "مدرسة" ("مدرسة الأمل الثانوية"); not "الذي", "اليوم"."""
+    key = fold_entry(word)
+    return key.startswith("ال") and len(key) > 3 and key not in _NOT_NAME_WORDS
+
+
 def name_span(text: str, words: list[tuple[int, int]], p: Patterns) -> tuple[int, int] | None:
     """From the first word to the last that is not a connector ("Jean de", not "de")."""
     while words and fold_entry(text[slice(*words[-1])]) in p.connectors:

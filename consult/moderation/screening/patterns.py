@@ -38,6 +38,7 @@ class Patterns:
     street_before: re.Pattern
     street_glued: re.Pattern
     street_number_first: re.Pattern
+    street_numbered: re.Pattern
     street_zh: re.Pattern
     address_cued: re.Pattern
     home_cue: re.Pattern
@@ -191,8 +192,13 @@ def patterns() -> Patterns:
             re.I,
         ),
         street_before=re.compile(
-            rf"(?<!\w)(?i:{street_before})\.?\s*(?P<name>{street_name}),?\s*(?:(?i:{house_mark})\.?\s*)?"
-            rf"(?P<number>\d{{1,4}}[A-Za-z]?)(?![\d.,]?\d)(?:,?\s*(?i:кв|квартира|apt|appartement|piso|شقه)\.?\s*\d{{1,4}})?"
+            rf"(?<!\w)(?i:{street_before})\.?\s*(?P<name>{street_name})[,،]?\s*(?:(?i:{house_mark})\.?\s*)?"
+            rf"(?P<number>\d{{1,4}}[A-Za-z]?)(?![\d.,]?\d)(?:[,،]?\s*(?i:кв|квартира|apt|appartement|piso|شقه)\.?\s*\d{{1,4}})?"
+        ),
+        # A numbered street, then a house or a flat: "شارع 15، منزل 7", "calle 8 nº 12", "Street 5, flat 2".
+        street_numbered=re.compile(
+            rf"(?<!\w)(?i:{street_before})\.?\s*\d{{1,4}}[A-Za-z]?[,،]?\s*"
+            rf"(?i:{house_mark}|{alternation(common.words('unit'))})\.?\s*\d{{1,4}}[A-Za-z]?(?![\d.,]?\d)"
         ),
         street_glued=re.compile(
             rf"(?<!\w)[{_CAPITAL}][\w'\-]*?[ \-]?(?i:{street_glued})\.?\s*\d{{1,4}}[A-Za-z]?(?![\d.,]?\d)"
@@ -243,9 +249,10 @@ def patterns() -> Patterns:
         ),
         # A flat, floor or building after a street address: "apartment 3", "2ºB", "кв. 12", "شقة 4".
         unit=re.compile(
-            rf",?\s*(?:(?i:{alternation(common.words('unit'))})\.?\s*(?:n[°º]\s*)?"
+            rf"[,،]?\s*(?:(?i:{alternation(common.words('unit'))})\.?\s*(?:n[°º]\s*)?"
             # NFKC has made "º" and "ª" the letters "o" and "a": "2ºB" reads "2oB".
             r"(?:\d{1,4}[A-Za-z]?|[A-Z](?!\w))|\d{1,2}(?:[°ºªoa]|\s[°ºª])(?:[A-Za-z](?![A-Za-z])|\s?\d{1,2}[ºªoa])?"
+            r"(?:\s+(?i:piso|planta|étage|floor|этаж))?"
             r"|\d{1,2}(?:e|er|ème)\s+étage)(?:\s*(?i:izquierda|derecha|izq|dcha)\.?)?(?!\w)"
         ),
         school_cued_after=re.compile(

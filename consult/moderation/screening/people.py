@@ -16,7 +16,7 @@ from functools import cache
 from ... import languages
 from .base import HAN_RE, Candidate
 from .lexicons import Gate, alternation, cue_regex, fold_entry, gate, unspaced_words, words_everywhere
-from .names import NAME_WORD_RE, name_span, name_words
+from .names import NAME_WORD_RE, definite_name_word, name_span, name_words
 from .normalise import View
 from .patterns import Patterns
 
@@ -130,7 +130,8 @@ def _capture_han(text: str, pos: int, p: Patterns, people: _People) -> tuple[int
 
 
 def _capture_arabic(text: str, pos: int, people: _People) -> tuple[int, int] | None:
-    """A common given name, and a second one after it ("علي حسن"); "أبو محمد", "أم خالد", "عبد الله" whole."""
+    """A common given name, a second one after it ("علي حسن") and a family name ("مريم الحسن"); "أبو محمد",
+    "أم خالد", "عبد الله" whole."""
     first = NAME_WORD_RE.match(text, pos)
     if not first:
         return None
@@ -142,5 +143,8 @@ def _capture_arabic(text: str, pos: int, people: _People) -> tuple[int, int] | N
     if key not in people.given_names:
         return None
     if following and fold_entry(following.group()) in people.given_names:
+        end = following.end()
+        following = NAME_WORD_RE.match(text, end + 1) if _NEXT_WORD_RE.match(text, end) else None
+    if following and definite_name_word(following.group()):
         end = following.end()
     return pos, end

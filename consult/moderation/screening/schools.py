@@ -4,13 +4,31 @@ from __future__ import annotations
 
 import re
 
+from ... import languages
 from .base import Candidate, after_last
 from .lexicons import fold_entry
-from .names import capture_name
+from .names import capture_name, definite_name_word
 from .patterns import Patterns
 
 # The end of a sentence, but not the full stop of a title: "Mr. Kamau at Starehe Boys Centre".
+ARABIC_RE = languages.script_pattern("Arab")
 _SENTENCE_END_RE = re.compile(r"[!?\n。！？]|(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bDr)(?<!\bSr)(?<!\bSra)(?<!\bM)\.")
+
+
+def _arabic_school_end(m: re.Match) -> int:
+    """Where an Arabic school's name ends: Arabic has no capitals, so its first word, then the words with "ال"
+    ("مدرسة الأمل الثانوية") or "بن" and the word after it ("مدرسة عمر بن الخطاب"); not the verb after it."""
+    words = list(re.finditer(r"\S+", m.group("name")))
+    end, index = words[0].end(), 1
+    while index < len(words):
+        word = fold_entry(words[index].group())
+        if word in ("بن", "ابن", "ابو") and index + 1 < len(words):
+            end, index = words[index + 1].end(), index + 2
+        elif definite_name_word(word):
+            end, index = words[index].end(), index + 1
+        else:
+            break
+    return m.start("name") + end
 
 
 def find_schools(text: str, folded: str, p: Patterns) -> list[Candidate]:
@@ -38,7 +56,8 @@ def find_schools(text: str, folded: str, p: Patterns) -> list[Candidate]:
         if words:
             add(m.group("kind"), m.start("name") + words[0].start(), m.end(), [w.group() for w in words])
     for m in p.school_before.finditer(text):
-        add(m.group("kind"), m.start(), m.end(), m.group("name").split())
+        end = _arabic_school_end(m) if ARABIC_RE.match(m.group("name")) else m.end()
+        add(m.group("kind"), m.start(), end, text[m.start("name") : end].split())
     found += [("school", m.start(), m.end()) for m in p.school_number.finditer(text)]
     for m in p.school_han.finditer(text):
         cut = after_last(m.group("name"), p.school_trim_han)
