@@ -593,7 +593,7 @@ def test_every_language_has_its_lexicon_files():
 # information and abuse; for safeguarding, the recall floor, above what they reached.
 # Per language, with 13 to 54 positives a flag, the floors.
 LEXICON_SPLITS = ("dev", "holdout-1", "holdout-2")
-SPLITS = (*LEXICON_SPLITS, "train", "holdout-3", "holdout-4", "holdout-5", "holdout-6")
+SPLITS = (*LEXICON_SPLITS, "train", "holdout-3", "holdout-4", "holdout-5", "holdout-6", "holdout-7")
 OVERALL_FLOORS = {"pii": (0.95, 0.95), "abuse": (0.95, 0.95), "safeguarding": (0.9, 0.95)}
 LANGUAGE_FLOORS = {"pii": (0.9, 0.9), "abuse": (0.85, 0.85), "safeguarding": (0.85, 0.95)}
 
