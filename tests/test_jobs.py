@@ -381,3 +381,19 @@ def test_every_web_process_shares_one_waiting_screening_job_and_a_lost_ones_mark
             assert huey.pending_count() == 3
     finally:
         huey.flush()
+
+
+def test_a_worker_loads_the_screening_as_it_starts_not_with_the_first_answer(app):
+    """Cold, the first answer after `make run` waited 6-7 s for the encoder, the classifier and the lexicons;
+    the worker's start-up hook loads them, so that answer is screened as fast as the next."""
+    from consult import sentence_encoder
+    from consult.moderation.screening.classifier import shipped
+
+    sentence_encoder.encoder.cache_clear()
+    shipped.cache_clear()
+    with app.app_context():
+        for hook in huey._startup.values():  # what the consumer runs as it starts
+            hook()
+    assert tasks._warm_up in huey._startup.values()
+    assert sentence_encoder.encoder.cache_info().currsize == 1
+    assert shipped.cache_info().currsize == 1

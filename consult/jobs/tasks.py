@@ -59,7 +59,9 @@ def first_to_ask(mark: str) -> bool:
 
 @huey.on_startup()
 def _warm_up() -> None:
-    """A worker loads the summaries' numerics and dictionaries as it starts, not in the first summary's time."""
+    """A worker loads the screening, the summaries' numerics and dictionaries as it starts, not in the time of
+    the first answer or summary."""
+    arrivals.warm_up()
     generation.warm_up()
 
 
