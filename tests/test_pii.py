@@ -151,7 +151,10 @@ def test_other_peoples_details_are_found(text, lang, expected):
         ("China, Jordan and Chad were in the news on Monday, and Victoria Falls on Sunday.", "en"),
         ("My friend will come, my teacher may help, my friends and I agree, my friend's phone broke.", "en"),
         ("I miss home. Mr and Mrs are titles. Doctors say so.", "en"),
-        ("Chelsea FC won again. I support Arsenal FC with my friend. Primary school kids need it, secondary too.", "en"),
+        (
+            "Chelsea FC won again. I support Arsenal FC with my friend. Primary school kids need it, secondary too.",
+            "en",
+        ),
         ("Ma meilleure amie dit que c'est pas normal. Rose est ma couleur. Pierre qui roule...", "fr"),
         ("Mai et juin, Lundi, la France et le Canada. Madame la ministre, lisez-nous.", "fr"),
         ("Don Quijote es un libro. Rosa es mi color. Mayo es el mes de exámenes, ¿no?", "es"),
