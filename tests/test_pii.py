@@ -73,13 +73,23 @@ def test_dev_split_meets_the_targets_too():
     assert dev.altered == 0, dev.false_alarms
 
 
+def test_the_second_writers_lines_keep_what_was_reached_on_them():
+    """``dev-2`` (another writer's lines, read to improve the rules) stays where the rules brought it: names
+    without any cue ("me and Kwabena"), inflected Russian institutions and Chinese nicknames in quotes are
+    still missed there, so this is a floor against going back, not the target."""
+    bench = _bench()
+    dev = bench.measure(bench.read_corpus(CORPUS))[("all", "dev-2")]
+    assert dev.recall >= 0.85, dev.misses
+    assert dev.altered == 0, dev.false_alarms
+
+
 def test_corpus_lines_are_well_formed_and_each_language_has_enough_of_both():
     counts: dict[tuple[str, bool], int] = {}
     for line in CORPUS.read_text(encoding="utf-8").splitlines():
         item = json.loads(line)
         assert set(item) == {"text", "language", "spans", "split"}
         assert item["language"] in languages.codes()
-        assert item["split"] in ("dev", "heldout")
+        assert item["split"] in ("dev", "heldout", "dev-2", "heldout-2")
         for span in item["spans"]:
             assert span["kind"] in PII_KINDS
             assert span["text"] and span["text"] in item["text"]

@@ -37,11 +37,12 @@ _NOT_NAME_WORDS = frozenset(fold_entry(word) for word in (
 ))  # fmt: skip
 
 
-def definite_name_word(word: str) -> bool:
+def definite_name_word(word: str, prefixes: tuple[str, ...] = ("ال",)) -> bool:
     """An Arabic word with "ال" that goes on a name: a family name after a given name ("مريم الحسن"), a school's
-    name and kind after "مدرسة" ("مدرسة الأمل الثانوية"); not "الذي", "اليوم"."""
+    name and kind after "مدرسة" ("مدرسة الأمل الثانوية", with ``prefixes`` "للبنات", "والتقنية" too); not
+    "الذي", "اليوم"."""
     key = fold_entry(word)
-    return key.startswith("ال") and len(key) > 3 and key not in _NOT_NAME_WORDS
+    return key.startswith(prefixes) and len(key) > 3 and key not in _NOT_NAME_WORDS
 
 
 def name_span(text: str, words: list[tuple[int, int]], p: Patterns) -> tuple[int, int] | None:

@@ -99,6 +99,8 @@ def patterns() -> Patterns:
     dot = rf"(?:\s?\.\s?|\s*[\[({{<]\s*(?:{dot_words})\s*[\])}}>]\s*|\s+(?:{dot_words})\s+)"
     word_dot = rf"(?:\.|\s*[\[({{<]\s*(?:{dot_words})\s*[\])}}>]\s*|\s+(?:{dot_words})\s+)"
     email = rf"(?<![A-Za-z0-9._%+\-]){local}{at}{label}(?:{dot}{label})*?{dot}(?:{tld})(?![A-Za-z0-9\-])"
+    # Written plainly (no spaces, no "at"/"dot" words), an address may end in any top-level domain.
+    email += rf"|(?<![A-Za-z0-9._%+\-]){local}@{label}(?:\.{label})*\.[A-Za-z]{{2,24}}(?![A-Za-z0-9\-@])"
     email_words = (
         rf"(?<![A-Za-z0-9._%+\-@]){local}(?:{word_dot}{local})*\s+(?:{at_words})\s+{label}(?:{word_dot}{label})*?"
         rf"{word_dot}(?:{tld_strong})(?![A-Za-z0-9\-])"
@@ -127,6 +129,8 @@ def patterns() -> Patterns:
         rf"|(?<!\w)(?:{add_cue})\s+(?:{latin_platforms}|{other_platforms})\w*\s*(?:{account}\s*)?(?:[:=,\-]\s*)?"
         rf"(?:(?:it's|its|i'm|im|je suis|soy|я)\s+)?(?P<h3>{handle})"
         rf"|(?:{han_platforms})(?:号码|账号|帳號|号|號|id)?\s*(?P<s4>是|为|為|:|=)?\s*(?P<h4>[A-Za-z0-9_\-]{{5,20}})(?![A-Za-z0-9_])"
+        # "her Snapchat, ellie.mb_x", "son Snap (rayan.chh)": kept only if it looks like a handle.
+        rf"|(?<!\w)(?:{latin_platforms}|{other_platforms})(?!\w)\s*(?:,|\()\s*(?P<h6>{handle})"
         rf"|(?<!\w)(?:{other_platforms})\w*\s*(?:[:\-]|هو|это)?\s*(?P<h5>@?[A-Za-z][A-Za-z0-9_.]{{2,30}})"
     )
 
@@ -138,7 +142,7 @@ def patterns() -> Patterns:
     house_mark = alternation(common.words("house_mark"))
     capital_word = rf"[{_CAPITAL}][\w'\-]*"
     any_word = r"[^\W\d_][\w'\-]*"
-    street_name = rf"(?:(?:{connector})\s+|d')?{capital_word}(?:\s+(?:(?:{connector})\s+|d')?{capital_word}){{0,3}}"
+    street_name = rf"(?:(?:{connector})\s+){{0,2}}(?:d')?{capital_word}(?:\s+(?:(?:{connector})\s+){{0,2}}(?:d')?{capital_word}){{0,3}}"
     number = r"\d{1,5}(?:\s?(?:bis|ter)|[A-Za-z](?![A-Za-z]))?"
     street_zh = alternation(unspaced_words("street_suffix"), spaced=False)
     estate_zh = alternation(unspaced_words("estate_suffix"), spaced=False)
@@ -251,8 +255,10 @@ def patterns() -> Patterns:
         unit=re.compile(
             rf"[,،]?\s*(?:(?i:{alternation(common.words('unit'))})\.?\s*(?:n[°º]\s*)?"
             # NFKC has made "º" and "ª" the letters "o" and "a": "2ºB" reads "2oB".
-            r"(?:\d{1,4}[A-Za-z]?|[A-Z](?!\w))|\d{1,2}(?:[°ºªoa]|\s[°ºª])(?:[A-Za-z](?![A-Za-z])|\s?\d{1,2}[ºªoa])?"
+            r"(?:\d{1,4}[A-Za-z]?|[A-Z](?!\w))|\d{1,2}(?:[°ºªoa]|\s[°ºª])(?:\s?[A-Za-z](?![A-Za-z])|\s?\d{1,2}[ºªoa])?"
             r"(?:\s+(?i:piso|planta|étage|floor|этаж))?"
+            # An Arabic floor in words: "الطابق الثالث", "الدور الثاني".
+            r"|(?:الطابق|طابق|الدور)\s+[\u0620-\u064a]+"
             r"|\d{1,2}(?:e|er|ème)\s+étage)(?:\s*(?i:izquierda|derecha|izq|dcha)\.?)?(?!\w)"
         ),
         school_cued_after=re.compile(

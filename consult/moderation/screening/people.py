@@ -24,7 +24,10 @@ _GAP_RE = re.compile(r"[ \t]*[,:\-–]?[ \t]*")
 _NEXT_WORD_RE = re.compile(r"[ \t](?=[^\W\d_])")
 _ARABIC_RE = languages.script_pattern("Arab")
 # A first name and a patronymic are a name wherever they stand: "Мария Ивановна".
-_PATRONYMIC_RE = re.compile(r"(?<!\w)[А-Я][а-я]+\s+[А-Я][а-я]+(?:ович|евич|ьич|овна|евна|ична|инична)(?!\w)")
+# And the surname after them: "Галина Фёдоровна Мезенцева".
+_PATRONYMIC_RE = re.compile(
+    r"(?<!\w)[А-ЯЁ][а-яё]+\s+[А-ЯЁ][а-яё]+(?:ович|евич|ьич|овна|евна|ична|инична)(?:\s+[А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)?)?(?!\w)"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,12 +124,21 @@ def _trim_possessive(word: str) -> str:
 
 def _capture_han(text: str, pos: int, p: Patterns, people: _People) -> tuple[int, int] | None:
     """A common surname and one or two characters that do not end the name ("王小明在..." -> "王小明")."""
-    if text[pos] not in p.surnames_han or text[pos : pos + 2] in people.not_a_name_han:
+    start = pos
+    if text[pos : pos + 2] in _COMPOUND_SURNAMES:  # "欧阳俊杰"
+        pos += 1
+    elif text[pos] not in p.surnames_han or text[pos : pos + 2] in people.not_a_name_han:
         return None
     end = pos + 1
     while end < len(text) and end - pos < 3 and HAN_RE.match(text[end]) and text[end] not in p.name_stop_han:
         end += 1
-    return (pos, end) if end - pos >= 2 else None
+    return (start, end) if end - pos >= 2 else None
+
+
+_COMPOUND_SURNAMES = frozenset((
+    "欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "令狐", "夏侯",
+    "长孙", "宇文", "司徒", "西门", "南宫", "独孤", "端木", "澹台", "歐陽", "諸葛",
+))  # fmt: skip
 
 
 def _capture_arabic(text: str, pos: int, people: _People) -> tuple[int, int] | None:
@@ -142,9 +154,19 @@ def _capture_arabic(text: str, pos: int, people: _People) -> tuple[int, int] | N
         return pos, following.end()
     if key not in people.given_names:
         return None
-    if following and fold_entry(following.group()) in people.given_names:
-        end = following.end()
+    for _ in range(4):  # "علي حسن", "عبدالله بن فهد المطيري"
+        if not following:
+            break
+        word = fold_entry(following.group())
+        after = NAME_WORD_RE.match(text, following.end() + 1) if _NEXT_WORD_RE.match(text, following.end()) else None
+        if word in ("بن", "ابن", "بنت") and after:
+            end = after.end()
+        elif word in people.given_names:
+            end = following.end()
+        elif definite_name_word(following.group()):
+            end = following.end()
+            break  # a family name ends it
+        else:
+            break
         following = NAME_WORD_RE.match(text, end + 1) if _NEXT_WORD_RE.match(text, end) else None
-    if following and definite_name_word(following.group()):
-        end = following.end()
     return pos, end

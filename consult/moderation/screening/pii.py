@@ -94,6 +94,8 @@ def _handles(view: View, p: Patterns) -> list[Candidate]:
             continue  # "Instagram: bullying, ..." is a list, not an account
         if group == "h4" and not m.group("s4") and not any(c in "0123456789_-" for c in handle):
             continue  # "WeChat users"
+        if group == "h6" and not any(c in "0123456789_." for c in handle):
+            continue  # "Instagram, TikTok and Snapchat" is a list
         found.append(("social", start, end))
     return found
 

@@ -24,7 +24,7 @@ def _arabic_school_end(m: re.Match) -> int:
         word = fold_entry(words[index].group())
         if word in ("بن", "ابن", "ابو") and index + 1 < len(words):
             end, index = words[index + 1].end(), index + 2
-        elif definite_name_word(word):
+        elif definite_name_word(word, ("ال", "لل", "وال", "بال")):
             end, index = words[index].end(), index + 1
         else:
             break
