@@ -142,7 +142,8 @@ def patterns() -> Patterns:
     house_mark = alternation(common.words("house_mark"))
     capital_word = rf"[{_CAPITAL}][\w'\-]*"
     any_word = r"[^\W\d_][\w'\-]*"
-    street_name = rf"(?:(?:{connector})\s+){{0,2}}(?:d')?{capital_word}(?:\s+(?:(?:{connector})\s+){{0,2}}(?:d')?{capital_word}){{0,3}}"
+    name_part = rf"(?:(?:{connector})\s+){{0,2}}(?:d')?{capital_word}"  # "de los Almendros"
+    street_name = rf"{name_part}(?:\s+{name_part}){{0,3}}"
     number = r"\d{1,5}(?:\s?(?:bis|ter)|[A-Za-z](?![A-Za-z]))?"
     street_zh = alternation(unspaced_words("street_suffix"), spaced=False)
     estate_zh = alternation(unspaced_words("estate_suffix"), spaced=False)
