@@ -61,12 +61,9 @@ _WARM_UP = {"ar": "مرحبا", "zh": "你好", "en": "Hello", "fr": "Bonjour", 
 def warm_up() -> None:
     """Load the screening once, when a job worker starts (the sentence encoder's weights, the language
     detector, the classifier, every language's lexicons and patterns): cold, the first answer after a
-    start waited 6-7 s for them on two cores, against a fraction of a second once they are loaded."""
-    texts, written_in = list(_WARM_UP.values()), list(_WARM_UP)
-    for text, language in zip(texts, written_in, strict=True):
-        languages.detect(text, language)
-    for screening, text, language in zip(screen_batch(texts, written_in), texts, written_in, strict=True):
-        screening_fields(text, language, screening.result)
+    start waited 6-7 s for them on two cores, against a fraction of a second once they are loaded.
+    ``screen_batch`` detects each text's language as it screens it, so the detector is loaded there too."""
+    screen_batch(list(_WARM_UP.values()), list(_WARM_UP))
 
 
 def screen_arrivals(limit: int) -> int:
