@@ -45,6 +45,7 @@ SAFEGUARDING_CATEGORIES = ("self_harm", "home_abuse", "grooming", "sextortion")
 WORD_RE = re.compile(r"\w+")
 REPEATS_RE = re.compile(r"(.)\1+")
 HAN_RE = languages.script_pattern("Hans")
+ARABIC_RE = languages.script_pattern("Arab")
 
 Candidate = tuple[str, int, int]  # kind, start, end in the normalised view
 

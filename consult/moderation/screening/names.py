@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from .base import HAN_RE, Candidate
-from .lexicons import fold_entry
+from .lexicons import fold_entry, words_everywhere
 from .patterns import Patterns
 
 NAME_WORD_RE = re.compile(r"[^\W\d_][\w'\-]*")
@@ -30,19 +31,23 @@ def name_words(text: str, pos: int, trim=_trim):
         cursor = after + 1
 
 
-# Words that start like an Arabic family name or school name ("ال") but are none: "who", "today", "God"...
-_NOT_NAME_WORDS = frozenset(fold_entry(word) for word in (
-    "الذي", "التي", "الذين", "اللذان", "اللتان", "اللي", "اللى", "الآن", "الان", "اليوم", "البارحة", "الله",
-    "الى", "الا", "الكل", "الكثير", "الاخر", "الآخر", "الثاني", "الاول", "الأول", "المهم",
-))  # fmt: skip
+@cache
+def _not_name_words() -> frozenset[str]:
+    return frozenset(fold_entry(word) for word in words_everywhere("not_a_family_name"))
+
+
+@cache
+def name_links() -> frozenset[str]:
+    """Arabic words that join a name to the rest of it: "بن" in "عبدالله بن فهد"."""
+    return frozenset(fold_entry(word) for word in words_everywhere("name_link"))
 
 
 def definite_name_word(word: str, prefixes: tuple[str, ...] = ("ال",)) -> bool:
     """An Arabic word with "ال" that goes on a name: a family name after a given name ("مريم الحسن"), a school's
     name and kind after "مدرسة" ("مدرسة الأمل الثانوية", with ``prefixes`` "للبنات", "والتقنية" too); not
-    "الذي", "اليوم"."""
+    "الذي", "اليوم" (the lexicon's ``not_a_family_name``)."""
     key = fold_entry(word)
-    return key.startswith(prefixes) and len(key) > 3 and key not in _NOT_NAME_WORDS
+    return key.startswith(prefixes) and len(key) > 3 and key not in _not_name_words()
 
 
 def name_span(text: str, words: list[tuple[int, int]], p: Patterns) -> tuple[int, int] | None:

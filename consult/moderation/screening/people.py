@@ -13,16 +13,14 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from ... import languages
-from .base import HAN_RE, Candidate
+from .base import ARABIC_RE, HAN_RE, Candidate
 from .lexicons import Gate, alternation, cue_regex, fold_entry, gate, unspaced_words, words_everywhere
-from .names import NAME_WORD_RE, definite_name_word, name_span, name_words
+from .names import NAME_WORD_RE, definite_name_word, name_links, name_span, name_words
 from .normalise import View
 from .patterns import Patterns
 
 _GAP_RE = re.compile(r"[ \t]*[,:\-–]?[ \t]*")
 _NEXT_WORD_RE = re.compile(r"[ \t](?=[^\W\d_])")
-_ARABIC_RE = languages.script_pattern("Arab")
 # A first name and a patronymic are a name wherever they stand: "Мария Ивановна".
 # And the surname after them: "Галина Фёдоровна Мезенцева".
 _PATRONYMIC_RE = re.compile(
@@ -38,6 +36,7 @@ class _People:
     titles: frozenset[str]
     given_names: frozenset[str]  # folded
     not_a_name_han: frozenset[str]
+    compound_surnames: frozenset[str]
     persons: Gate
     titled: Gate
 
@@ -62,6 +61,7 @@ def _people() -> _People:
         ),
         given_names=frozenset(fold_entry(n) for n in words_everywhere("given_name")),
         not_a_name_han=frozenset(unspaced_words("not_a_name_han")),
+        compound_surnames=frozenset(unspaced_words("surname_han_compound")),
         persons=gate(words_everywhere("person")),
         titled=gate(words_everywhere("title", "title_capital", "title_lower")),
     )
@@ -96,7 +96,7 @@ def _capture(text: str, pos: int, p: Patterns, people: _People) -> tuple[int, in
         return None
     if HAN_RE.match(text[pos]):
         return _capture_han(text, pos, p, people)
-    if _ARABIC_RE.match(text[pos]):
+    if ARABIC_RE.match(text[pos]):
         return _capture_arabic(text, pos, people)
     words: list[tuple[int, int]] = []
     for start, word in name_words(text, pos, trim=_trim_possessive):
@@ -125,7 +125,7 @@ def _trim_possessive(word: str) -> str:
 def _capture_han(text: str, pos: int, p: Patterns, people: _People) -> tuple[int, int] | None:
     """A common surname and one or two characters that do not end the name ("王小明在..." -> "王小明")."""
     start = pos
-    if text[pos : pos + 2] in _COMPOUND_SURNAMES:  # "欧阳俊杰"
+    if text[pos : pos + 2] in people.compound_surnames:  # "欧阳俊杰"
         pos += 1
     elif text[pos] not in p.surnames_han or text[pos : pos + 2] in people.not_a_name_han:
         return None
@@ -133,12 +133,6 @@ def _capture_han(text: str, pos: int, p: Patterns, people: _People) -> tuple[int
     while end < len(text) and end - pos < 3 and HAN_RE.match(text[end]) and text[end] not in p.name_stop_han:
         end += 1
     return (start, end) if end - pos >= 2 else None
-
-
-_COMPOUND_SURNAMES = frozenset((
-    "欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "令狐", "夏侯",
-    "长孙", "宇文", "司徒", "西门", "南宫", "独孤", "端木", "澹台", "歐陽", "諸葛",
-))  # fmt: skip
 
 
 def _capture_arabic(text: str, pos: int, people: _People) -> tuple[int, int] | None:
@@ -159,7 +153,7 @@ def _capture_arabic(text: str, pos: int, people: _People) -> tuple[int, int] | N
             break
         word = fold_entry(following.group())
         after = NAME_WORD_RE.match(text, following.end() + 1) if _NEXT_WORD_RE.match(text, following.end()) else None
-        if word in ("بن", "ابن", "بنت") and after:
+        if word in name_links() and after:
             end = after.end()
         elif word in people.given_names:
             end = following.end()

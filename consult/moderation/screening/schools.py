@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import re
 
-from ... import languages
-from .base import Candidate, after_last
+from .base import ARABIC_RE, Candidate, after_last
 from .lexicons import fold_entry
-from .names import capture_name, definite_name_word
+from .names import capture_name, definite_name_word, name_links
 from .patterns import Patterns
 
 # The end of a sentence, but not the full stop of a title: "Mr. Kamau at Starehe Boys Centre".
-ARABIC_RE = languages.script_pattern("Arab")
 _SENTENCE_END_RE = re.compile(r"[!?\n。！？]|(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bDr)(?<!\bSr)(?<!\bSra)(?<!\bM)\.")
 
 
@@ -22,7 +20,7 @@ def _arabic_school_end(m: re.Match) -> int:
     end, index = words[0].end(), 1
     while index < len(words):
         word = fold_entry(words[index].group())
-        if word in ("بن", "ابن", "ابو") and index + 1 < len(words):
+        if word in name_links() and index + 1 < len(words):
             end, index = words[index + 1].end(), index + 2
         elif definite_name_word(word, ("ال", "لل", "وال", "بال")):
             end, index = words[index].end(), index + 1
