@@ -82,8 +82,8 @@ def covered(text: str, expected: str, redacted: list[tuple[int, int]]) -> bool:
     )
 
 
-#: "dev" shapes the rules; "heldout" and "heldout-2" (written later by another writer, see tests/data/README.md)
-#: measure them.
+#: "dev" and "dev-2" shape the rules; "heldout" and "heldout-2" measure them ("-2": another writer's lines,
+#: dealt alternately into the two; see tests/data/README.md).
 SPLITS = ("dev", "heldout", "dev-2", "heldout-2")
 
 
