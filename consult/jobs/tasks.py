@@ -7,6 +7,7 @@ flush and never commit. Periodic jobs also stay CLI commands (``flask purge``, `
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from datetime import timedelta
 
@@ -57,12 +58,17 @@ def first_to_ask(mark: str) -> bool:
     return False
 
 
+_WARMING = threading.Lock()
+
+
 @huey.on_startup()
 def _warm_up() -> None:
     """A worker loads the screening, the summaries' numerics and dictionaries as it starts, not in the time of
-    the first answer or summary."""
-    arrivals.warm_up()
-    generation.warm_up()
+    the first answer or summary. Huey calls this in every worker thread: one loads, the others then find it
+    all loaded instead of compiling the same lexicons beside it."""
+    with _WARMING:
+        arrivals.warm_up()
+        generation.warm_up()
 
 
 def _summary_work(run, job_id: int):
