@@ -74,13 +74,23 @@ def test_dev_split_meets_the_targets_too():
 
 
 def test_the_second_writers_lines_keep_what_was_reached_on_them():
-    """``dev-2`` (another writer's lines, read to improve the rules; 0.894 now) stays where the rules brought it:
-    names without any cue ("me and Kwabena", a dative after a verb) and Chinese nicknames in quotes are still
-    missed there, so this is a floor against going back, not the target."""
+    """``dev-2`` (another writer's lines, read to improve the rules and, since, to train the tagger: 0.976 now)
+    stays where they brought it; the tagger takes "هدى" ("guided") for a name in one clean line, within the
+    target's 0.03."""
     bench = _bench()
     dev = bench.measure(bench.read_corpus(CORPUS))[("all", "dev-2")]
-    assert dev.recall >= 0.85, dev.misses
-    assert dev.altered == 0, dev.false_alarms
+    assert dev.recall >= 0.95, dev.misses
+    assert dev.altered_share <= 0.03, dev.false_alarms
+
+
+def test_the_third_writers_held_out_lines_keep_what_the_tagger_reached():
+    """``heldout-3`` (a third writer, kept apart from the start, never read to tune anything): the rules alone
+    found 0.457 of its spans; with the tagger 0.756, clean lines altered 0.015. Short of the 0.97 target: a
+    floor against going back."""
+    bench = _bench()
+    held_out = bench.measure(bench.read_corpus(CORPUS))[("all", "heldout-3")]
+    assert held_out.recall >= 0.72, held_out.misses
+    assert held_out.altered_share <= 0.03, held_out.false_alarms
 
 
 def test_corpus_lines_are_well_formed_and_each_language_has_enough_of_both():
@@ -89,7 +99,7 @@ def test_corpus_lines_are_well_formed_and_each_language_has_enough_of_both():
         item = json.loads(line)
         assert set(item) == {"text", "language", "spans", "split"}
         assert item["language"] in languages.codes()
-        assert item["split"] in ("dev", "heldout", "dev-2", "heldout-2")
+        assert item["split"] in ("dev", "heldout", "dev-2", "heldout-2", "heldout-3", "train-pii")
         for span in item["spans"]:
             assert span["kind"] in PII_KINDS
             assert span["text"] and span["text"] in item["text"]
@@ -132,7 +142,7 @@ def test_corpus_lines_are_well_formed_and_each_language_has_enough_of_both():
         ("我住在朝阳区建国路88号", "zh", [("address", "朝阳区建国路88号")]),
         ("أسكن في شارع الملك فهد ١٢", "ar", [("address", "شارع الملك فهد ١٢")]),
         ("أسكن في شارع الملك فهد، بناية 12، شقة 3", "ar", [("address", "شارع الملك فهد، بناية 12، شقة 3")]),
-        ("بيتنا في حي النزهة، شارع 15، منزل 7", "ar", [("address", "شارع 15، منزل 7")]),
+        ("بيتنا في حي النزهة، شارع 15، منزل 7", "ar", [("address", "حي النزهة، شارع 15، منزل 7")]),
         ("vivo en Avenida Libertador 1234, 5° piso", "es", [("address", "Avenida Libertador 1234, 5° piso")]),
         ("صديقتي مريم الحسن تتلقى رسائل", "ar", [("name", "مريم الحسن")]),
         ("صديقي علي حسن الشمري يلعب", "ar", [("name", "علي حسن الشمري")]),

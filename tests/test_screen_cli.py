@@ -8,7 +8,7 @@ from click.testing import CliRunner
 from flask import Flask
 
 from consult.moderation.cli import register, screen_command
-from consult.moderation.screening import REDACTION_MARKER
+from consult.moderation.screening import REDACTION_MARKER, models
 from consult.moderation.screening.classifier import shipped
 
 
@@ -34,7 +34,7 @@ def test_each_input_line_gives_one_result_line():
     assert result.stderr == ""
     first, second, third = lines_of(result.stdout)
     for line in (first, second, third):  # the classifier layer's verdict, beside the lexicons'
-        assert line.pop("model") == shipped().version
+        assert line.pop("model") == models(shipped())
         assert isinstance(line.pop("watch"), bool)  # a possible disclosure below the flag, for moderators alone
         assert {head: 0 <= score <= 1 for head, score in line.pop("scores").items()} == {
             "abuse": True,

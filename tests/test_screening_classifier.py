@@ -16,7 +16,7 @@ from sqlalchemy import select
 from consult import sentence_encoder
 from consult.models import Priority, Role, Submission
 from consult.moderation.models import ModerationEvent, ResponseVector
-from consult.moderation.screening import screen, screen_batch
+from consult.moderation.screening import models, screen, screen_batch
 from consult.moderation.screening.classifier import MODEL_FILE, Head, pieces_of, shipped
 from consult.moderation.screening.ngrams import ngram_features
 from consult.moderation.screening.training import (
@@ -50,7 +50,7 @@ def test_the_classifier_alone_flags_the_same_disclosure_in_all_six_languages():
     assert {lang: s.scores["safeguarding"] >= threshold for lang, s in zip(GROOMING, screenings, strict=True)} == {
         lang: True for lang in GROOMING
     }
-    assert all(s.result.flags == ["safeguarding"] and s.model == shipped().version for s in screenings)
+    assert all(s.result.flags == ["safeguarding"] and s.model == models(shipped()) for s in screenings)
     assert screen(GROOMING["en"], "en").flags == []  # the lexicons alone would have let it through
 
 
@@ -84,7 +84,7 @@ def test_the_worker_screens_with_both_layers_stores_the_vector_and_the_model_ver
 
     submission = db.session.scalar(select(Submission))
     assert submission.flag_safeguarding and submission.priority == Priority.SAFEGUARDING
-    assert submission.screening_model == shipped().version
+    assert submission.screening_model == models(shipped())
     assert submission.screening_score >= 1000 * shipped().heads["safeguarding"].threshold
     assert db.session.scalar(select(ModerationEvent.note)) == "safeguarding"
     stored = db.session.get(ResponseVector, (submission.id, sentence_encoder.MODEL_NAME))
@@ -97,7 +97,7 @@ def test_an_edit_is_screened_again_by_the_classifier(client, db, login, make_use
     login(make_user())
     _post(client, consultation, POLICY)
     submission = db.session.scalar(select(Submission))
-    assert not submission.flag_safeguarding and submission.screening_model == shipped().version
+    assert not submission.flag_safeguarding and submission.screening_model == models(shipped())
     calm = submission.screening_score
 
     client.post(f"/responses/{submission.id}/edit", data={"body": GROOMING["en"], "language": "auto"})
@@ -186,7 +186,7 @@ def test_flask_screen_reports_each_layers_verdict(runner, tmp_path, lang):
 
     assert result.exit_code == 0, result.output
     line = json.loads(result.stdout)
-    assert line["flags"] == ["safeguarding"] and line["model"] == shipped().version
+    assert line["flags"] == ["safeguarding"] and line["model"] == models(shipped())
     assert set(line["scores"]) == {"abuse", "safeguarding"}
     assert line["scores"]["safeguarding"] >= shipped().heads["safeguarding"].threshold
     assert line["scores"]["abuse"] < shipped().heads["abuse"].threshold

@@ -11,6 +11,9 @@ Arabic diacritics removed, digits of every script made ASCII, spaced-out letters
 joined) that remembers, for each of its characters, the slice of the original it
 came from: every span reported points into the text as the participant wrote it.
 
+Beside the rules, a tagger learned from the labelled lines (``tagger.py``) finds names, schools and
+addresses that no cue word announces; the union of both is suggested.
+
 Word lists live in ``lexicons/*.txt``, read once on first use (format in
 ``lexicons.read_lexicon``). Pure functions, no Flask: callable from a view, a command or a
 test alike.
@@ -39,7 +42,9 @@ from .base import (
 from .classifier import Classifier, shipped
 from .cues import declared_language, find_cues
 from .normalise import normalise
-from .pii import find_pii, resolve
+from .pii import find_pii, resolve, widen
+from .tagger import find_tagged
+from .tagger import shipped as shipped_tagger
 
 __all__ = [
     "ABUSE_CATEGORIES",
@@ -62,10 +67,10 @@ def screen(text: str, lang: str | None = None) -> ScreeningResult:
     if not isinstance(text, str):
         raise TypeError(f"text must be a string, not {type(text).__name__}")
     view = normalise(text)
-    pii = []
-    for kind, start, end in resolve(find_pii(view)):
-        start, end = view.original(start, end)
-        pii.append(Span(kind, start, end, text[start:end]))
+    found = [(kind, *view.original(start, end)) for kind, start, end in find_pii(view)]
+    pii = [
+        Span(kind, start, end, text[start:end]) for kind, start, end in widen(resolve(found), find_tagged(text), text)
+    ]
     cues = []
     for kind, start, end in find_cues(view, declared_language(lang)):
         start, end = view.original(start, end)
@@ -110,7 +115,7 @@ class Screening:
     #: each classifier head's probability, e.g. {"abuse": 0.01, "safeguarding": 0.97}
     scores: dict[str, float]
     vector: object  # float32, L2-normalised: stored so that summaries never compute it again
-    model: str  # the classifier's version
+    model: str  # the classifier's version and the tagger's (``models``)
     #: a possible disclosure (the safeguarding head at or above its watch threshold): first in the queue,
     #: never approved in bulk; it raises no flag unless the head also reaches the flag's threshold
     watch: bool = False
@@ -138,6 +143,7 @@ def screen_batch(texts: list[str], langs: list[str | None], classifier: Classifi
     # The classifier centres a vector on the language it is written in, which a declared language can miss.
     written_in = [languages.detect(text, lang).language for text, lang in zip(texts, langs, strict=True)]
     screenings = []
+    model = models(classifier)
     all_scores = classifier.read(texts, written_in, vectors)
     for text, lang, vector, scores in zip(texts, langs, vectors, all_scores, strict=True):
         result = screen(text, lang)
@@ -148,5 +154,11 @@ def screen_batch(texts: list[str], langs: list[str | None], classifier: Classifi
                 categories[flag] = sorted({*categories.get(flag, ()), "classifier"})
             flags = [flag for flag in SCREENING_FLAGS if flag in categories]
             result = replace(result, flags=flags, categories={flag: categories[flag] for flag in flags})
-        screenings.append(Screening(result, scores, vector, classifier.version, classifier.watched(scores)))
+        screenings.append(Screening(result, scores, vector, model, classifier.watched(scores)))
     return screenings
+
+
+def models(classifier: Classifier) -> str:
+    """What screened an answer: the classifier's version, and the tagger's ("lr-…+tag-…")."""
+    tagger = shipped_tagger()
+    return f"{classifier.version}+{tagger.version}" if tagger else classifier.version

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from .addresses import find_addresses, find_postcodes
-from .base import PRIORITY, Candidate
+from .base import HAN_RE, PRIORITY, WORD_RE, Candidate
 from .lexicons import fold_entry
 from .names import find_names
 from .normalise import View
@@ -107,3 +107,49 @@ def resolve(candidates: list[Candidate]) -> list[Candidate]:
         if end > start and all(end <= s or start >= e for _, s, e in chosen):
             chosen.append((kind, start, end))
     return sorted(chosen, key=lambda c: (c[1], c[2]))
+
+
+def widen(chosen: list[Candidate], extra: list[Candidate], text: str) -> list[Candidate]:
+    """``chosen`` (not overlapping) with what ``extra`` adds: the part of an extra candidate that overlaps a
+    chosen one of another kind is cut away (the chosen one stands as it is); what is left widens the chosen
+    candidates of its kind it touches, or stands alone if it holds a letter."""
+    spans = sorted(chosen, key=lambda c: c[1])
+    for kind, start, end in extra:
+        pieces = [(start, end)]
+        for other, s, e in spans:
+            if other != kind:
+                pieces = [piece for a, b in pieces for piece in ((a, min(b, s)), (max(a, e), b)) if piece[0] < piece[1]]
+        for a, b in pieces:
+            a, b = _trimmed(text, a, b)
+            if b <= a:
+                continue
+            same = [c for c in spans if c[0] == kind and c[1] <= b and a <= c[2]]
+            if same:
+                spans = [c for c in spans if c not in same]
+                spans.append((kind, min(a, *(c[1] for c in same)), max(b, *(c[2] for c in same))))
+            elif _stands_alone(kind, text[a:b]):
+                spans.append((kind, a, b))
+            spans.sort(key=lambda c: c[1])
+    return spans
+
+
+def _stands_alone(kind: str, found: str) -> bool:
+    """Whether a learned candidate is worth suggesting on its own: a school or an address of two words at
+    least ("high" or "中" alone is none), a name of letters (a single Han character is a surname only
+    beside a title, which the rules find)."""
+    words = WORD_RE.findall(found)
+    han = HAN_RE.findall(found)
+    if not any(ch.isalpha() for ch in found):
+        return False
+    if kind in ("school", "address"):
+        return len(words) + len(han) - sum(bool(HAN_RE.search(w)) for w in words) >= 2
+    return len(han) != 1 or len(words) > 1
+
+
+def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    """``start, end`` without the spaces and punctuation at either end."""
+    while start < end and not text[start].isalnum():
+        start += 1
+    while end > start and not text[end - 1].isalnum():
+        end -= 1
+    return start, end

@@ -1,0 +1,373 @@
+"""A learned tagger for the personal information that context reveals: people's names, schools, addresses.
+
+The rules (``people.py``, ``schools.py``, ``addresses.py``) find what follows their cue words: "my friend
+Sarah", "Mr. Kamau", "from Greenwood Academy". A writer who knows none of those cues ("me and Kwabena got
+hacked", "рассказала всё Ксюше") slips past them. The tagger reads every word with its neighbours — the
+word itself, its shape and script, its first and last letters, the two words on either side — and a logistic
+regression trained on the project's labelled lines (``tagger_training.py``, ``flask screen train-tagger``)
+says how likely the word belongs to a name, a school or an address. Runs of words above the threshold
+become candidates beside the rules' (the union: what either finds is suggested to the moderator).
+
+Pure Python, no numpy: each word's score is a sum of the weights of its features, read from a small JSON
+file in ``model/`` (gzipped) whose version is a hash of what it holds.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import math
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from ... import languages
+from .base import HAN_RE, Candidate
+
+MODEL_FILE = Path(__file__).resolve().parent / "model" / "tagger.json.gz"
+#: What the tagger finds (the rules find the rest: e-mails, phones, handles... by their form).
+KINDS = ("name", "school", "address")
+OUTSIDE = "O"
+
+# A token: one Han character, a run of letters (with their marks), a run of digits, or one other character.
+_TOKEN_RE = re.compile(f"[{languages.HAN}]|[^\\W\\d_{languages.HAN}]+|\\d+|[^\\s\\w]|_")
+# Arabic: a conjunction or preposition written onto the word, then the article ("ولمريم", "بالمدرسة").
+_ARABIC_CLITICS_RE = re.compile(r"^(?:[وف]?[بلك]?)(?:ال)?(?=\w{2,})")
+# What may sit inside a span between two tagged words ("Flat 4B, 112 Quarry Hill", "O'Brien", "Jean-Marc").
+_JOINERS = frozenset(",.'-/№#°º")
+#: Two spans of a school or an address this many words apart or fewer are one ("Mz. F Lt. 12 del
+#: asentamiento Nueva Esperanza"): a place's name often holds a word the tagger is unsure of.
+_GAP = 2
+_SENTENCE_ENDS = frozenset(".!?…。！？؟;；")
+_PLACES = ("school", "address")
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    text: str
+    start: int
+    end: int
+
+
+def tokens(text: str) -> list[Token]:
+    return [Token(m.group(), m.start(), m.end()) for m in _TOKEN_RE.finditer(text)]
+
+
+def script(char: str) -> str:
+    if HAN_RE.match(char):
+        return "han"
+    if char.isdigit():
+        return "digit"
+    if not char.isalpha():
+        return "punct"
+    name = unicodedata.name(char, "")
+    for writing in ("LATIN", "CYRILLIC", "ARABIC"):
+        if name.startswith(writing):
+            return writing.lower()
+    return "other"
+
+
+def _shape(token: str) -> str:
+    if token.isdigit():
+        return f"d{min(len(token), 5)}"
+    if not token[0].isalpha():
+        return token if len(token) == 1 else "sym"
+    if token.isupper() and len(token) > 1:
+        return "UP"
+    if token[0].isupper():
+        return "Cap"
+    if token[0].islower():
+        return "low"
+    return "caseless"  # Arabic, Han...
+
+
+def folded(token: str) -> str:
+    return token.casefold().replace("ё", "е")
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Word lists the tagger reads beside the weights (folded)."""
+
+    #: words common in ordinary answers: a capitalised "Will" or "Вера" is more often a word than a name
+    common: frozenset[str] = frozenset()
+    #: given names and family names of many countries (single words; Han: the characters of either)
+    given: frozenset[str] = frozenset()
+    family: frozenset[str] = frozenset()
+    #: public figures, fictional characters, brands and places with a person's name ("aya nakamura",
+    #: "周杰伦"): their words as one string, joined by a space (Han: not joined)
+    famous: frozenset[str] = frozenset()
+    #: words that are no one's name though they stand where names do: "I am Muslim", "British", countries,
+    #: cities, regions (the rules' own lists and the world's place names)
+    stop: frozenset[str] = frozenset()
+    #: the most frequent words of the six languages (wordfreq's first 5,000 of each), and the next 25,000:
+    #: "Security", "Citizens", "Green" written with a capital are still words
+    frequent: frozenset[str] = frozenset()
+    known: frozenset[str] = frozenset()
+
+
+_NO_LEXICON = Lexicon()
+# Russian case endings, longest first: "Ксюше", "с Димой", "про Артёма" are the names Ксюша, Дима, Артём.
+_RUSSIAN_ENDINGS = ("ами", "ями", "ой", "ей", "ою", "ею", "ом", "ем", "ым", "им", "ам", "ям", "ах", "ях",
+                    "а", "я", "у", "ю", "е", "и", "ы")  # fmt: skip
+_RUSSIAN_NOMINATIVE = ("", "а", "я", "й", "ь")
+
+
+def _name_forms(word: str, writing: str) -> list[str]:
+    """``word`` and what it may be once an Arabic clitic or a Russian case ending is taken away."""
+    forms = [word]
+    if writing == "arabic":
+        forms.append(_ARABIC_CLITICS_RE.sub("", word))
+    elif writing == "cyrillic":
+        for ending in _RUSSIAN_ENDINGS:
+            if word.endswith(ending) and len(word) - len(ending) >= 2:
+                forms += [word[: -len(ending)] + nominative for nominative in _RUSSIAN_NOMINATIVE]
+                break
+    return forms
+
+
+def _gazetteer(word: str, writing: str, lexicon: Lexicon) -> list[str]:
+    features = []
+    for form, label in zip(_name_forms(word, writing), ("", "~", "~", "~", "~", "~"), strict=False):
+        if form in lexicon.given:
+            features.append(f"given{label}")
+        if form in lexicon.family:
+            features.append(f"family{label}")
+    return sorted(set(features))
+
+
+#: The longest public name looked for, in words.
+_LONGEST_FAMOUS = 4
+
+
+def famous_key(texts: list[str]) -> str:
+    """How a public name's words (folded) are looked up: joined by a space, Han characters by nothing."""
+    return ("" if all(HAN_RE.match(text) for text in texts) else " ").join(texts)
+
+
+def famous_marks(words: list[Token], lexicon: Lexicon) -> list[bool]:
+    """Which of ``words`` belong to a public figure's (or a character's, a brand's) name."""
+    marks = [False] * len(words)
+    if not lexicon.famous:
+        return marks
+    texts = [folded(word.text) for word in words]
+    for i in range(len(words)):
+        for n in range(min(_LONGEST_FAMOUS * 2, len(words) - i), 0, -1):
+            key = famous_key(texts[i : i + n])
+            if n > _LONGEST_FAMOUS and " " in key:
+                continue
+            if key in lexicon.famous and (n > 1 or len(texts[i]) > 1):
+                for k in range(i, i + n):
+                    marks[k] = True
+                break
+    return marks
+
+
+def token_features(
+    words: list[Token], i: int, lexicon: Lexicon = _NO_LEXICON, famous: list[bool] | None = None
+) -> list[str]:
+    """The features of ``words[i]``: the word, its form, its neighbours, whether it is a common word or a
+    name the lexicon knows."""
+    common = lexicon.common
+    token = words[i].text
+    word = folded(token)
+    writing = script(token[0])
+    shape = _shape(token)
+    features = [
+        "bias",
+        f"w={word}",
+        f"shape={_shape(token)}",
+        f"script={writing}",
+        f"len={min(len(token), 12)}",
+    ]
+    if writing in ("latin", "cyrillic", "arabic", "other") and len(word) > 3:
+        features += [f"p3={word[:3]}", f"s3={word[-3:]}", f"s2={word[-2:]}", f"s1={word[-1:]}"]
+    if writing == "arabic":
+        stem = _ARABIC_CLITICS_RE.sub("", word)
+        if stem != word:
+            features += [f"stem={stem}", f"clitic={word[: len(word) - len(stem)]}"]
+    if word in common:
+        features += ["common", f"common,shape={shape}"]
+        if i > 0 and folded(words[i - 1].text) in common:
+            features.append("common,common-1")
+    elif writing in ("latin", "cyrillic", "arabic"):
+        stem = _ARABIC_CLITICS_RE.sub("", word) if writing == "arabic" else word
+        features.append("rare-stem" if stem in common else f"rare,shape={shape}")
+    if famous and famous[i]:
+        features += ["famous", f"famous,shape={shape}"]
+    if any(form in lexicon.stop for form in _name_forms(word, writing)):
+        features += ["stop", f"stop,shape={shape}"]
+    names = _gazetteer(word, writing, lexicon)
+    features += [f"{name},shape={shape}" for name in names] + names
+    if writing in ("latin", "cyrillic", "arabic"):
+        tier = "frequent" if word in lexicon.frequent else "known" if word in lexicon.known else "rare"
+        features += [f"tier={tier}", f"tier,shape={tier}|{shape}", f"tier,name={tier}|{bool(names)}"]
+        if i > 0:
+            features.append(f"tier,w-1={tier}|{folded(words[i - 1].text)}")
+    if names and word in common:
+        features.append("name,common")
+    previous = folded(words[i - 1].text) if i > 0 else "<s>"
+    following = folded(words[i + 1].text) if i + 1 < len(words) else "</s>"
+    before = folded(words[i - 2].text) if i > 1 else "<s>"
+    after = folded(words[i + 2].text) if i + 2 < len(words) else "</s>"
+    features += [
+        f"w-1={previous}",
+        f"w+1={following}",
+        f"w-2={before}",
+        f"w+2={after}",
+        f"w-2,-1={before}|{previous}",
+        f"w+1,+2={following}|{after}",
+        f"w-1,shape={previous}|{shape}",
+        f"shape,w+1={shape}|{following}",
+        f"shape-1={_shape(words[i - 1].text) if i > 0 else '<s>'}",
+        f"shape+1={_shape(words[i + 1].text) if i + 1 < len(words) else '</s>'}",
+    ]
+    if i > 0 and words[i - 1].end == words[i].start:
+        features.append("glued-left")
+    if i + 1 < len(words) and words[i].end == words[i + 1].start:
+        features.append("glued-right")
+    if writing == "han":
+        features += [f"w-1,w={previous}{word}", f"w,w+1={word}{following}", f"w-2,w-1,w={before}{previous}{word}"]
+    return features
+
+
+@dataclass(frozen=True)
+class Tagger:
+    version: str
+    classes: tuple[str, ...]  # OUTSIDE first, then KINDS
+    intercepts: tuple[float, ...]
+    weights: dict[str, tuple[float, ...]]
+    threshold: float  # a word is tagged when its chance of being outside falls below 1 - threshold
+    #: a word next to a tagged one joins its span from this score (below the threshold)
+    extend: float = 0.5
+    lexicon: Lexicon = _NO_LEXICON
+
+    def probabilities(self, words: list[Token], famous: list[bool] | None = None) -> list[list[float]]:
+        rows = []
+        famous = famous if famous is not None else famous_marks(words, self.lexicon)
+        for i in range(len(words)):
+            scores = list(self.intercepts)
+            for feature in token_features(words, i, self.lexicon, famous):
+                weights = self.weights.get(feature)
+                if weights is not None:
+                    for k, weight in enumerate(weights):
+                        scores[k] += weight
+            top = max(scores)
+            exps = [math.exp(score - top) for score in scores]
+            total = sum(exps)
+            rows.append([e / total for e in exps])
+        return rows
+
+    def find(self, text: str) -> list[Candidate]:
+        """Candidates (kind, start, end) in ``text``.
+
+        A word at or above the threshold starts a span; the span then takes in its neighbours while they
+        reach ``extend`` (the rest of "Flat 4B, 112 Quarry Hill Road" once "Quarry" is sure), across one
+        joining mark at a time.
+        """
+        words = tokens(text)
+        famous = famous_marks(words, self.lexicon)
+        rows = self.probabilities(words, famous)
+        tagged = [1 - row[0] for row in rows]
+        # A full stop joins only after an abbreviation or a number ("Mz. F Lt. 12", "St. Mary's"), never
+        # after the last word of a sentence.
+        joiner = [
+            word.text in _JOINERS and (word.text != "." or (i > 0 and _abbreviation(words[i - 1].text)))
+            for i, word in enumerate(words)
+        ]
+        ends = [word.text in _SENTENCE_ENDS and not joiner[i] for i, word in enumerate(words)]
+        taken = [False] * len(words)
+        found: list[Candidate] = []
+        for seed in sorted(range(len(words)), key=lambda i: -tagged[i]):
+            # A span starts at a word of letters: a number alone ("12.05.2025") is no name nor place.
+            if taken[seed] or not words[seed].text[0].isalpha() or tagged[seed] < self.threshold:
+                continue
+            seed_kind = self.classes[max(range(1, len(rows[seed])), key=rows[seed].__getitem__)]
+            # A place takes in its less sure words ("Road", "of", "12"); a name only sure ones ("Mr" stays out).
+            extend = self.extend if seed_kind in _PLACES else self.threshold
+            first = last = seed
+            while first > 0 and not taken[first - 1] and self._joins(first - 1, -1, tagged, joiner, extend, words):
+                first -= 1
+            while (
+                last + 1 < len(words)
+                and not taken[last + 1]
+                and self._joins(last + 1, 1, tagged, joiner, extend, words)
+            ):
+                last += 1
+            while joiner[first]:
+                first += 1
+            while joiner[last]:
+                last -= 1
+            for i in range(first, last + 1):
+                taken[i] = True
+            scores = [sum(rows[i][k] for i in range(first, last + 1)) for k in range(len(self.classes))]
+            kind = self.classes[max(range(1, len(scores)), key=scores.__getitem__)]
+            if kind == "name" and self._no_one(words[first : last + 1], famous[first : last + 1]):
+                continue
+            found.append((kind, first, last))
+        merged: list[tuple[str, int, int]] = []
+        for kind, first, last in sorted(found, key=lambda c: c[1]):
+            if (
+                merged
+                and kind in _PLACES
+                and merged[-1][0] == kind
+                and first - merged[-1][2] <= _GAP + 1
+                and not any(ends[merged[-1][2] : first])
+            ):
+                merged[-1] = (kind, merged[-1][1], last)
+            else:
+                merged.append((kind, first, last))
+        return [(kind, words[first].start, words[last].end) for kind, first, last in merged]
+
+    def _no_one(self, words: list[Token], famous: list[bool]) -> bool:
+        """Whether a run the tagger reads as a name is a public name or words that name no one ("Muslim")."""
+        letters = [word for word in words if word.text[0].isalpha()]
+        return all(famous) or all(folded(word.text) in self.lexicon.stop for word in letters)
+
+    @staticmethod
+    def _joins(i: int, step: int, tagged: list[float], joiner: list[bool], extend: float, words: list[Token]) -> bool:
+        if not joiner[i]:
+            return words[i].text[0].isalnum() and tagged[i] >= extend
+        beyond = i + step
+        return 0 <= beyond < len(tagged) and not joiner[beyond] and tagged[beyond] >= extend
+
+
+def _abbreviation(word: str) -> bool:
+    return word.isdigit() or (word.isalpha() and len(word) <= 3 and not HAN_RE.match(word))
+
+
+def tagger_from_document(document: dict) -> Tagger:
+    return Tagger(
+        version=document["version"],
+        classes=tuple(document["classes"]),
+        intercepts=tuple(document["intercepts"]),
+        weights={feature: tuple(weights) for feature, weights in document["weights"].items()},
+        threshold=document["threshold"],
+        extend=document.get("extend", document["threshold"]),
+        lexicon=Lexicon(
+            *(
+                frozenset(document.get(key, ()))
+                for key in ("common", "given", "family", "famous", "stop", "frequent", "known")
+            )
+        ),
+    )
+
+
+@cache
+def shipped() -> Tagger | None:
+    """The tagger in ``model/tagger.json``, or None before one was trained."""
+    if not MODEL_FILE.exists():
+        return None
+    return tagger_from_document(read(MODEL_FILE))
+
+
+def read(path: Path) -> dict:
+    """A tagger's document, as ``tagger_training.write`` wrote it (gzipped JSON)."""
+    return json.loads(gzip.decompress(path.read_bytes()).decode("utf-8"))
+
+
+def find_tagged(text: str) -> list[Candidate]:
+    tagger = shipped()
+    return tagger.find(text) if tagger else []

@@ -1,0 +1,463 @@
+"""Training the personal-information tagger (``tagger.py``) on the labelled lines of ``pii_corpus.jsonl``.
+
+Only the training splits are read (``TRAINING_SPLITS``: the lines the rules were tuned on and the lines
+written for training); a held-out split is never read, so its figures stay honest. Each word of a line is
+labelled with the kind of the expected span it falls in (name, school, address) or outside; a word inside a
+span the rules find by its form (an e-mail, a phone number, a handle) is left out of training.
+
+The threshold is chosen by grouped cross-validation over whole lines, with the rules beside the tagger
+as in ``screen``: the lowest at which at most ``ALTERED_SHARE`` of the clean training lines would be
+altered. The same cross-validation gives the span recall reported with the model. Deterministic: the same
+corpus gives the same file, whose version is a hash of what it holds.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import importlib
+import json
+import pkgutil
+import random
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+from ... import languages
+from .lexicons import words_everywhere
+from .pii import resolve, widen
+from .tagger import (
+    HAN_RE,
+    KINDS,
+    OUTSIDE,
+    Lexicon,
+    Tagger,
+    Token,
+    famous_key,
+    famous_marks,
+    folded,
+    token_features,
+    tokens,
+)
+from .tagger import script as tagger_script
+
+#: The splits the tagger learns from; everything else in the corpus (heldout, heldout-2, ...) is held out.
+TRAINING_SPLITS = ("dev", "dev-2", "train-pii")
+#: The threshold: at most this share of the clean training lines altered (grouped CV, with the rules).
+ALTERED_SHARE = 0.05
+FOLDS = 5
+C = 1.0
+#: A feature seen fewer times than this in training is dropped: it would only learn one line by heart.
+MIN_COUNT = 3
+#: Weights smaller than this (in every class) are not written: they change no decision.
+SMALLEST_WEIGHT = 0.01
+CLASSES = (OUTSIDE, *KINDS)
+#: The intercept of a class no training line holds: never chosen.
+ABSENT = -50.0
+#: A word next to a tagged one joins its span from this share of the threshold.
+EXTEND = 0.25
+#: Copies of each line with a name, the names changed (``with_other_names``).
+COPIES = 2
+#: A word is common once seen this many times in ordinary text.
+COMMON_COUNT = 3
+_MESSAGE_RE = re.compile(r'^msg(?:id|str)(?:\[\d\])? "(.+)"$', re.MULTILINE)
+
+
+def ordinary_texts(screening_corpus: Path, translations: Path) -> list[str]:
+    """Text without personal information: the screening corpus's training lines that hold none, and the
+    interface's own sentences in every language (its message catalogues)."""
+    texts = []
+    for line in screening_corpus.read_text(encoding="utf-8").splitlines():
+        row = json.loads(line) if line.strip() else None
+        if row and not row["pii"] and not row["split"].startswith("holdout"):
+            texts.append(row["text"])
+    for catalogue in sorted(translations.glob("*/LC_MESSAGES/messages.po")):
+        texts += _MESSAGE_RE.findall(catalogue.read_text(encoding="utf-8"))
+    return texts
+
+
+def names_of_the_world() -> tuple[frozenset[str], frozenset[str]]:
+    """Given names and family names of every country Faker knows (folded single words, in the scripts of
+    the six languages; Han names as their characters): a name no training line holds is still a name."""
+    import faker.providers.person
+
+    given: set[str] = set()
+    family: set[str] = set()
+    for module in pkgutil.iter_modules(faker.providers.person.__path__):
+        provider = importlib.import_module(f"faker.providers.person.{module.name}").Provider
+        for attribute, value in vars(provider).items():
+            if not attribute.startswith(("first_name", "last_name")) or not isinstance(value, (list, tuple, dict)):
+                continue
+            into = given if attribute.startswith("first_name") else family
+            for name in value:
+                if not isinstance(name, str):
+                    continue
+                for word in tokens(name):
+                    if word.text[0].isalpha() and (len(word.text) > 1 or HAN_RE.match(word.text)):
+                        into.add(folded(word.text))
+    keep = re.compile(
+        f"^(?:[a-z\u00c0-\u024f'-]+|[{languages.CYRILLIC}]+|[{languages.SCRIPT_CHARACTERS['Arab']}]+|[{languages.HAN}])$"
+    )
+    return frozenset(filter(keep.match, given)), frozenset(filter(keep.match, family))
+
+
+def with_other_names(lines: list[dict], lexicon: Lexicon, copies: int = COPIES) -> list[dict]:
+    """``lines`` and, for each line with a name, ``copies`` more where every name is another of the world's
+    names, in the same script and case (an Arabic clitic and a Russian case ending kept): the tagger learns
+    where names stand, not the names of the training lines by heart."""
+    given = {script: sorted(n for n in lexicon.given if _script_of(n) == script) for script in _SCRIPTS}
+    family = {script: sorted(n for n in lexicon.family if _script_of(n) == script) for script in _SCRIPTS}
+    out = list(lines)
+    for line in lines:
+        if not any(span["kind"] == "name" for span in line["spans"]):
+            continue
+        seed = hashlib.sha256(line["text"].encode("utf-8")).hexdigest()
+        rng = random.Random(seed)  # noqa: S311  # nosec B311 - which names stand in for others, not a secret
+        for _ in range(copies):
+            text, spans, cursor, pieces = line["text"], [], 0, []
+            placed = sorted(((text.find(span["text"]), span) for span in line["spans"]), key=lambda p: p[0])
+            for start, span in placed:
+                if start < cursor:
+                    break
+                pieces.append(text[cursor:start])
+                new = span["text"] if span["kind"] != "name" else _another_name(span["text"], given, family, rng)
+                spans.append({"text": new, "kind": span["kind"]})
+                pieces.append(new)
+                cursor = start + len(span["text"])
+            else:
+                pieces.append(text[cursor:])
+                new_text = "".join(pieces)
+                if all(new_text.count(span["text"]) == 1 for span in spans):
+                    out.append({**line, "text": new_text, "spans": spans})
+    return out
+
+
+_SCRIPTS = ("latin", "cyrillic", "arabic", "han")
+
+
+def _script_of(name: str) -> str:
+    if HAN_RE.match(name):
+        return "han"
+    return tagger_script(name[0])
+
+
+def _another_name(name: str, given: dict[str, list[str]], family: dict[str, list[str]], rng: random.Random) -> str:
+    words = [word for word in tokens(name) if word.text[0].isalpha()]
+    pieces, cursor = [], 0
+    for n, word in enumerate(words):
+        script = _script_of(word.text)
+        # A name's first word is a given name and the rest family names; Han puts the family name first.
+        first = n == 0
+        pool = ((family if first else given) if script == "han" else (given if first else family)).get(script)
+        if not pool:
+            continue
+        new = rng.choice(pool)
+        if script == "arabic":
+            clitics = _CLITIC_RE.match(word.text)
+            new = (clitics.group() if clitics else "") + new
+        elif script == "cyrillic":
+            ending = next((e for e in ("е", "у", "ой", "ы", "и", "ю", "ей", "ом") if folded(word.text).endswith(e)), "")
+            if ending and new[-1] in "ая":
+                new = new[:-1] + ending
+        if word.text[0].isupper():
+            new = new[:1].upper() + new[1:]
+        pieces += [name[cursor : word.start], new]
+        cursor = word.end
+    pieces.append(name[cursor:])
+    return "".join(pieces)
+
+
+_CLITIC_RE = re.compile(r"^[وف]?[بل]?(?=\w{3,})")
+
+
+_PLACE_LISTS = ("countries", "cities", "city_names", "states", "provinces", "regions")
+
+
+def words_that_are_no_names() -> tuple[frozenset[str], frozenset[str]]:
+    """Words that stand where names do but are none: the rules' lists of them (``name_stop``...), and the
+    countries, regions and cities Faker knows in the six languages. The second set: Han place names,
+    looked up whole like public names."""
+    import faker.providers.address
+
+    words, han = set(), set()
+    for entry in words_everywhere("name_stop", "not_a_family_name", "no_name_word"):
+        parts = [folded(word.text) for word in tokens(entry)]
+        if parts and all(HAN_RE.match(part) for part in parts):
+            han.add(famous_key(parts))  # Han is read a character at a time: looked up whole, like public names
+        elif len(parts) == 1:
+            words.add(parts[0])
+    for module in pkgutil.iter_modules(faker.providers.address.__path__):
+        if module.name.split("_")[0] not in languages.codes():
+            continue
+        provider = importlib.import_module(f"faker.providers.address.{module.name}").Provider
+        for attribute in _PLACE_LISTS:
+            for place in getattr(provider, attribute, ()):
+                if not isinstance(place, str):
+                    continue
+                parts = [folded(word.text) for word in tokens(place)]
+                if parts and all(HAN_RE.match(part) for part in parts):
+                    han.add(famous_key(parts))
+                else:
+                    words.update(part for part in parts if len(part) > 2 and part[0].isalpha())
+    return frozenset(words), frozenset(han)
+
+
+def training_lines(lines: list[dict]) -> list[dict]:
+    return [line for line in lines if line.get("split") in TRAINING_SPLITS]
+
+
+def labelled_words(line: dict) -> tuple[list[Token], list[str | None]]:
+    """The line's words and each one's class (None: inside a span of a kind the tagger does not learn)."""
+    text = line["text"]
+    words = tokens(text)
+    labels: list[str | None] = [OUTSIDE] * len(words)
+    for span in line["spans"]:
+        start = text.find(span["text"])
+        end = start + len(span["text"])
+        for i, word in enumerate(words):
+            if word.start < end and start < word.end:
+                labels[i] = span["kind"] if span["kind"] in KINDS else None
+    return words, labels
+
+
+def _matrix(lines: list[dict], lexicon: Lexicon, vocabulary: dict[str, int] | None = None):
+    import numpy as np
+    from scipy.sparse import csr_matrix
+
+    rows, columns, labels, owners = [], [], [], []
+    counts: dict[str, int] = {}
+    featured = []
+    for number, line in enumerate(lines):
+        words, classes = labelled_words(line)
+        famous = famous_marks(words, lexicon)
+        for i, label in enumerate(classes):
+            if label is None:
+                continue
+            features = token_features(words, i, lexicon, famous)
+            featured.append(features)
+            labels.append(CLASSES.index(label))
+            owners.append(number)
+            if vocabulary is None:
+                for feature in features:
+                    counts[feature] = counts.get(feature, 0) + 1
+    if vocabulary is None:
+        kept = sorted(feature for feature, count in counts.items() if count >= MIN_COUNT or feature == "bias")
+        vocabulary = {feature: k for k, feature in enumerate(kept)}
+    for row, features in enumerate(featured):
+        for feature in features:
+            column = vocabulary.get(feature)
+            if column is not None:
+                rows.append(row)
+                columns.append(column)
+    data = np.ones(len(rows), dtype=np.float64)
+    matrix = csr_matrix((data, (rows, columns)), shape=(len(featured), len(vocabulary)))
+    return matrix, np.array(labels), np.array(owners), vocabulary
+
+
+def _fit(lines: list[dict], lexicon: Lexicon, c: float = C):
+    from sklearn.linear_model import LogisticRegression
+
+    matrix, labels, _owners, vocabulary = _matrix(lines, lexicon)
+    model = LogisticRegression(C=c, max_iter=3000, fit_intercept=True)
+    model.fit(matrix, labels)
+    return model, vocabulary
+
+
+def _tagger(model, vocabulary: dict[str, int], threshold: float, extend: float, lexicon: Lexicon) -> Tagger:
+    """The regression as a pure-Python tagger: a weight row per class (a class absent from the training
+    lines is never chosen; a two-class regression's one row is the second class's against the first's)."""
+    learned = [CLASSES[k] for k in model.classes_]
+    coef, bias = model.coef_, model.intercept_
+    if len(learned) == 2:
+        coef, bias = [[0.0] * coef.shape[1], coef[0]], [0.0, bias[0]]
+    rows = {name: (coef[n], float(bias[n])) for n, name in enumerate(learned)}
+    intercepts = tuple(round(rows[name][1], 4) if name in rows else ABSENT for name in CLASSES)
+    weights = {}
+    for feature, column in vocabulary.items():
+        row = [round(float(rows[name][0][column]), 3) if name in rows else 0.0 for name in CLASSES]
+        if max(abs(w) for w in row) >= SMALLEST_WEIGHT:
+            weights[feature] = tuple(row)
+    return Tagger("", CLASSES, intercepts, weights, threshold, extend, lexicon)
+
+
+def common_words(texts: list[str]) -> frozenset[str]:
+    """Words seen at least ``COMMON_COUNT`` times in ordinary text (answers without personal information, the
+    interface's own sentences): what a word is far more often than a name."""
+    counts: dict[str, int] = {}
+    for text in texts:
+        for token in tokens(text):
+            if token.text[0].isalpha() and not HAN_RE.match(token.text):
+                word = folded(token.text)
+                counts[word] = counts.get(word, 0) + 1
+    return frozenset(word for word, count in counts.items() if count >= COMMON_COUNT)
+
+
+def fold_of(line: dict) -> int:
+    return int(hashlib.sha256(line["text"].encode("utf-8")).hexdigest(), 16) % FOLDS
+
+
+def covered(text: str, expected: str, found: list[tuple[str, int, int]]) -> bool:
+    start = text.find(expected)
+    return all(
+        any(s <= position < e for _, s, e in found)
+        for position in range(start, start + len(expected))
+        if not text[position].isspace()
+    )
+
+
+def score(lines: list[dict], find: Callable[[dict], list[tuple[str, int, int]]]) -> dict:
+    """Span recall and clean lines altered of ``find`` (line -> candidates in the line's text)."""
+    spans = recalled = clean = altered = 0
+    for line in lines:
+        found = find(line)
+        if not line["spans"]:
+            clean += 1
+            altered += bool(found)
+            continue
+        for expected in line["spans"]:
+            spans += 1
+            recalled += covered(line["text"], expected["text"], found)
+    return {
+        "spans": spans,
+        "recall": round(recalled / spans, 4) if spans else 1.0,
+        "clean": clean,
+        "altered": round(altered / clean, 4) if clean else 0.0,
+    }
+
+
+def train(
+    lines: list[dict],
+    rules: Callable[[str, str], list[tuple[str, int, int]]],
+    ordinary: list[str] = (),
+    names: tuple[frozenset[str], frozenset[str]] | None = None,
+    public: list[str] = (),
+    source: str = "",
+) -> dict:
+    """The tagger's document: weights, the threshold chosen by grouped CV, and the CV figures.
+
+    ``rules(text, language)`` gives the rules' candidates in the text, as ``screen`` would find them;
+    ``ordinary`` is text without personal information; ``names`` the given and family names of the world
+    (``names_of_the_world()`` unless given); ``public`` the names of public figures, characters and brands
+    (``public_names.json``).
+    """
+    lines = training_lines(lines)
+    lexicon = lexicon_for(ordinary, names, public)
+    ruled = {id(line): rules(line["text"], line["language"]) for line in lines}
+    held = out_of_fold(lines, lexicon)
+
+    def union_at(threshold: float):
+        def find(line: dict):
+            tagged = _Replay(held[id(line)], threshold, EXTEND * threshold, lexicon).find(line["text"])
+            return widen(resolve(ruled[id(line)]), tagged, line["text"])  # as ``screen`` joins them
+
+        return find
+
+    clean_lines = [line for line in lines if not line["spans"]]
+    threshold = 0.99
+    for candidate in (round(0.99 - 0.01 * k, 2) for k in range(1, 95)):
+        if score(clean_lines, union_at(candidate))["altered"] > ALTERED_SHARE:
+            break
+        threshold = candidate
+    cross_validated = {
+        "rules": score(lines, lambda line: ruled[id(line)]),
+        "union": score(lines, union_at(threshold)),
+    }
+    model, vocabulary = _fit(with_other_names(lines, lexicon), lexicon)
+    tagger = _tagger(model, vocabulary, threshold, round(EXTEND * threshold, 4), lexicon)
+    document = {
+        "classes": list(CLASSES),
+        "intercepts": list(tagger.intercepts),
+        "threshold": tagger.threshold,
+        "extend": tagger.extend,
+        "common": sorted(lexicon.common),
+        "given": sorted(lexicon.given),
+        "family": sorted(lexicon.family),
+        "famous": sorted(lexicon.famous),
+        "stop": sorted(lexicon.stop),
+        "frequent": sorted(lexicon.frequent),
+        "known": sorted(lexicon.known),
+        "weights": {feature: list(weights) for feature, weights in sorted(tagger.weights.items())},
+    }
+    canonical = json.dumps(document, sort_keys=True, ensure_ascii=False)
+    version = "tag-" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:12]
+    return {
+        "version": version,
+        **document,
+        "training": {
+            "C": C,
+            "min_count": MIN_COUNT,
+            "folds": FOLDS,
+            "altered_share": ALTERED_SHARE,
+            "cross_validated": cross_validated,
+        },
+        "trained_on": {
+            "corpus": source,
+            "splits": list(TRAINING_SPLITS),
+            "lines": len(lines),
+            "sha256": fingerprint(lines),
+        },
+    }
+
+
+def fingerprint(lines: list[dict]) -> str:
+    """A hash of the training lines, recorded in the tagger's file."""
+    canonical = "\n".join(json.dumps(line, sort_keys=True, ensure_ascii=False) for line in lines)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def lexicon_for(ordinary: list[str], names: tuple[frozenset[str], frozenset[str]] | None, public: list[str]) -> Lexicon:
+    """The tagger's word lists: common words of ``ordinary`` text, the world's names, public names and places."""
+    given, family = names if names is not None else names_of_the_world()
+    famous = frozenset(famous_key([folded(word.text) for word in tokens(name)]) for name in public if tokens(name))
+    stop, han_places = words_that_are_no_names()
+    frequent, known = frequent_words()
+    return Lexicon(common_words(list(ordinary)), given, family, famous | han_places, stop, frequent, known)
+
+
+#: wordfreq's most frequent words of each language: "frequent" up to the first, "known" up to the second.
+FREQUENT, KNOWN = 5000, 30000
+
+
+def frequent_words() -> tuple[frozenset[str], frozenset[str]]:
+    """The most frequent words of the languages written with spaces (wordfreq), folded."""
+    from wordfreq import top_n_list
+
+    frequent: set[str] = set()
+    known: set[str] = set()
+    for lang in languages.codes():
+        if not languages.spaced(lang):
+            continue
+        for rank, word in enumerate(top_n_list(lang, KNOWN)):
+            if word.isalpha():
+                (frequent if rank < FREQUENT else known).add(folded(word))
+    return frozenset(frequent), frozenset(known - frequent)
+
+
+def out_of_fold(lines: list[dict], lexicon: Lexicon) -> dict[int, list[list[float]]]:
+    """Each line's word probabilities (keyed by ``id(line)``) as read by a tagger that never saw the line."""
+    held: dict[int, list[list[float]]] = {}
+    for fold in range(FOLDS):
+        model, vocabulary = _fit(with_other_names([line for line in lines if fold_of(line) != fold], lexicon), lexicon)
+        tagger = _tagger(model, vocabulary, 1.0, 1.0, lexicon)
+        for line in lines:
+            if fold_of(line) == fold:
+                held[id(line)] = tagger.probabilities(tokens(line["text"]))
+    return held
+
+
+class _Replay(Tagger):
+    """A tagger whose word probabilities were computed already (cross-validation tries many thresholds)."""
+
+    def __init__(self, rows: list[list[float]], threshold: float, extend: float, lexicon: Lexicon):
+        object.__setattr__(self, "_rows", rows)
+        super().__init__("", CLASSES, (), {}, threshold, extend, lexicon)
+
+    def probabilities(self, words: list[Token], famous: list[bool] | None = None) -> list[list[float]]:
+        return self._rows
+
+
+def write(document: dict, path: Path) -> None:
+    """The document as gzipped JSON (its word lists and weights are several megabytes as text); the same
+    document always gives the same bytes."""
+    text = json.dumps(document, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
+    path.write_bytes(gzip.compress(text.encode("utf-8"), mtime=0))

@@ -1,0 +1,139 @@
+"""The learned tagger beside the personal-information rules: names, schools and addresses no cue word announces.
+
+The rules find "my friend Sarah"; a young person who writes "me and Kwabena got hacked" uses no cue. The
+tagger (``consult/moderation/screening/tagger.py``) reads each word with its neighbours, and its weights are
+trained by ``flask screen train-tagger`` on the corpus's training splits only; ``bench/bench_pii.py`` prints
+its figures on the held-out splits (the targets are checked in ``test_pii.py``).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from consult.moderation.cli import rule_candidates
+from consult.moderation.screening import screen, tagger_training
+from consult.moderation.screening import tagger as tagger_module
+from consult.moderation.screening.pii import resolve, widen
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT / "tests" / "data" / "pii_corpus.jsonl"
+
+
+def corpus() -> list[dict]:
+    return [json.loads(line) for line in CORPUS.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def redacted(text: str, lang: str) -> str:
+    return screen(text, lang).redacted
+
+
+# Written for this test, after the tagger was trained: names in each language that no cue word announces.
+NO_CUE = [
+    ("honestly me and Oluwaseun both got the same scam dm on snap", "en", "Oluwaseun"),
+    ("yesterday Thandiwe showed everyone my private story without asking", "en", "Thandiwe"),
+    ("j'ai tout raconté à Maëlys et elle l'a répété à toute la classe", "fr", "Maëlys"),
+    ("franchement Abdoulaye a partagé mon numéro dans le groupe du foot", "fr", "Abdoulaye"),
+    ("ayer Yesenia subió una foto mía al grupo sin preguntarme", "es", "Yesenia"),
+    ("вчера Прохор выложил наше видео в чат класса", "ru", "Прохор"),
+    ("я всё рассказала Ульяне, а она разболтала всем", "ru", "Ульяне"),
+    ("البارحة نشرت رغد صورتي في القروب بدون ما تسألني", "ar", "رغد"),
+    ("昨天俊豪把我的照片发到了班群里", "zh", "俊豪"),
+    ("上周末跟欧阳思琪一起去网吧，她的号被盗了", "zh", "欧阳思琪"),
+]
+
+
+def test_names_no_cue_word_announces_are_suggested_for_removal():
+    """The rules find none of these; the tagger is no oracle (it finds 0.74 of the names, schools and
+    addresses of ``heldout-3``), so most, not all, are asked for: a floor under today's 7 of 10."""
+    missed = []
+    for text, lang, name in NO_CUE:
+        assert not any(text[s:e] == name for _, s, e in rule_candidates(text)), f"the rules alone find {name}"
+        if name in redacted(text, lang):
+            missed.append(name)
+    assert len(missed) <= 4, missed
+
+
+@pytest.mark.parametrize(
+    "text, lang",
+    [
+        ("I will report it in May, Rose said it works", "en"),  # "Rose" is a name here: not asserted
+        ("Taylor Swift and Cristiano Ronaldo get hate every day, imagine a normal kid", "en"),
+        ("Вера в то, что платформы нас защитят, пропала", "ru"),
+        ("la paz en internet depende de todos, no solo de la policía", "es"),
+    ],
+)
+def test_public_figures_and_ordinary_words_are_left_alone(text, lang):
+    result = screen(text, lang)
+    kept = [span.text for span in result.pii if span.text != "Rose"]
+    assert kept == [], kept
+
+
+def test_the_tagger_never_takes_away_what_the_rules_find():
+    for line in corpus():
+        text = line["text"]
+        spans = [(span.start, span.end) for span in screen(text, line["language"]).pii]
+        for _kind, start, end in resolve(rule_candidates(text)):
+            assert all(
+                any(s <= position < e for s, e in spans)
+                for position in range(start, end)
+                if not text[position].isspace()
+            ), (text, text[start:end])
+
+
+def test_the_tagger_widens_the_rules_spans_of_its_kind_and_leaves_the_others_as_they_are():
+    text = "at 42 Elm Road, Leeds LS6 2AB with Sam Fox"
+    rules = [("address", 3, 14), ("postcode", 22, 29), ("name", 35, 38)]
+    # the tagger's address runs over the postcode: cut there, it widens the rules' address by ", Leeds"
+    assert widen(rules, [("address", 3, 25)], text) == [("address", 3, 21), ("postcode", 22, 29), ("name", 35, 38)]
+    # a name the rules cut short is widened; a run of digits alone is no name
+    assert widen(rules, [("name", 35, 42), ("name", 0, 2)], text)[-1] == ("name", 35, 42)
+    assert widen([], [("address", 6, 8)], "in 2024 42 of us") == []
+
+
+def _tiny_corpus() -> list[dict]:
+    lines = []
+    people = ["Amara", "Bilal", "Chioma", "Dmitri", "Esperanza", "Farida", "Goran", "Hana", "Ikenna", "Jelena"]
+    for n, person in enumerate(people):
+        lines.append({"text": f"yesterday {person} told me about the scam", "language": "en",
+                      "spans": [{"text": person, "kind": "name"}], "split": "train-pii"})  # fmt: skip
+        lines.append({"text": f"my school had {n + 2} talks about the scam", "language": "en", "spans": [],
+                      "split": "train-pii"})  # fmt: skip
+    return lines
+
+
+def test_training_is_deterministic_and_never_reads_a_held_out_line():
+    names = (frozenset({"amara", "bilal", "kofi"}), frozenset({"mensah"}))
+    held_out = {"text": "yesterday Kofi told me", "language": "en", "spans": [{"text": "Kofi", "kind": "name"}]}
+    first = tagger_training.train([*_tiny_corpus(), {**held_out, "split": "heldout-3"}], rule_candidates,
+                                  names=names)  # fmt: skip
+    changed = {**held_out, "text": "Kofi Kofi Kofi", "split": "heldout-3"}
+    second = tagger_training.train([*_tiny_corpus(), changed], rule_candidates, names=names)
+    assert first == second
+    assert first["trained_on"]["lines"] == 20 and first["version"].startswith("tag-")
+
+
+def test_a_trained_file_is_what_screening_reads(tmp_path, monkeypatch):
+    document = tagger_training.train(
+        _tiny_corpus(), rule_candidates, names=(frozenset({"kwame"}), frozenset()), public=["Kwame Nkrumah"]
+    )
+    path = tmp_path / "tagger.json.gz"
+    tagger_training.write(document, path)
+    tagger = tagger_module.tagger_from_document(tagger_module.read(path))
+    assert tagger.version == document["version"] and "kwame nkrumah" in tagger.lexicon.famous
+    monkeypatch.setattr(tagger_module, "shipped", lambda: tagger)
+    text = "yesterday Kwame told me about it"
+    found = [text[s:e] for _, s, e in tagger_module.find_tagged(text)]
+    assert found == ["Kwame"]
+
+
+def test_the_shipped_tagger_was_trained_on_the_training_splits_only():
+    document = tagger_module.read(tagger_module.MODEL_FILE)
+    assert document["trained_on"]["splits"] == list(tagger_training.TRAINING_SPLITS)
+    assert not any(split.startswith("heldout") for split in document["trained_on"]["splits"])
+    training = [line for line in corpus() if line["split"] in tagger_training.TRAINING_SPLITS]
+    assert document["trained_on"]["lines"] == len(training)
+    # After a change to the training lines, `flask screen train-tagger` must be run and its file committed.
+    assert document["trained_on"]["sha256"] == tagger_training.fingerprint(training)
