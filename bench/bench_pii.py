@@ -132,6 +132,19 @@ def real_answers_altered(count: int) -> tuple[int, float, float, list[str]]:
     return len(texts), by_rules / len(texts), sum(bool(spans) for _, spans in altered) / len(texts), examples
 
 
+def youth_answers_altered() -> tuple[int, float, float]:
+    """Of the screening corpus's held-out lines without personal information (young people's answers in
+    the six languages, never read by the tagger's training), the shares the rules and both would alter."""
+    from consult.moderation.cli import rule_candidates
+    from consult.moderation.screening.pii import resolve
+
+    corpus = CORPUS.parent / "screening_corpus.jsonl"
+    rows = [json.loads(line) for line in corpus.read_text(encoding="utf-8").splitlines() if line.strip()]
+    texts = [(row["text"], row["lang"]) for row in rows if not row["pii"] and row["split"].startswith("holdout")]
+    by_rules = sum(bool(resolve(rule_candidates(text))) for text, _ in texts) / len(texts)
+    return len(texts), by_rules, sum(bool(screen(text, lang).pii) for text, lang in texts) / len(texts)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--examples", choices=SPLITS, help="print the issue's examples and the misses")
@@ -144,6 +157,9 @@ def main() -> None:
         for lang in ("en", "fr", "es", "ru", "ar", "zh", "all"):
             s = scores[(lang, split)]
             print(f"{split:9s} {lang:4s} {s.spans:6d} {s.recall:7.3f} {s.clean:6d} {s.altered_share:8.3f} {s.extra:6d}")
+    count, by_rules, by_both = youth_answers_altered()
+    print(f"\nYoung people's answers without personal information (screening corpus, held out, {count}):")
+    print(f"  altered by the rules {by_rules:.3f}, with the tagger {by_both:.3f}")
     if args.real:
         count, by_rules, by_both, examples = real_answers_altered(args.real)
         print(f"\nReal answers (Pol.is, {count}): altered by the rules {by_rules:.3f}, with the tagger {by_both:.3f}")
