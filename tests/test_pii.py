@@ -85,7 +85,7 @@ def test_the_second_writers_lines_keep_what_was_reached_on_them():
 
 def test_the_third_writers_held_out_lines_keep_what_the_tagger_reached():
     """``heldout-3`` (a third writer, kept apart from the start, never read to tune anything): the rules alone
-    found 0.457 of its spans; with the tagger 0.756, clean lines altered 0.015. Short of the 0.97 target: a
+    found 0.457 of its spans; with the tagger 0.772, clean lines altered 0.015. Short of the 0.97 target: a
     floor against going back."""
     bench = _bench()
     held_out = bench.measure(bench.read_corpus(CORPUS))[("all", "heldout-3")]

@@ -40,6 +40,8 @@ _JOINERS = frozenset(",.'-/№#°º")
 #: Two spans of a school or an address this many words apart or fewer are one ("Mz. F Lt. 12 del
 #: asentamiento Nueva Esperanza"): a place's name often holds a word the tagger is unsure of.
 _GAP = 2
+#: Two neighbouring words that both reach this share of the threshold start a span together.
+PAIR = 0.8
 _SENTENCE_ENDS = frozenset(".!?…。！？؟;；")
 _PLACES = ("school", "address")
 
@@ -280,13 +282,21 @@ class Tagger:
         ends = [word.text in _SENTENCE_ENDS and not joiner[i] for i, word in enumerate(words)]
         taken = [False] * len(words)
         found: list[Candidate] = []
+        pair = PAIR * self.threshold
         for seed in sorted(range(len(words)), key=lambda i: -tagged[i]):
-            # A span starts at a word of letters: a number alone ("12.05.2025") is no name nor place.
-            if taken[seed] or not words[seed].text[0].isalpha() or tagged[seed] < self.threshold:
+            # A span starts at a word of letters: a number alone ("12.05.2025") is no name nor place; or at
+            # two words side by side that are both nearly sure ("وخالد الزعبي").
+            if taken[seed] or not words[seed].text[0].isalpha():
+                continue
+            paired = tagged[seed] >= pair and any(
+                0 <= j < len(words) and words[j].text[0].isalpha() and tagged[j] >= pair for j in (seed - 1, seed + 1)
+            )
+            if tagged[seed] < self.threshold and not paired:
                 continue
             seed_kind = self.classes[max(range(1, len(rows[seed])), key=rows[seed].__getitem__)]
-            # A place takes in its less sure words ("Road", "of", "12"); a name only sure ones ("Mr" stays out).
-            extend = self.extend if seed_kind in _PLACES else self.threshold
+            # A place takes in its less sure words ("Road", "of", "12"); a name only nearly sure ones ("Mr" stays
+            # out).
+            extend = self.extend if seed_kind in _PLACES else pair
             first = last = seed
             while first > 0 and not taken[first - 1] and self._joins(first - 1, -1, tagged, joiner, extend, words):
                 first -= 1
