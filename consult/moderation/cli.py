@@ -111,14 +111,15 @@ def _screen_and_print(requests: list[tuple[str, str | None]]) -> None:
         click.echo(json.dumps(output, ensure_ascii=False).encode("utf-8"))
 
 
+def _corpus_option(default: Path, help: str):
+    return click.option(
+        "--corpus", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=default,
+        show_default=True, help=help,
+    )  # fmt: skip
+
+
 @screen_command.command("train")
-@click.option(
-    "--corpus",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    default=CORPUS,
-    show_default=True,
-    help="labelled JSON lines; held-out splits (holdout*) are never read",
-)
+@_corpus_option(CORPUS, "labelled JSON lines; held-out splits (holdout*) are never read")
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=MODEL_FILE, show_default=True)
 @click.option(
     "--policy-talk",
@@ -193,12 +194,8 @@ def rule_candidates(text: str, _language: str | None = None) -> list[tuple[str, 
 
 
 @screen_command.command("train-tagger")
-@click.option(
-    "--corpus",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    default=PII_CORPUS,
-    show_default=True,
-    help=f"labelled JSON lines; only the splits {', '.join(tagger_training.TRAINING_SPLITS)} are read",
+@_corpus_option(
+    PII_CORPUS, f"labelled JSON lines; only the splits {', '.join(tagger_training.TRAINING_SPLITS)} are read"
 )
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=tagger.MODEL_FILE, show_default=True)
 def train_tagger_command(corpus: Path, output: Path) -> None:
