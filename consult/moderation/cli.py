@@ -18,7 +18,7 @@ from pathlib import Path
 import click
 from flask import Flask
 
-from .screening import screen_batch, tagger, tagger_training
+from .screening import screen_batch, tagger, tagger_training, tagger_words
 from .screening.classifier import MODEL_FILE, from_document
 from .screening.evaluation import evaluate, report_lines
 from .screening.normalise import normalise
@@ -203,7 +203,7 @@ def train_tagger_command(corpus: Path, output: Path) -> None:
     where = corpus.resolve()
     source = where.relative_to(PROJECT).as_posix() if where.is_relative_to(PROJECT) else where.name
     lines = [json.loads(line) for line in corpus.read_text(encoding="utf-8").splitlines() if line.strip()]
-    ordinary = tagger_training.ordinary_texts(CORPUS, PROJECT / "translations")
+    ordinary = tagger_words.ordinary_texts(CORPUS, PROJECT / "translations")
     public = [
         name
         for source in (PUBLIC_NAMES, PLACES)
