@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from consult.moderation.screening import redact, screen
+from consult.moderation.screening.pii import resolve, rule_candidates
 
 CORPUS = Path(__file__).resolve().parents[1] / "tests" / "data" / "pii_corpus.jsonl"
 
@@ -122,9 +123,6 @@ def real_answers_altered(count: int) -> tuple[int, float, float, list[str]]:
     the share the rules alone would alter and the share the rules with the tagger would, and examples."""
     from bench_false_alarms import sample
 
-    from consult.moderation.cli import rule_candidates
-    from consult.moderation.screening.pii import resolve
-
     texts = sample(count)
     by_rules = sum(bool(resolve(rule_candidates(text))) for text in texts)
     altered = [(text, screen(text).pii) for text in texts]
@@ -135,8 +133,6 @@ def real_answers_altered(count: int) -> tuple[int, float, float, list[str]]:
 def youth_answers_altered() -> tuple[int, float, float]:
     """Of the screening corpus's held-out lines without personal information (young people's answers in
     the six languages, never read by the tagger's training), the shares the rules and both would alter."""
-    from consult.moderation.cli import rule_candidates
-    from consult.moderation.screening.pii import resolve
 
     corpus = CORPUS.parent / "screening_corpus.jsonl"
     rows = [json.loads(line) for line in corpus.read_text(encoding="utf-8").splitlines() if line.strip()]

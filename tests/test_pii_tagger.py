@@ -13,10 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from consult.moderation.cli import rule_candidates
 from consult.moderation.screening import screen, tagger_training
 from consult.moderation.screening import tagger as tagger_module
-from consult.moderation.screening.pii import resolve, widen
+from consult.moderation.screening.pii import resolve, rule_candidates, widen
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "tests" / "data" / "pii_corpus.jsonl"
@@ -107,17 +106,17 @@ def _tiny_corpus() -> list[dict]:
 def test_training_is_deterministic_and_never_reads_a_held_out_line():
     names = (frozenset({"amara", "bilal", "kofi"}), frozenset({"mensah"}))
     held_out = {"text": "yesterday Kofi told me", "language": "en", "spans": [{"text": "Kofi", "kind": "name"}]}
-    first = tagger_training.train([*_tiny_corpus(), {**held_out, "split": "heldout-3"}], rule_candidates,
+    first = tagger_training.train([*_tiny_corpus(), {**held_out, "split": "heldout-3"}],
                                   names=names)  # fmt: skip
     changed = {**held_out, "text": "Kofi Kofi Kofi", "split": "heldout-3"}
-    second = tagger_training.train([*_tiny_corpus(), changed], rule_candidates, names=names)
+    second = tagger_training.train([*_tiny_corpus(), changed], names=names)
     assert first == second
     assert first["trained_on"]["lines"] == 20 and first["version"].startswith("tag-")
 
 
 def test_a_trained_file_is_what_screening_reads(tmp_path, monkeypatch):
     document = tagger_training.train(
-        _tiny_corpus(), rule_candidates, names=(frozenset({"kwame"}), frozenset()), public=["Kwame Nkrumah"]
+        _tiny_corpus(), names=(frozenset({"kwame"}), frozenset()), public=["Kwame Nkrumah"]
     )
     path = tmp_path / "tagger.json.gz"
     tagger_training.write(document, path)

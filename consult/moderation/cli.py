@@ -21,8 +21,6 @@ from flask import Flask
 from .screening import screen_batch, tagger, tagger_training, tagger_words
 from .screening.classifier import MODEL_FILE, from_document
 from .screening.evaluation import evaluate, report_lines
-from .screening.normalise import normalise
-from .screening.pii import find_pii
 from .screening.training import FALSE_ALARM_SHARE, FLAG_RECALL, POLICY_TALK_SHARE, read_corpus, train, write
 
 PROJECT = Path(__file__).resolve().parents[2]
@@ -187,12 +185,6 @@ def evaluate_command(corpus: Path, model: Path, as_json: bool) -> None:
             click.echo(line)
 
 
-def rule_candidates(text: str, _language: str | None = None) -> list[tuple[str, int, int]]:
-    """The rules' personal information in ``text`` (offsets in it), as ``screen`` finds it beside the tagger."""
-    view = normalise(text)
-    return [(kind, *view.original(start, end)) for kind, start, end in find_pii(view)]
-
-
 @screen_command.command("train-tagger")
 @_corpus_option(
     PII_CORPUS, f"labelled JSON lines; only the splits {', '.join(tagger_training.TRAINING_SPLITS)} are read"
@@ -206,11 +198,11 @@ def train_tagger_command(corpus: Path, output: Path) -> None:
     ordinary = tagger_words.ordinary_texts(CORPUS, PROJECT / "translations")
     public = [
         name
-        for source in (PUBLIC_NAMES, PLACES)
-        for names in json.loads(source.read_text(encoding="utf-8")).values()
+        for path in (PUBLIC_NAMES, PLACES)
+        for names in json.loads(path.read_text(encoding="utf-8")).values()
         for name in names
     ]
-    document = tagger_training.train(lines, rule_candidates, ordinary, public=public, source=source)
+    document = tagger_training.train(lines, ordinary, public=public, source=source)
     tagger_training.write(document, output)
     figures = document["training"]["cross_validated"]
     click.echo(

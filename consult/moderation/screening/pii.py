@@ -8,7 +8,7 @@ from .addresses import find_addresses, find_postcodes
 from .base import HAN_RE, PRIORITY, WORD_RE, Candidate
 from .lexicons import fold_entry
 from .names import find_names
-from .normalise import View
+from .normalise import View, normalise
 from .numbers import find_numbers
 from .patterns import Patterns, patterns
 from .people import find_people
@@ -98,6 +98,17 @@ def _handles(view: View, p: Patterns) -> list[Candidate]:
             continue  # "Instagram, TikTok and Snapchat" is a list
         found.append(("social", start, end))
     return found
+
+
+def in_original(view: View) -> list[Candidate]:
+    """``find_pii``'s candidates, with offsets into the text as the participant wrote it."""
+    return [(kind, *view.original(start, end)) for kind, start, end in find_pii(view)]
+
+
+def rule_candidates(text: str) -> list[Candidate]:
+    """The rules' personal information in ``text`` (offsets in it), before overlaps are resolved: what
+    ``screen`` joins the tagger's to."""
+    return in_original(normalise(text))
 
 
 def resolve(candidates: list[Candidate]) -> list[Candidate]:

@@ -19,7 +19,7 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
-from .pii import resolve, widen
+from .pii import resolve, rule_candidates, widen
 from .tagger import (
     KINDS,
     OUTSIDE,
@@ -162,7 +162,6 @@ def score(lines: list[dict], find: Callable[[dict], list[tuple[str, int, int]]])
 
 def train(
     lines: list[dict],
-    rules: Callable[[str, str], list[tuple[str, int, int]]],
     ordinary: list[str] = (),
     names: tuple[frozenset[str], frozenset[str]] | None = None,
     public: list[str] = (),
@@ -170,14 +169,13 @@ def train(
 ) -> dict:
     """The tagger's document: weights, the threshold chosen by grouped CV, and the CV figures.
 
-    ``rules(text, language)`` gives the rules' candidates in the text, as ``screen`` would find them;
     ``ordinary`` is text without personal information; ``names`` the given and family names of the world
     (``names_of_the_world()`` unless given); ``public`` the names of public figures, characters and brands
     (``public_names.json``).
     """
     lines = training_lines(lines)
     lexicon = lexicon_for(ordinary, names, public)
-    ruled = {id(line): rules(line["text"], line["language"]) for line in lines}
+    ruled = {id(line): rule_candidates(line["text"]) for line in lines}
     held = out_of_fold(lines, lexicon)
 
     def union_at(threshold: float):
