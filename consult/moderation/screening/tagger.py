@@ -130,14 +130,16 @@ def _name_forms(word: str, writing: str) -> list[str]:
     return forms
 
 
-def _gazetteer(word: str, writing: str, lexicon: Lexicon) -> list[str]:
-    features = []
-    for form, label in zip(_name_forms(word, writing), ("", "~", "~", "~", "~", "~"), strict=False):
+def _gazetteer(forms: list[str], lexicon: Lexicon) -> list[str]:
+    """ "given" and "family" for the word itself, "given~" and "family~" for a base form of it."""
+    features = set()
+    for n, form in enumerate(forms):
+        label = "~" if n else ""
         if form in lexicon.given:
-            features.append(f"given{label}")
+            features.add(f"given{label}")
         if form in lexicon.family:
-            features.append(f"family{label}")
-    return sorted(set(features))
+            features.add(f"family{label}")
+    return sorted(features)
 
 
 #: The longest public name looked for, in words.
@@ -149,12 +151,16 @@ def famous_key(texts: list[str]) -> str:
     return ("" if all(HAN_RE.match(text) for text in texts) else " ").join(texts)
 
 
-def famous_marks(words: list[Token], lexicon: Lexicon) -> list[bool]:
-    """Which of ``words`` belong to a public figure's (or a character's, a brand's) name."""
+def folded_words(words: list[Token]) -> list[str]:
+    return [folded(word.text) for word in words]
+
+
+def famous_marks(words: list[Token], lexicon: Lexicon, texts: list[str] | None = None) -> list[bool]:
+    """Which of ``words`` (folded: ``texts``) belong to a public figure's (or a character's, a brand's) name."""
     marks = [False] * len(words)
     if not lexicon.famous:
         return marks
-    texts = [folded(word.text) for word in words]
+    texts = texts if texts is not None else folded_words(words)
     for i in range(len(words)):
         for n in range(min(_LONGEST_FAMOUS * 2, len(words) - i), 0, -1):
             key = famous_key(texts[i : i + n])
@@ -168,52 +174,56 @@ def famous_marks(words: list[Token], lexicon: Lexicon) -> list[bool]:
 
 
 def token_features(
-    words: list[Token], i: int, lexicon: Lexicon = _NO_LEXICON, famous: list[bool] | None = None
+    words: list[Token],
+    i: int,
+    lexicon: Lexicon = _NO_LEXICON,
+    famous: list[bool] | None = None,
+    texts: list[str] | None = None,
 ) -> list[str]:
     """The features of ``words[i]``: the word, its form, its neighbours, whether it is a common word or a
-    name the lexicon knows."""
+    name the lexicon knows. ``texts``: every word folded, when the caller reads a whole text."""
+    texts = texts if texts is not None else folded_words(words)
     common = lexicon.common
     token = words[i].text
-    word = folded(token)
+    word = texts[i]
     writing = script(token[0])
     shape = _shape(token)
+    forms = _name_forms(word, writing)
     features = [
         "bias",
         f"w={word}",
-        f"shape={_shape(token)}",
+        f"shape={shape}",
         f"script={writing}",
         f"len={min(len(token), 12)}",
     ]
     if writing in ("latin", "cyrillic", "arabic", "other") and len(word) > 3:
         features += [f"p3={word[:3]}", f"s3={word[-3:]}", f"s2={word[-2:]}", f"s1={word[-1:]}"]
-    if writing == "arabic":
-        stem = _ARABIC_CLITICS_RE.sub("", word)
-        if stem != word:
-            features += [f"stem={stem}", f"clitic={word[: len(word) - len(stem)]}"]
+    stem = forms[1] if writing == "arabic" else word  # without its clitics
+    if stem != word:
+        features += [f"stem={stem}", f"clitic={word[: len(word) - len(stem)]}"]
+    previous = texts[i - 1] if i > 0 else "<s>"
     if word in common:
         features += ["common", f"common,shape={shape}"]
-        if i > 0 and folded(words[i - 1].text) in common:
+        if i > 0 and previous in common:
             features.append("common,common-1")
     elif writing in ("latin", "cyrillic", "arabic"):
-        stem = _ARABIC_CLITICS_RE.sub("", word) if writing == "arabic" else word
         features.append("rare-stem" if stem in common else f"rare,shape={shape}")
     if famous and famous[i]:
         features += ["famous", f"famous,shape={shape}"]
-    if any(form in lexicon.stop for form in _name_forms(word, writing)):
+    if any(form in lexicon.stop for form in forms):
         features += ["stop", f"stop,shape={shape}"]
-    names = _gazetteer(word, writing, lexicon)
+    names = _gazetteer(forms, lexicon)
     features += [f"{name},shape={shape}" for name in names] + names
     if writing in ("latin", "cyrillic", "arabic"):
         tier = "frequent" if word in lexicon.frequent else "known" if word in lexicon.known else "rare"
         features += [f"tier={tier}", f"tier,shape={tier}|{shape}", f"tier,name={tier}|{bool(names)}"]
         if i > 0:
-            features.append(f"tier,w-1={tier}|{folded(words[i - 1].text)}")
+            features.append(f"tier,w-1={tier}|{previous}")
     if names and word in common:
         features.append("name,common")
-    previous = folded(words[i - 1].text) if i > 0 else "<s>"
-    following = folded(words[i + 1].text) if i + 1 < len(words) else "</s>"
-    before = folded(words[i - 2].text) if i > 1 else "<s>"
-    after = folded(words[i + 2].text) if i + 2 < len(words) else "</s>"
+    following = texts[i + 1] if i + 1 < len(words) else "</s>"
+    before = texts[i - 2] if i > 1 else "<s>"
+    after = texts[i + 2] if i + 2 < len(words) else "</s>"
     features += [
         f"w-1={previous}",
         f"w+1={following}",
@@ -248,10 +258,11 @@ class Tagger:
 
     def probabilities(self, words: list[Token], famous: list[bool] | None = None) -> list[list[float]]:
         rows = []
-        famous = famous if famous is not None else famous_marks(words, self.lexicon)
+        texts = folded_words(words)
+        famous = famous if famous is not None else famous_marks(words, self.lexicon, texts)
         for i in range(len(words)):
             scores = list(self.intercepts)
-            for feature in token_features(words, i, self.lexicon, famous):
+            for feature in token_features(words, i, self.lexicon, famous, texts):
                 weights = self.weights.get(feature)
                 if weights is not None:
                     for k, weight in enumerate(weights):

@@ -27,6 +27,7 @@ from .tagger import (
     Tagger,
     Token,
     famous_marks,
+    folded_words,
     token_features,
     tokens,
 )
@@ -71,19 +72,19 @@ def _matrix(lines: list[dict], lexicon: Lexicon, vocabulary: dict[str, int] | No
     import numpy as np
     from scipy.sparse import csr_matrix
 
-    rows, columns, labels, owners = [], [], [], []
+    rows, columns, labels = [], [], []
     counts: dict[str, int] = {}
     featured = []
-    for number, line in enumerate(lines):
+    for line in lines:
         words, classes = labelled_words(line)
-        famous = famous_marks(words, lexicon)
+        texts = folded_words(words)
+        famous = famous_marks(words, lexicon, texts)
         for i, label in enumerate(classes):
             if label is None:
                 continue
-            features = token_features(words, i, lexicon, famous)
+            features = token_features(words, i, lexicon, famous, texts)
             featured.append(features)
             labels.append(CLASSES.index(label))
-            owners.append(number)
             if vocabulary is None:
                 for feature in features:
                     counts[feature] = counts.get(feature, 0) + 1
@@ -98,13 +99,13 @@ def _matrix(lines: list[dict], lexicon: Lexicon, vocabulary: dict[str, int] | No
                 columns.append(column)
     data = np.ones(len(rows), dtype=np.float64)
     matrix = csr_matrix((data, (rows, columns)), shape=(len(featured), len(vocabulary)))
-    return matrix, np.array(labels), np.array(owners), vocabulary
+    return matrix, np.array(labels), vocabulary
 
 
 def _fit(lines: list[dict], lexicon: Lexicon, c: float = C):
     from sklearn.linear_model import LogisticRegression
 
-    matrix, labels, _owners, vocabulary = _matrix(lines, lexicon)
+    matrix, labels, vocabulary = _matrix(lines, lexicon)
     model = LogisticRegression(C=c, max_iter=3000, fit_intercept=True)
     model.fit(matrix, labels)
     return model, vocabulary
