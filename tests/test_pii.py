@@ -74,9 +74,8 @@ def test_dev_split_meets_the_targets_too():
 
 
 def test_the_second_writers_lines_keep_what_was_reached_on_them():
-    """``dev-2`` (another writer's lines, read to improve the rules and, since, to train the tagger: 0.976 now)
-    stays where they brought it; the tagger takes "هدى" ("guided") for a name in one clean line, within the
-    target's 0.03."""
+    """``dev-2`` (another writer's lines, read to improve the rules and, since, to train the tagger: 0.965 now)
+    stays where they brought it, within the target's 0.03 of clean lines altered."""
     bench = _bench()
     dev = bench.measure(bench.read_corpus(CORPUS))[("all", "dev-2")]
     assert dev.recall >= 0.95, dev.misses
@@ -85,12 +84,23 @@ def test_the_second_writers_lines_keep_what_was_reached_on_them():
 
 def test_the_third_writers_held_out_lines_keep_what_the_tagger_reached():
     """``heldout-3`` (a third writer, kept apart from the start, never read to tune anything): the rules alone
-    found 0.457 of its spans; with the tagger 0.772, clean lines altered 0.015. Short of the 0.97 target: a
+    found 0.457 of its spans; with the tagger 0.787, clean lines altered 0.015. Short of the 0.97 target: a
     floor against going back."""
     bench = _bench()
     held_out = bench.measure(bench.read_corpus(CORPUS))[("all", "heldout-3")]
-    assert held_out.recall >= 0.72, held_out.misses
+    assert held_out.recall >= 0.74, held_out.misses
     assert held_out.altered_share <= 0.03, held_out.false_alarms
+
+
+def test_the_fourth_writers_held_out_lines_keep_what_the_tagger_reached():
+    """``heldout-4`` (a fourth writer, all six languages, kept apart from the start): first read with the
+    tagger before this round, 0.809 of its spans, clean lines altered 0.044 (4 of 90); after it (more training
+    lines, short name forms, the regression's C, usernames joined by "_") 0.847, the same 4 of 90. Short of
+    the targets (0.97 and 0.03): a floor against going back."""
+    bench = _bench()
+    held_out = bench.measure(bench.read_corpus(CORPUS))[("all", "heldout-4")]
+    assert held_out.recall >= 0.80, held_out.misses
+    assert held_out.altered_share <= 0.05, held_out.false_alarms
 
 
 def test_corpus_lines_are_well_formed_and_each_language_has_enough_of_both():
@@ -99,7 +109,7 @@ def test_corpus_lines_are_well_formed_and_each_language_has_enough_of_both():
         item = json.loads(line)
         assert set(item) == {"text", "language", "spans", "split"}
         assert item["language"] in languages.codes()
-        assert item["split"] in ("dev", "heldout", "dev-2", "heldout-2", "heldout-3", "train-pii")
+        assert item["split"] in ("dev", "heldout", "dev-2", "heldout-2", "heldout-3", "heldout-4", "train-pii")
         for span in item["spans"]:
             assert span["kind"] in PII_KINDS
             assert span["text"] and span["text"] in item["text"]
@@ -159,6 +169,11 @@ def test_corpus_lines_are_well_formed_and_each_language_has_enough_of_both():
         ("my username on roblox is xX_shadow_Xx", "en", [("social", "xX_shadow_Xx")]),
         ("mon pseudo sur Roblox c'est DarkKnight_75", "fr", [("social", "DarkKnight_75")]),
         ("我的游戏账号是dragon_fire_88", "zh", [("social", "dragon_fire_88")]),
+        # A word joined by an underscore is a username even with no app named before it.
+        ("on se parle ce soir, je suis lou_mrt2010 là-bas", "fr", [("social", "lou_mrt2010")]),
+        ("пишите мне, я Котик_Мурзик в игре", "ru", [("social", "Котик_Мурзик")]),
+        ("لو حابين تلعبوا معي ضيفوني نمر_الصحراء", "ar", [("social", "نمر_الصحراء")]),
+        ("búscame como la.negra_07 y te cuento", "es", [("social", "la.negra_07")]),
     ],
 )
 def test_other_peoples_details_are_found(text, lang, expected):

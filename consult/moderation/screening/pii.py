@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from ... import languages
 from .addresses import find_addresses, find_postcodes
 from .base import HAN_RE, PRIORITY, WORD_RE, Candidate
 from .lexicons import fold_entry
@@ -64,6 +65,14 @@ def _urls(text: str, p: Patterns) -> list[Candidate]:
 
 
 _TIME_RE = re.compile(r"@\d{1,2}(?:[:h.]\d{2})?(?:am|pm|h)?$", re.I)
+# A word joined by an underscore ("xX_Sultan_Xx", "mo7a_plays", "ТоПоР_228", "n.o.u.r.a_17"): in a young
+# person's answer, a username whatever the words around it; ordinary writing in no language has one.
+# Han characters are no part of one ("账号是dragon_fire_88").
+_HANDLE_CHAR = rf"[^\W_{languages.HAN}]"
+_UNDERSCORED_RE = re.compile(
+    rf"(?<!{_HANDLE_CHAR}|[@#./:_\-]){_HANDLE_CHAR}(?:{_HANDLE_CHAR}|\.)*_(?:{_HANDLE_CHAR}|[._])*{_HANDLE_CHAR}"
+    rf"(?!{_HANDLE_CHAR}|[_@]|[.\-]{_HANDLE_CHAR})"
+)
 
 
 def _handles(view: View, p: Patterns) -> list[Candidate]:
@@ -75,6 +84,11 @@ def _handles(view: View, p: Patterns) -> list[Candidate]:
                 found.append(("social", m.start(), m.end()))
     if "#" in text:
         found += [("social", m.start(), m.end()) for m in p.discord.finditer(text)]
+    if "_" in text:
+        for m in _UNDERSCORED_RE.finditer(text):
+            word = m.group()
+            if sum(c.isalpha() for c in word) >= 2 and word.lower() not in p.handle_stop:
+                found.append(("social", m.start(), m.end()))
     for m in p.usernames.matches(p.username_cued, view, text):
         handle = m.group("handle").rstrip(".-")
         if handle.lstrip("@").lower() not in p.handle_stop:

@@ -38,7 +38,9 @@ TRAINING_SPLITS = ("dev", "dev-2", "train-pii")
 #: The threshold: at most this share of the clean training lines altered (grouped CV, with the rules).
 ALTERED_SHARE = 0.05
 FOLDS = 5
-C = 1.0
+#: The regression's inverse regularisation, chosen by the grouped CV span recall at ALTERED_SHARE (4,972 training
+#: lines, before the short name forms): C 0.3 gave 0.626, 1 0.642, 3 0.661, 10 0.660.
+C = 3.0
 #: A feature seen fewer times than this in training is dropped: it would only learn one line by heart.
 MIN_COUNT = 3
 #: Weights smaller than this (in every class) are not written: they change no decision.

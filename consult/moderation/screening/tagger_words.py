@@ -45,7 +45,8 @@ def ordinary_texts(screening_corpus: Path, translations: Path) -> list[str]:
 
 def names_of_the_world() -> tuple[frozenset[str], frozenset[str]]:
     """Given names and family names of every country Faker knows (folded single words, in the scripts of
-    the six languages; Han names as their characters): a name no training line holds is still a name."""
+    the six languages; Han names as their characters): a name no training line holds is still a name. The
+    lexicons' short forms ("Юля", "Nacho", "ميدو") join the given names: friends are called by them."""
     import faker.providers.person
 
     given: set[str] = set()
@@ -62,6 +63,7 @@ def names_of_the_world() -> tuple[frozenset[str], frozenset[str]]:
                 for word in tokens(name):
                     if word.text[0].isalpha() and (len(word.text) > 1 or HAN_RE.match(word.text)):
                         into.add(folded(word.text))
+    given.update(folded(name) for name in words_everywhere("short_name"))
     keep = re.compile(
         f"^(?:[a-z\u00c0-\u024f'-]+|[{languages.CYRILLIC}]+|[{languages.SCRIPT_CHARACTERS['Arab']}]+|[{languages.HAN}])$"
     )
@@ -140,10 +142,12 @@ _CLITIC_RE = re.compile(r"^[وف]?[بل]?(?=\w{3,})")
 _PLACE_LISTS = ("countries", "cities", "city_names", "states", "provinces", "regions")
 
 
-def words_that_are_no_names() -> tuple[frozenset[str], frozenset[str]]:
+def words_that_are_no_names(given: frozenset[str] = frozenset()) -> tuple[frozenset[str], frozenset[str]]:
     """Words that stand where names do but are none: the rules' lists of them (``name_stop``...), and the
-    countries, regions and cities Faker knows in the six languages. The second set: Han place names,
-    looked up whole like public names."""
+    countries, regions and cities Faker knows in the six languages, but for the words of those that are
+    also ``given`` names: "Victoria", "Артем", "يوسف" and "San José"'s "josé" name a friend as often as a
+    place, so they are left to the regression (a run of these words alone is never dropped as no one).
+    The second set: Han place names, looked up whole like public names."""
     import faker.providers.address
 
     words, han = set(), set()
@@ -165,7 +169,7 @@ def words_that_are_no_names() -> tuple[frozenset[str], frozenset[str]]:
                 if parts and all(HAN_RE.match(part) for part in parts):
                     han.add(famous_key(parts))
                 else:
-                    words.update(part for part in parts if len(part) > 2 and part[0].isalpha())
+                    words.update(part for part in parts if len(part) > 2 and part[0].isalpha() and part not in given)
     return frozenset(words), frozenset(han)
 
 
@@ -185,7 +189,7 @@ def lexicon_for(ordinary: list[str], names: tuple[frozenset[str], frozenset[str]
     """The tagger's word lists: common words of ``ordinary`` text, the world's names, public names and places."""
     given, family = names if names is not None else names_of_the_world()
     famous = frozenset(famous_key([folded(word.text) for word in tokens(name)]) for name in public if tokens(name))
-    stop, han_places = words_that_are_no_names()
+    stop, han_places = words_that_are_no_names(given)
     frequent, known = frequent_words()
     return Lexicon(common_words(list(ordinary)), given, family, famous | han_places, stop, frequent, known)
 
