@@ -84,22 +84,23 @@ def test_the_second_writers_lines_keep_what_was_reached_on_them():
 
 def test_the_third_writers_held_out_lines_keep_what_the_tagger_reached():
     """``heldout-3`` (a third writer, kept apart from the start, never read to tune anything): the rules alone
-    found 0.457 of its spans; with the tagger 0.787, clean lines altered 0.015. Short of the 0.97 target: a
-    floor against going back."""
+    found 0.457 of its spans; with the tagger 0.772, and 0.827 since the ninth round (clean lines altered 0.015).
+    Short of the 0.97 target: a floor against going back."""
     bench = _bench()
     held_out = bench.measure(bench.read_corpus(CORPUS))[("all", "heldout-3")]
-    assert held_out.recall >= 0.74, held_out.misses
+    assert held_out.recall >= 0.79, held_out.misses
     assert held_out.altered_share <= 0.03, held_out.false_alarms
 
 
 def test_the_fourth_writers_held_out_lines_keep_what_the_tagger_reached():
     """``heldout-4`` (a fourth writer, all six languages, kept apart from the start): first read with the
     tagger before this round, 0.809 of its spans, clean lines altered 0.044 (4 of 90); after it (more training
-    lines, short name forms, the regression's C, usernames joined by "_") 0.847, the same 4 of 90. Short of
-    the targets (0.97 and 0.03): a floor against going back."""
+    lines, short name forms, the regression's C, usernames joined by "_", institutions of every kind, names
+    listed beside a name) 0.876, the same 4 of 90. Short of the targets (0.97 and 0.03): a floor against
+    going back."""
     bench = _bench()
     held_out = bench.measure(bench.read_corpus(CORPUS))[("all", "heldout-4")]
-    assert held_out.recall >= 0.80, held_out.misses
+    assert held_out.recall >= 0.84, held_out.misses
     assert held_out.altered_share <= 0.05, held_out.false_alarms
 
 
@@ -174,6 +175,33 @@ def test_corpus_lines_are_well_formed_and_each_language_has_enough_of_both():
         ("пишите мне, я Котик_Мурзик в игре", "ru", [("social", "Котик_Мурзик")]),
         ("لو حابين تلعبوا معي ضيفوني نمر_الصحراء", "ar", [("social", "نمر_الصحراء")]),
         ("búscame como la.negra_07 y te cuento", "es", [("social", "la.negra_07")]),
+        # Institutions of every kind, with the head word and the name, not the town after it.
+        (
+            "le mercredi je vais à la maison des jeunes Les Cigales, on joue",
+            "fr",
+            [("school", "maison des jeunes Les Cigales")],
+        ),
+        (
+            "on s'entraîne au club de natation Les Otaries, c'est cool",
+            "fr",
+            [("school", "club de natation Les Otaries")],
+        ),
+        ("au lycée pilote de Sidi Bouzid on a un club robotique", "fr", [("school", "lycée pilote de Sidi Bouzid")]),
+        ("au CEG Houéyiho 2 on a pas de wifi", "fr", [("school", "CEG Houéyiho 2")]),
+        ("last year at PS 214 our teacher read every chat", "en", [("school", "PS 214")]),
+        ("the 2nd Lakemoor Scouts never post where camp is", "en", [("school", "2nd Lakemoor Scouts")]),
+        ("the Pinewood Dance Studio posts our videos with our names", "en", [("school", "Pinewood Dance Studio")]),
+        ("en la secu 112 nadie sabe bloquear a un acosador", "es", [("school", "secu 112")]),
+        ("fui al campamento Río Claro y nos quitaron el cel", "es", [("school", "campamento Río Claro")]),
+        ("entreno en el Club de Ajedrez Alfil Rojo los sábados", "es", [("school", "Club de Ajedrez Alfil Rojo")]),
+        ("я хожу в секцию карате «Тигрёнок» по вторникам", "ru", [("school", "секцию карате «Тигрёнок»")]),
+        ("в ДЮСШ №7 тренер выкладывает наши видео", "ru", [("school", "ДЮСШ №7")]),
+        ("летом в лагере «Берёзка» у нас забрали телефоны", "ru", [("school", "лагере «Берёзка»")]),
+        ("ألعب في نادي النسور للسباحة من سنتين", "ar", [("school", "نادي النسور للسباحة")]),
+        ("أنا بمدرسة الياسمين الإعدادية بنات", "ar", [("school", "بمدرسة الياسمين الإعدادية بنات")]),
+        ("كنت في ثانوية ابن رشد وما حد علمنا شي", "ar", [("school", "ثانوية ابن رشد")]),
+        ("我周末在飞跃篮球俱乐部训练", "zh", [("school", "飞跃篮球俱乐部")]),
+        ("我在彩虹补习班补英语", "zh", [("school", "彩虹补习班")]),
     ],
 )
 def test_other_peoples_details_are_found(text, lang, expected):
@@ -206,6 +234,12 @@ def test_other_peoples_details_are_found(text, lang, expected):
         ("جاري طيب ويساعدنا دائما. صديقتي المقربة تفكر مثلي.", "ar"),
         ("王者荣耀很好玩。我朋友周末去图书馆。老师马上来了。李白的诗。高兴的是。", "zh"),
         ("我们老师说不要分享密码。周末我和同学一起学习。", "zh"),
+        ("Real Madrid et le PSG ont joué hier, et la Sorbonne est vieille.", "fr"),
+        ("Harvard University published a study and Chelsea FC won. It is 12 degrees, such as London.", "en"),
+        ("El Real Madrid ganó otra vez y el club tiene 5 millones de socios.", "es"),
+        ("в школе сказали «не выкладывайте фото», в лагере тоже так говорят", "ru"),
+        ("الأهلي والزمالك فازوا أمس، ونادي الأهلي عنده جمهور كبير.", "ar"),
+        ("我觉得补习班太多了，俱乐部也要管。", "zh"),
     ],
 )
 def test_ordinary_words_that_look_like_names_are_not_redacted(text, lang):

@@ -136,3 +136,31 @@ def test_the_shipped_tagger_was_trained_on_the_training_splits_only():
     assert document["trained_on"]["lines"] == len(training)
     # After a change to the training lines, `flask screen train-tagger` must be run and its file committed.
     assert document["trained_on"]["sha256"] == tagger_training.fingerprint(training)
+
+
+def _read_with(text: str, chances: dict[str, float]):
+    """What a tagger finds in ``text`` if each word's chance of naming someone were ``chances`` (0.01 elsewhere)."""
+    words = tagger_module.tokens(text)
+    rows = [[1 - chances.get(word.text, 0.01), chances.get(word.text, 0.01), 0.0, 0.0] for word in words]
+    replay = tagger_training._Replay(rows, 0.9, 0.225, tagger_module.shipped().lexicon)
+    return [text[start:end] for _, start, end in replay.find(text)]
+
+
+@pytest.mark.parametrize(
+    "text, sure, listed",
+    [
+        ("Awa et Théo ont créé un faux compte", ["Awa"], "Théo"),
+        ("Даня, Глеб и Макс играли в роблокс", ["Даня", "Глеб"], "Макс"),
+        ("Kofi, Ama and Yaw got the same message", ["Kofi"], "Yaw"),
+        ("حكت ريم وسارة عن الرسائل", ["ريم"], "وسارة"),
+    ],
+)
+def test_a_name_listed_beside_a_sure_name_is_a_name_too(text, sure, listed):
+    """A word joined to a name by a comma or "and" (Arabic's "و" in front of it) is taken from a lower chance
+    (``tagger.LIST`` of the threshold, along the whole list); the same chance with no sure name beside it, or a
+    chance below that share, starts nothing."""
+    unsure = [word.text for word in tagger_module.tokens(text) if word.text not in sure and word.text[0].isupper()]
+    chances = {**{word: 0.95 for word in sure}, **{word: 0.35 for word in unsure}, listed: 0.35}
+    assert listed in _read_with(text, chances)
+    assert listed not in _read_with(text, {listed: 0.35})
+    assert listed not in _read_with(text, {**chances, listed: 0.2})

@@ -8,7 +8,7 @@ from functools import cache
 
 from ... import languages
 from .base import HAN_RE
-from .lexicons import Gate, alternation, cue_regex, gate, read_lexicon, unspaced_words, words_everywhere
+from .lexicons import Gate, alternation, cue_regex, fold_entry, gate, read_lexicon, unspaced_words, words_everywhere
 
 _CAPITAL = "A-ZÀ-ÖØ-ÞА-ЯЁ\u0620-\u064a"  # capitals, and Arabic (which has no case)
 
@@ -66,6 +66,12 @@ class Patterns:
     school_needs_cue: frozenset[str]
     school_generic: frozenset[str]
     school_trim_han: str
+    school_numbered: re.Pattern
+    school_quoted: re.Pattern
+    school_arabizi: re.Pattern
+    school_name_words: frozenset[str]
+    school_name_titles: frozenset[str]
+    school_famous: frozenset[str]
     at_words: Gate
     platforms: Gate
     id_cues: Gate
@@ -153,6 +159,16 @@ def patterns() -> Patterns:
     school_cue = cue_regex("school_cue")
     school_han = alternation(unspaced_words("school_suffix") + unspaced_words("school_after_cue"), spaced=False)
     school_number = alternation(words_everywhere("school_number"))
+    # Abbreviations are matched as written ("CEG Les Rôniers", "PS 118"), never as words ("as", "is", "ps").
+    school_abbrev = alternation([w.upper() for w in words_everywhere("school_abbrev")])
+    school_numbered = alternation(words_everywhere("school_numbered"))
+    school_quoted = alternation(words_everywhere("school_quoted"))
+    school_after_number = alternation(words_everywhere("school_after_number"))
+    school_arabizi = alternation(words_everywhere("school_arabizi"))
+    # A number that is a school's, not an amount: "CEG Zogbadjè 2", "secu 247"; not "12 ans", "3 days".
+    not_amount = (
+        r"(?![\d.,:/%°]|\s*(?i:ans|años|years?|yrs|days?|jours?|días|лет|года?|дней|سنة|سنوات|سنين|h|min)(?!\w))"
+    )
     proper = rf"(?:[{_CAPITAL}][\w'.\-]*|\d{{1,3}}(?:st|nd|rd|th)?)"
 
     return Patterns(
@@ -236,12 +252,30 @@ def patterns() -> Patterns:
         connectors=frozenset(connectors),
         school_after=re.compile(rf"(?<![\w'])(?P<name>(?:{proper}\s+){{1,5}})(?P<kind>(?i:{school_after}))(?![\w-])"),
         school_before=re.compile(
-            rf"(?<!\w)(?P<kind>(?i:{school_before}))\s+(?P<name>(?:(?:{connector})\s+|d')?"
+            rf"(?<![\w.])(?:\d{{1,3}}(?:e|ème|er|st|nd|rd|th)\s+)?(?P<kind>(?i:{school_before})|{school_abbrev})\s+"
+            rf"(?:\d{{1,4}}\s+(?=[{_CAPITAL}]))?(?P<name>(?:(?:{connector})\s+|d')?"
             rf"(?:{capital_word}|«[^»]{{2,40}}»|\"[^\"]{{2,40}}\")(?:\s+(?:(?:{connector})\s+|d')?{capital_word}){{0,4}})"
         ),
         school_number=re.compile(
-            rf"(?<!\w)(?:{school_number})\s*(?:№|n[°º]|no\.?|nr\.?|num\.?|номер|#)\s*\d{{1,4}}(?!\d)", re.I
+            rf"(?<!\w)(?:{school_number})\s*(?:№|n[°ºo]|no\.?|nr\.?|num\.?|номер|#|رقم)\s*\d{{1,4}}(?!\d)", re.I
         ),
+        # A kind and a bare number: "secu 247", "PS 118", "сош 12", "الثانوية ٣٢"; "64й школе".
+        school_numbered=re.compile(
+            rf"(?<![\w.])(?:(?i:{school_numbered})\s*\d{{1,4}}|(?:{school_abbrev})\s*(?:no\.?\s*)?\d{{2,4}})(?!\d){not_amount}"
+            rf"|(?<![\w.,])\d{{1,4}}-?(?:й|я|ой|ая|ую|ом|ей)\s+(?i:{school_after_number})(?!\w)"
+        ),
+        # A club, studio or camp named in quotes: "клуб «Беркут»", "секции бокса «Арена-7»".
+        school_quoted=re.compile(
+            rf"(?<![\w-])(?P<kind>(?i:{school_quoted}))(?:\s+(?![а-яё]*(?:ли|ла|л|ть)(?!\w))[а-яё]{{3,}})?\s*"
+            r"(?:«[^»\n]{1,40}»|\"[^\"\n]{1,40}\"|“[^”\n]{1,40}”)"
+        ),
+        # Arabic written in Latin letters: "nadi el sho3la lel sebaha", "madraset el nahda el 5asa".
+        school_arabizi=re.compile(
+            rf"(?<!\w)(?i:{school_arabizi})\s+(?:el|al|il)[ -][\w']+(?:\s+(?:el|al|il|lel|lil)[ -][\w']+){{0,3}}"
+        ),
+        school_name_words=frozenset(fold_entry(w) for w in words_everywhere("school_name_word")),
+        school_name_titles=frozenset(fold_entry(w) for w in words_everywhere("school_name_title")),
+        school_famous=frozenset(fold_entry(w) for w in words_everywhere("school_famous")),
         # "第四中学" ends in "四中学", not "四中"; "四中学生" are its pupils.
         school_han=re.compile(rf"(?P<name>[{languages.HAN}\d]{{1,14}}?)(?P<kind>{school_han})(?:(?<=中)学)?(?![生])"),
         school_cue=school_cue,
@@ -292,6 +326,10 @@ def patterns() -> Patterns:
                 "school_number",
                 "school_capture",
                 "school_suffix",
+                "school_abbrev",
+                "school_numbered",
+                "school_quoted",
+                "school_arabizi",
             )
         ),
     )

@@ -42,6 +42,9 @@ _JOINERS = frozenset(",.'-/№#°º")
 _GAP = 2
 #: Two neighbouring words that both reach this share of the threshold start a span together.
 PAIR = 0.8
+#: A word listed beside a name is a name from this share of the threshold (``Tagger._listed``).
+LIST = 0.3
+_LIST_JOINERS = frozenset({",", "&", "and", "or", "et", "ou", "y", "e", "o", "u", "и", "или", "да", "و", "أو", "او"})
 _SENTENCE_ENDS = frozenset(".!?…。！？؟;；")
 _PLACES = ("school", "address")
 
@@ -281,7 +284,8 @@ class Tagger:
         joining mark at a time.
         """
         words = tokens(text)
-        famous = famous_marks(words, self.lexicon)
+        texts = folded_words(words)
+        famous = famous_marks(words, self.lexicon, texts)
         rows = self.probabilities(words, famous)
         tagged = [1 - row[0] for row in rows]
         # A full stop joins only after an abbreviation or a number ("Mz. F Lt. 12", "St. Mary's"), never
@@ -328,6 +332,7 @@ class Tagger:
             if kind == "name" and self._no_one(words[first : last + 1], famous[first : last + 1]):
                 continue
             found.append((kind, first, last))
+        found += self._listed(words, texts, tagged, taken, famous, found)
         merged: list[tuple[str, int, int]] = []
         for kind, first, last in sorted(found, key=lambda c: c[1]):
             if (
@@ -341,6 +346,45 @@ class Tagger:
             else:
                 merged.append((kind, first, last))
         return [(kind, words[first].start, words[last].end) for kind, first, last in merged]
+
+    def _listed(
+        self,
+        words: list[Token],
+        texts: list[str],
+        tagged: list[float],
+        taken: list[bool],
+        famous: list[bool],
+        found: list[tuple[str, int, int]],
+    ) -> list[tuple[str, int, int]]:
+        """Names listed beside a name ("Даня, Глеб и Макс", "فرح وسارة ولمى", "Awa et Théo"): a word joined to a
+        name by a comma or a word for "and"/"or" (or Arabic's "و" in front of it) is a name too once its own
+        chance reaches ``LIST`` of the threshold."""
+        least = LIST * self.threshold
+        added: list[tuple[str, int, int]] = []
+        todo = [(first, last) for kind, first, last in found if kind == "name"]
+        while todo:
+            first, last = todo.pop()
+            for i, step in ((last + 1, 1), (first - 1, -1)):
+                if not 0 <= i < len(words):
+                    continue
+                if texts[i] in _LIST_JOINERS:
+                    i += step
+                elif not (step == 1 and words[i].text[0] == "و" and len(words[i].text) > 2):
+                    continue
+                if (
+                    0 <= i < len(words)
+                    and not taken[i]
+                    and words[i].text[0].isalpha()
+                    and not HAN_RE.match(words[i].text)  # a Han name is read a character at a time
+                    and tagged[i] >= least
+                    and not famous[i]
+                    # "وسارة" is a place's word, "سارة" after "و" a name: a word whose every form names no one stays
+                    and not all(form in self.lexicon.stop for form in _name_forms(texts[i], script(words[i].text[0])))
+                ):
+                    taken[i] = True
+                    added.append(("name", i, i))
+                    todo.append((i, i))
+        return added
 
     def _no_one(self, words: list[Token], famous: list[bool]) -> bool:
         """Whether a run the tagger reads as a name is a public name or words that name no one ("Muslim")."""
