@@ -74,7 +74,7 @@ def test_dev_split_meets_the_targets_too():
 
 
 def test_the_second_writers_lines_keep_what_was_reached_on_them():
-    """``dev-2`` (another writer's lines, read to improve the rules and, since, to train the tagger: 0.965 now)
+    """``dev-2`` (another writer's lines, read to improve the rules and, since, to train the tagger: 0.988 now)
     stays where they brought it, within the target's 0.03 of clean lines altered."""
     bench = _bench()
     dev = bench.measure(bench.read_corpus(CORPUS))[("all", "dev-2")]
@@ -84,23 +84,23 @@ def test_the_second_writers_lines_keep_what_was_reached_on_them():
 
 def test_the_third_writers_held_out_lines_keep_what_the_tagger_reached():
     """``heldout-3`` (a third writer, kept apart from the start, never read to tune anything): the rules alone
-    found 0.457 of its spans; with the tagger 0.772, and 0.827 since the ninth round (clean lines altered 0.015).
+    found 0.457 of its spans; with the tagger 0.772, and 0.866 since the ninth round (clean lines altered 0.015).
     Short of the 0.97 target: a floor against going back."""
     bench = _bench()
     held_out = bench.measure(bench.read_corpus(CORPUS))[("all", "heldout-3")]
-    assert held_out.recall >= 0.79, held_out.misses
+    assert held_out.recall >= 0.82, held_out.misses
     assert held_out.altered_share <= 0.03, held_out.false_alarms
 
 
 def test_the_fourth_writers_held_out_lines_keep_what_the_tagger_reached():
     """``heldout-4`` (a fourth writer, all six languages, kept apart from the start): first read with the
     tagger before this round, 0.809 of its spans, clean lines altered 0.044 (4 of 90); after it (more training
-    lines, short name forms, the regression's C, usernames joined by "_", institutions of every kind, names
-    listed beside a name) 0.876, the same 4 of 90. Short of the targets (0.97 and 0.03): a floor against
-    going back."""
+    lines, short name forms and the world's given names, the regression's C, usernames joined by "_",
+    institutions of every kind, names listed beside a name) 0.890, 3 of 90. Short of the targets (0.97 and
+    0.03): a floor against going back."""
     bench = _bench()
     held_out = bench.measure(bench.read_corpus(CORPUS))[("all", "heldout-4")]
-    assert held_out.recall >= 0.84, held_out.misses
+    assert held_out.recall >= 0.86, held_out.misses
     assert held_out.altered_share <= 0.05, held_out.false_alarms
 
 
@@ -202,6 +202,21 @@ def test_corpus_lines_are_well_formed_and_each_language_has_enough_of_both():
         ("كنت في ثانوية ابن رشد وما حد علمنا شي", "ar", [("school", "ثانوية ابن رشد")]),
         ("我周末在飞跃篮球俱乐部训练", "zh", [("school", "飞跃篮球俱乐部")]),
         ("我在彩虹补习班补英语", "zh", [("school", "彩虹补习班")]),
+        # Addresses written as a chain of parts, e-mails spelled with the language's words, handles in quotes.
+        ("she lives in Résidence Les Pins, bât D, appt 7", "fr", [("address", "Résidence Les Pins, bât D, appt 7")]),
+        ("курьер приехал на д. 12, корп. 3, кв. 45", "ru", [("address", "д. 12, корп. 3, кв. 45")]),
+        ("me escribió a la calle 10 # 4-21, apto 502", "es", [("address", "calle 10 # 4-21, apto 502")]),
+        ("they sent it to Blk 4 Lot 9 near the market", "en", [("address", "Blk 4 Lot 9")]),
+        (
+            "mi correo es laura punto gil arroba correito punto es",
+            "es",
+            [("email", "laura punto gil arroba correito punto es")],
+        ),
+        ("пишите на vasya_k собака mailik точка ру", "ru", [("email", "vasya_k собака mailik точка ру")]),
+        ("我的邮箱 xiaomei 艾特 qqmail 点 com", "zh", [("email", "xiaomei 艾特 qqmail 点 com")]),
+        ("b站搜“爱吃西瓜的小猫”就是我", "zh", [("social", "爱吃西瓜的小猫")]),
+        ("关注我的微博 @不想上学的小鹿 吧", "zh", [("social", "@不想上学的小鹿")]),
+        ("ma chaîne youtube c'est « Les Dessins de Maëlle »", "fr", [("social", "Les Dessins de Maëlle")]),
     ],
 )
 def test_other_peoples_details_are_found(text, lang, expected):
@@ -232,6 +247,9 @@ def test_other_peoples_details_are_found(text, lang, expected):
         ("Я думаю, что университет должен помогать. Московский государственный университет открыл набор.", "ru"),
         ("الأمل هو ما نحتاجه. نور الشمس. كريم الأخلاق. صديقي قال لي. الأستاذ قال إن.", "ar"),
         ("جاري طيب ويساعدنا دائما. صديقتي المقربة تفكر مثلي.", "ar"),
+        # A frequent word where a name often stands ("my friend loves..."); a school's "a supervisor in every school".
+        ("صديقي يحب كرة القدم ويلعب كل يوم مع أخوه.", "ar"),
+        ("لازم يكون في كل مدرسة مشرف يفهم في الإنترنت.", "ar"),
         ("王者荣耀很好玩。我朋友周末去图书馆。老师马上来了。李白的诗。高兴的是。", "zh"),
         ("我们老师说不要分享密码。周末我和同学一起学习。", "zh"),
         ("Real Madrid et le PSG ont joué hier, et la Sorbonne est vieille.", "fr"),
@@ -240,6 +258,12 @@ def test_other_peoples_details_are_found(text, lang, expected):
         ("в школе сказали «не выкладывайте фото», в лагере тоже так говорят", "ru"),
         ("الأهلي والزمالك فازوا أمس، ونادي الأهلي عنده جمهور كبير.", "ar"),
         ("我觉得补习班太多了，俱乐部也要管。", "zh"),
+        ("In 2021, 45 countries signed it, and level 3, room 12 is where we meet.", "en"),
+        ("jugamos en el nivel 5, bloque 2 no, pero la casa 3 del juego sí", "es"),
+        ("Ping @everyone at 5pm, the stream on YouTube was great", "en"),
+        ("我看了抖音上的视频，叫人别@我", "zh"),
+        ("Во 2 классе, 25 учеников, а в 2020 году 30", "ru"),
+        ("عمره ٢٥ سنة وأخوه ١٤ سنة", "ar"),
     ],
 )
 def test_ordinary_words_that_look_like_names_are_not_redacted(text, lang):

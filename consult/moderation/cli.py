@@ -28,6 +28,7 @@ CORPUS = PROJECT / "tests" / "data" / "screening_corpus.jsonl"
 PII_CORPUS = PROJECT / "tests" / "data" / "pii_corpus.jsonl"
 PUBLIC_NAMES = PROJECT / "tests" / "data" / "public_names.json"
 PLACES = PROJECT / "tests" / "data" / "places.json"
+GIVEN_NAMES = PROJECT / "tests" / "data" / "given_names.json"
 BATCH = 128
 
 
@@ -202,7 +203,8 @@ def train_tagger_command(corpus: Path, output: Path) -> None:
         for names in json.loads(path.read_text(encoding="utf-8")).values()
         for name in names
     ]
-    document = tagger_training.train(lines, ordinary, public=public, source=source)
+    given = [name for names in json.loads(GIVEN_NAMES.read_text(encoding="utf-8")).values() for name in names]
+    document = tagger_training.train(lines, ordinary, public=public, given=given, source=source)
     tagger_training.write(document, output)
     figures = document["training"]["cross_validated"]
     click.echo(

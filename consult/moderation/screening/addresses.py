@@ -12,7 +12,42 @@ _DIGIT_RE = re.compile(r"\d")
 
 
 def find_addresses(view: View, p: Patterns) -> list[Candidate]:
-    return [(kind, start, _with_units(view.text, end, p)) for kind, start, end in _streets(view, p)]
+    streets = [(kind, start, _with_units(view.text, end, p)) for kind, start, end in _streets(view, p)]
+    return streets + _chains(view.text, streets, p)
+
+
+def _chains(text: str, streets: list[Candidate], p: Patterns) -> list[Candidate]:
+    """Parts of an address one after the other, at least two and one of them numbered: "Blk 7 Lot 12",
+    "Résidence Al Amal, imm 5, appt 12", "д. 9, корп. 2, кв. 112", "عمارة ٩ شقة ١٢ بحي النخيل", or a street
+    found otherwise with the estate or building beside it ("3 Mabini St., Barangay San Isidro")."""
+    if not _DIGIT_RE.search(text):
+        return []
+    # "weak" parts (a name and a number: "Садовой 7") count only beside a part of another kind.
+    parts = [(m.start(), m.end(), m.lastgroup) for m in p.address_part.finditer(text)]
+    if not parts:
+        return []
+    parts += [(start, end, "numbered") for _, start, end in streets]
+    parts.sort()
+    found: list[Candidate] = []
+    chain: list[tuple[int, int, str]] = []
+    for start, end, group in parts:
+        if chain and start < chain[-1][1]:  # overlapping parts ("Unit 4/22" and "22 Wattle St"): two parts
+            chain.append((chain[-1][0], max(chain[-1][1], end), group))
+            continue
+        if chain and p.address_gap.match(text, chain[-1][1]).end() >= start:
+            chain.append((start, end, group))
+            continue
+        found += _chain_span(chain)
+        chain = [(start, end, group)]
+    found += _chain_span(chain)
+    return found
+
+
+def _chain_span(chain: list[tuple[int, int, str]]) -> list[Candidate]:
+    groups = [group for _, _, group in chain]
+    if len(chain) >= 2 and ("numbered" in groups or ("weak" in groups and "named" in groups)):
+        return [("address", chain[0][0], chain[-1][1])]
+    return []
 
 
 def _with_units(text: str, end: int, p: Patterns) -> int:

@@ -19,12 +19,15 @@ class Patterns:
     email_words: re.Pattern
     email_words_spelled: re.Pattern
     email_provider: re.Pattern
+    email_spoken: re.Pattern
     email_cue: re.Pattern
     url: re.Pattern
     social_hosts: frozenset[str]
     handle_at: re.Pattern
     discord: re.Pattern
     handle_cued: re.Pattern
+    handle_quoted: re.Pattern
+    handle_at_han: re.Pattern
     handle_stop: frozenset[str]
     username_cued: re.Pattern
     usernames: Gate
@@ -59,6 +62,8 @@ class Patterns:
     school_cue: re.Pattern
     school_context: re.Pattern
     street_named: re.Pattern
+    address_part: re.Pattern
+    address_gap: re.Pattern
     unit: re.Pattern
     school_cued_after: re.Pattern
     school_cued_before: re.Pattern
@@ -104,7 +109,7 @@ def patterns() -> Patterns:
     at = rf"(?:\s?@\s?|\s*[\[({{<]\s*(?:{at_words})\s*[\])}}>]\s*)"
     dot = rf"(?:\s?\.\s?|\s*[\[({{<]\s*(?:{dot_words})\s*[\])}}>]\s*|\s+(?:{dot_words})\s+)"
     word_dot = rf"(?:\.|\s*[\[({{<]\s*(?:{dot_words})\s*[\])}}>]\s*|\s+(?:{dot_words})\s+)"
-    email = rf"(?<![A-Za-z0-9._%+\-]){local}{at}{label}(?:{dot}{label})*?{dot}(?:{tld})(?![A-Za-z0-9\-])"
+    email = rf"(?<![A-Za-z0-9._%+\-]){local}{at}{label}(?:{dot}{label})*{dot}(?:{tld})(?![A-Za-z0-9\-])"
     # Written plainly (no spaces, no "at"/"dot" words), an address may end in any top-level domain.
     email += rf"|(?<![A-Za-z0-9._%+\-]){local}@{label}(?:\.{label})*\.[A-Za-z]{{2,24}}(?![A-Za-z0-9\-@])"
     email_words = (
@@ -135,12 +140,18 @@ def patterns() -> Patterns:
         rf"|(?<!\w)(?:{add_cue})\s+(?:{latin_platforms}|{other_platforms})\w*\s*(?:{account}\s*)?(?:[:=,\-]\s*)?"
         rf"(?:(?:it's|its|i'm|im|je suis|soy|я)\s+)?(?P<h3>{handle})"
         rf"|(?:{han_platforms})(?:号码|账号|帳號|号|號|id)?\s*(?P<s4>是|为|為|:|=)?\s*(?P<h4>[A-Za-z0-9_\-]{{5,20}})(?![A-Za-z0-9_])"
+        # "我的Line ID是pinyan0521", "LINE ID 是 ming0715"
+        rf"|(?<![A-Za-z])(?:{latin_platforms})\s*id\s*(?P<s7>是|為|为)\s*(?P<h7>[A-Za-z0-9_.\-]{{3,30}})(?![A-Za-z0-9_])"
         # "her Snapchat, ellie.mb_x", "son Snap (rayan.chh)": kept only if it looks like a handle.
         rf"|(?<!\w)(?:{latin_platforms}|{other_platforms})(?!\w)\s*(?:,|\()\s*(?P<h6>{handle})"
         rf"|(?<!\w)(?:{other_platforms})\w*\s*(?:[:\-]|هو|это)?\s*(?P<h5>@?[A-Za-z][A-Za-z0-9_.]{{2,30}})"
     )
 
     street_after = alternation(words_everywhere("street_after"))
+    address_part = alternation(common.words("address_part"))
+    address_part_after = alternation(common.words("address_part_after"))
+    estate_before = alternation(common.words("estate_before"))
+    building_after = alternation(common.words("building_after"))
     street_before = alternation(words_everywhere("street_before"))
     street_glued = alternation(common.words("street_glued"))
     connectors = words_everywhere("name_connector") + common.words("name_connector")
@@ -179,12 +190,31 @@ def patterns() -> Patterns:
             rf"[\s\[({{<](?:{dot_words})[\s\])}}>]|(?<![A-Za-z0-9])(?:{providers})(?![A-Za-z0-9])", re.I
         ),
         email_provider=re.compile(email_provider, re.I),
+        # Every dot and the at written as words, the domain perhaps in the language's letters:
+        # "marcelo punto quintero arroba mailnube punto es", "lisichka_2009 собака kotomail точка ру",
+        # "sara.k2008 آت جيميل دوت كوم", "wangyue 艾特 xiaoxiongmail 点 com", "yuxuan0812 at xmail点cn".
+        email_spoken=re.compile(
+            rf"(?<![A-Za-z0-9._%+\-@]){local}(?:\s+(?:{dot_words})\s+{local}){{0,3}}\s*(?<!\w)(?:{at_words})(?!\w)\s*"
+            rf"[^\W_]{{2,30}}(?:\s*(?:{dot_words})\s*[^\W_]{{2,30}}){{0,2}}\s*(?:{dot_words})\s*"
+            rf"(?:{tld}|ру|рф|ком|كوم|نت)(?![\w\-])",
+            re.I,
+        ),
         email_cue=cue_regex("email_cue"),
         url=re.compile(url, re.I),
         social_hosts=frozenset(common.words("social_host")),
         handle_at=re.compile(r"(?<![A-Za-z0-9_.@#])@[A-Za-z0-9_](?:[A-Za-z0-9_.]{0,28}[A-Za-z0-9_])?(?![A-Za-z0-9_@])"),
         discord=re.compile(r"(?<![\w#])[A-Za-z0-9_.]{2,32}#\d{4}(?!\d)"),
         handle_cued=re.compile(handle_cued, re.I),
+        # A name in quotes after an app or a channel and a word that names it: "b站搜“不吃香菜的阿南”",
+        # "我微博叫「…」", "ютуб-канал «Ангелина Лайф»", "قناتي على يوتيوب اسمها «…»", "ma chaîne c'est « … »".
+        handle_quoted=re.compile(
+            rf"(?:(?<!\w)(?:{latin_platforms}|{other_platforms}|channel|chaîne|canal|канал|قناة|قناتي)|{han_platforms}|[bB]站|id|ID)"
+            r"[^\n「“\"«『」”»』]{0,20}?"
+            r"(?:叫|搜|(?<!\w)(?:called|named|c'est|se llama|es|اسمها|اسمه|называется|канал|channel|chaîne|canal))"
+            r"\s*[:：]?\s*[「“\"«『]\s*(?P<handle>[^」”\"»』\n]{2,30}?)\s*[」”\"»』]",
+            re.I,
+        ),
+        handle_at_han=re.compile(rf"(?<![A-Za-z0-9_@])@(?=[\w]{{0,19}}[{languages.HAN}])[\w]{{1,20}}"),
         handle_stop=frozenset(common.words("handle_stop")),
         # "my username on roblox is xX_shadow_Xx", "mon pseudo c'est DarkKnight_75", "我的游戏账号是dragon_fire_88":
         # a name with a digit, an underscore, a dot or a capital inside, up to four words after the cue.
@@ -286,6 +316,28 @@ def patterns() -> Patterns:
             rf"(?<![\w.])(?:(?:[{_CAPITAL}][\w'\-]*|\d{{1,3}}(?:st|nd|rd|th))\s+){{1,3}}(?i:{street_after})\.?,?\s+"
             r"(?!(?:19|20)\d\d(?!\d))\d{1,4}[A-Za-z]?(?![\d.,]?\d)(?!\s*(?:%|years?|times|people|km|miles|min))"
         ),
+        # The parts of an address that find_addresses chains: a numbered part ("imm 5", "д. 9", "عمارة ٩",
+        # "Mz. F", "4th floor", "5 мкр"), the name of an estate or a building ("Résidence Al Amal", "حي السلام",
+        # "Marlowe House"). Each part is bounded: no quantifier repeats another unbounded one.
+        address_part=re.compile(
+            rf"(?P<numbered>(?<![\w.])(?i:{address_part}|{street_before})\.?\s*"
+            r"(?:(?i:no|n°|nº|n|nro|#|№|رقم)\.?\s*)?"
+            r"(?:\d{1,5}(?:[-/.]\d{1,4}){0,2}(?:[^\W\d_](?!\w))?(?:\s+(?i:logements|مسكن))?|[^\W\d_]-?\d{1,4}|[A-Z](?!\w))"
+            r"(?!\w|\s?\d)"
+            r"|(?<![\w.])(?:#\s?|n[°º]\s?|(?i:no\.|number|nro\.?)\s?)\d{1,5}(?:-\d{1,4})?(?!\w|\s?\d)"
+            r"|(?:(?<=[,،]\s)|(?<=[,،]))(?!(?:19|20)\d\d(?!\d))\d{1,4}(?:[-/]\d{1,4})?[^\W\d_]?(?!\w|\s?\d|[.,]\d)"
+            rf"|(?<![\w.,])\d{{1,4}}(?:st|nd|rd|th|e|ème|er|-?й|-?я)?\s*(?i:{address_part_after})\.?(?!\w)"
+            r"|(?<!\w)(?:الطابق|طابق|الدور|دور|dor el|el dor)\s+[\w]{3,}"
+            # "Садовой 7 кв 45", "Sicap Liberté 6, villa n°112": a name and a number, beside another part.
+            r")|(?P<weak>(?<![\w.])(?!(?i:level|grade|year|chapter|season|episode|part|room|page|class|top|step|round)\b)"
+            r"[A-ZÀ-ÖØ-ÞА-ЯЁ][\w'\-]+,?\s+(?!(?:19|20)\d\d(?!\d))\d{1,4}[^\W\d_]?(?:[-/]\d{1,4})?(?!\w|\s?\d|[.,]\d))"
+            rf"|(?P<named>(?<!\w)(?i:{estate_before}|{street_before})(?:\.|(?!\w))\s*"
+            rf"(?:{street_name}|«[^»\n]{{2,40}}»|\"[^\"\n]{{2,40}}\"|[\u0620-\u064a]{{2,}}(?:\s+ال[\u0620-\u064a]+){{0,2}}"
+            r"|(?:el|al)[ -]\w+(?:\s+(?:el|al)[ -]\w+){0,2})"
+            rf"|(?<![\w.])(?:[A-ZÀ-ÖØ-ÞА-ЯЁ][\w'\-]*\s+){{1,3}}(?i:{building_after}|{street_after}|{street_before})\.?(?!\w))"
+        ),
+        # What may stand between two parts of one address.
+        address_gap=re.compile(r"[\s,،;:\-–]*(?:(?i:del?|de la|of|in|at|à|في|ب)\s+)?"),
         # A flat, floor or building after a street address: "apartment 3", "2ºB", "кв. 12", "شقة 4".
         unit=re.compile(
             rf"[,،]?\s*(?:(?i:{alternation(common.words('unit'))})\.?\s*(?:n[°º]\s*)?"

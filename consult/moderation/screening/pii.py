@@ -27,6 +27,7 @@ def find_pii(view: View) -> list[Candidate]:
         for m in p.email_words.finditer(text):
             if p.email_words_spelled.search(m.group()):
                 found.append(("email", m.start(), m.end()))
+        found += [("email", m.start(), m.end()) for m in p.email_spoken.finditer(text)]
     if at_words or "@" in text:
         found += [("email", m.start(), m.end()) for m in p.email.finditer(text)]
         for m in p.email_provider.finditer(text):
@@ -64,6 +65,7 @@ def _urls(text: str, p: Patterns) -> list[Candidate]:
     return found
 
 
+_QUOTES_RE = re.compile('[「“"«『]')
 _TIME_RE = re.compile(r"@\d{1,2}(?:[:h.]\d{2})?(?:am|pm|h)?$", re.I)
 # A word joined by an underscore ("xX_Sultan_Xx", "mo7a_plays", "ТоПоР_228", "n.o.u.r.a_17"): in a young
 # person's answer, a username whatever the words around it; ordinary writing in no language has one.
@@ -93,6 +95,17 @@ def _handles(view: View, p: Patterns) -> list[Candidate]:
         handle = m.group("handle").rstrip(".-")
         if handle.lstrip("@").lower() not in p.handle_stop:
             found.append(("social", m.start("handle"), m.start("handle") + len(handle)))
+    if _QUOTES_RE.search(text):
+        for m in p.handle_quoted.finditer(text):
+            if m.group("handle").lower() not in p.handle_stop:
+                found.append(("social", m.start("handle"), m.end("handle")))
+    if "@" in text and p.platforms.opens(view):
+        for m in p.handle_at_han.finditer(text):
+            # "@甜甜的小橘子", "@momo的碎碎念"; not "@我", "@我学校的官号", "@everyone发…"
+            name = m.group()[1:]
+            latin = re.match(r"[A-Za-z0-9_]*", name).group().lower()
+            if len(name) >= 3 and name[0] not in "我你他她它咱" and latin not in p.handle_stop:
+                found.append(("social", m.start(), m.end()))
     if not p.platforms.opens(view):
         return found
     for m in p.handle_cued.finditer(text):

@@ -94,7 +94,13 @@ def find_schools(text: str, folded: str, p: Patterns) -> list[Candidate]:
         if words:
             add(m.group("kind"), m.start("name") + words[0].start(), m.end(), [w.group() for w in words])
     for m in p.school_before.finditer(text):
-        end = _arabic_school_end(m, p) if ARABIC_RE.match(m.group("name")) else m.end()
+        arabic = ARABIC_RE.match(m.group("name"))
+        end = _arabic_school_end(m, p) if arabic else m.end()
+        name = text[m.start("name") : end].split()
+        if arabic and len(name) == 1 and not definite_name_word(name[0], ("ال", "لل")) and not cued(m.start()):
+            # One word without "ال" after "مدرسة" names a school only where a school is talked of ("أدرس في
+            # مدرسة خديجة"): "في كل مدرسة مسؤول عن الأمان" says "a person in charge".
+            continue
         number = _TRAILING_NUMBER_RE.match(text, end)
         if number:
             end = number.end()

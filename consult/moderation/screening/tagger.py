@@ -325,6 +325,11 @@ class Tagger:
                 first += 1
             while joiner[last]:
                 last -= 1
+            if seed_kind in _PLACES:  # "la maison des jeunes Les Cigales": an article is no part of the place
+                while first < seed and self._slight(texts[first], words[first].text):
+                    first += 1
+                while last > seed and self._slight(texts[last], words[last].text):
+                    last -= 1
             for i in range(first, last + 1):
                 taken[i] = True
             scores = [sum(rows[i][k] for i in range(first, last + 1)) for k in range(len(self.classes))]
@@ -386,10 +391,24 @@ class Tagger:
                     todo.append((i, i))
         return added
 
+    def _slight(self, word: str, written: str) -> bool:
+        """A short frequent word in lower case ("la", "de", "the", "на"): the edge of a place, never its name."""
+        return len(word) <= 3 and written.islower() and word in self.lexicon.frequent
+
     def _no_one(self, words: list[Token], famous: list[bool]) -> bool:
-        """Whether a run the tagger reads as a name is a public name or words that name no one ("Muslim")."""
+        """Whether a run the tagger reads as a name is a public name or words that name no one ("Muslim"), or
+        Arabic words (which have no capitals to tell a name) that are all frequent words and no given name:
+        "يحب" ("loves") after "صديقي" ("my friend"), where a name often stands."""
         letters = [word for word in words if word.text[0].isalpha()]
-        return all(famous) or all(folded(word.text) in self.lexicon.stop for word in letters)
+        if all(famous) or all(folded(word.text) in self.lexicon.stop for word in letters):
+            return True
+        return all(self._plain_arabic(folded(word.text)) for word in letters)
+
+    def _plain_arabic(self, word: str) -> bool:
+        """A frequent Arabic word that is no given name (family names hold words too: "يحب" is one in Faker's)."""
+        if script(word[0]) != "arabic" or word not in self.lexicon.frequent:
+            return False
+        return not any(form in self.lexicon.given for form in _name_forms(word, "arabic"))
 
     @staticmethod
     def _joins(i: int, step: int, tagged: list[float], joiner: list[bool], extend: float, words: list[Token]) -> bool:

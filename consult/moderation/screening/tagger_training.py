@@ -169,15 +169,17 @@ def train(
     names: tuple[frozenset[str], frozenset[str]] | None = None,
     public: list[str] = (),
     source: str = "",
+    given: list[str] = (),
 ) -> dict:
     """The tagger's document: weights, the threshold chosen by grouped CV, and the CV figures.
 
     ``ordinary`` is text without personal information; ``names`` the given and family names of the world
     (``names_of_the_world()`` unless given); ``public`` the names of public figures, characters and brands
-    (``public_names.json``).
+    (``public_names.json``); ``given`` more given names, of the regions the world's lists miss
+    (``given_names.json``).
     """
     lines = training_lines(lines)
-    lexicon = lexicon_for(ordinary, names, public)
+    lexicon = lexicon_for(ordinary, names, public, given)
     ruled = {id(line): rule_candidates(line["text"]) for line in lines}
     held = out_of_fold(lines, lexicon)
 

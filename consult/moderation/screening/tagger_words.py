@@ -185,9 +185,16 @@ def common_words(texts: list[str]) -> frozenset[str]:
     return frozenset(word for word, count in counts.items() if count >= COMMON_COUNT)
 
 
-def lexicon_for(ordinary: list[str], names: tuple[frozenset[str], frozenset[str]] | None, public: list[str]) -> Lexicon:
-    """The tagger's word lists: common words of ``ordinary`` text, the world's names, public names and places."""
+def lexicon_for(
+    ordinary: list[str],
+    names: tuple[frozenset[str], frozenset[str]] | None,
+    public: list[str],
+    more_given: list[str] = (),
+) -> Lexicon:
+    """The tagger's word lists: common words of ``ordinary`` text, the world's names (and ``more_given``),
+    public names and places."""
     given, family = names if names is not None else names_of_the_world()
+    given = given | {folded(name) for name in more_given if len(tokens(name)) == 1}
     famous = frozenset(famous_key([folded(word.text) for word in tokens(name)]) for name in public if tokens(name))
     stop, han_places = words_that_are_no_names(given)
     frequent, known = frequent_words()
