@@ -11,7 +11,8 @@ The rules are tuned on the "dev" splits only; the tagger beside them (``flask sc
 "dev", "dev-2" and "train-pii"; the "heldout" splits measure both on writing they were not shaped by
 ("heldout-3" and "heldout-4": a third and a fourth writer's lines, kept apart from the start). Then, on real
 Pol.is comments, the share of ordinary answers each would alter.
-``--examples`` also prints the issue's examples and every miss and false alarm of the chosen split.
+``--examples`` also prints the issue's examples and every miss and false alarm of the chosen split;
+``--worst`` times the screening on pathological inputs (long runs a careless pattern backtracks on).
 """
 
 from __future__ import annotations
@@ -142,11 +143,44 @@ def youth_answers_altered() -> tuple[int, float, float]:
     return len(texts), by_rules, sum(bool(screen(text, lang).pii) for text, lang in texts) / len(texts)
 
 
+#: Inputs that make a careless pattern backtrack: long runs of what a name, a street or a school may hold.
+PATHOLOGICAL = ("A-", "A'", "Aa-", "a_", "St ", "ул. А", "مدرسة ال", "فوج 3 ", "PS 1 ", "学校", "@a.", "1, ")
+
+
+def worst_cases(lengths: tuple[int, int] = (1000, 4000)) -> list[tuple[str, float, float]]:
+    """``screen`` on each pathological fragment repeated to each length (ms, best of 3): the second time
+    over the first should stay near the ratio of the lengths (linear), far from its square."""
+    screen("warm up")
+    rows = []
+    for fragment in PATHOLOGICAL:
+        times = []
+        for length in lengths:
+            text = fragment * (length // len(fragment))
+            best = min(_timed(text) for _ in range(3))
+            times.append(best * 1000)
+        rows.append((fragment, *times))
+    return rows
+
+
+def _timed(text: str) -> float:
+    import time
+
+    start = time.perf_counter()
+    screen(text)
+    return time.perf_counter() - start
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--examples", choices=SPLITS, help="print the issue's examples and the misses")
     parser.add_argument("--real", type=int, default=2000, help="real Pol.is comments to measure false alarms on")
+    parser.add_argument("--worst", action="store_true", help="time screening on pathological inputs instead")
     args = parser.parse_args()
+    if args.worst:
+        print("fragment   1,000 chars   4,000 chars   ratio (linear: 4, quadratic: 16)")
+        for fragment, short, long in worst_cases():
+            print(f"{fragment!r:10} {short:9.1f} ms {long:10.1f} ms {long / short:8.1f}")
+        return
 
     scores = measure(read_corpus())
     print("split     lang  spans  recall  clean  altered  extra")

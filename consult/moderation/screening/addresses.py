@@ -44,8 +44,10 @@ def _chains(text: str, streets: list[Candidate], p: Patterns) -> list[Candidate]
 
 
 def _chain_span(chain: list[tuple[int, int, str]]) -> list[Candidate]:
-    groups = [group for _, _, group in chain]
-    if len(chain) >= 2 and ("numbered" in groups or ("weak" in groups and "named" in groups)):
+    # A number after a comma ("extra": "Question 5, 6") carries a chain on but is not one of its two parts; a
+    # "minor" part ("Gate 2", "#12") counts only beside a part led by an address word.
+    groups = [group for _, _, group in chain if group != "extra"]
+    if len(groups) >= 2 and ("numbered" in groups or ("named" in groups and {"weak", "minor"} & set(groups))):
         return [("address", chain[0][0], chain[-1][1])]
     return []
 

@@ -28,6 +28,7 @@ class Patterns:
     handle_cued: re.Pattern
     handle_quoted: re.Pattern
     handle_at_han: re.Pattern
+    handle_id_han: re.Pattern
     handle_stop: frozenset[str]
     username_cued: re.Pattern
     usernames: Gate
@@ -72,9 +73,13 @@ class Patterns:
     school_generic: frozenset[str]
     school_trim_han: str
     school_numbered: re.Pattern
+    school_numbered_cue: frozenset[str]
+    school_number_name: re.Pattern
+    school_trailing_number: re.Pattern
     school_quoted: re.Pattern
     school_arabizi: re.Pattern
     school_name_words: frozenset[str]
+    school_name_word_pairs: frozenset[str]
     school_name_titles: frozenset[str]
     school_famous: frozenset[str]
     at_words: Gate
@@ -107,9 +112,17 @@ def patterns() -> Patterns:
     local = r"[A-Za-z0-9](?:[A-Za-z0-9._%+\-]{0,62}[A-Za-z0-9_])?"
     label = r"[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?"
     at = rf"(?:\s?@\s?|\s*[\[({{<]\s*(?:{at_words})\s*[\])}}>]\s*)"
-    dot = rf"(?:\s?\.\s?|\s*[\[({{<]\s*(?:{dot_words})\s*[\])}}>]\s*|\s+(?:{dot_words})\s+)"
-    word_dot = rf"(?:\.|\s*[\[({{<]\s*(?:{dot_words})\s*[\])}}>]\s*|\s+(?:{dot_words})\s+)"
-    email = rf"(?<![A-Za-z0-9._%+\-]){local}{at}{label}(?:{dot}{label})*{dot}(?:{tld})(?![A-Za-z0-9\-])"
+    bracket_dot = rf"\s*[\[({{<]\s*(?:{dot_words})\s*[\])}}>]\s*"
+    word_dot = rf"(?:\.|{bracket_dot}|\s+(?:{dot_words})\s+)"
+    # Inside the domain a dot has no space after it, or is written out: "ana@gmail.com. In the end" ends at "com".
+    inner_dot = rf"(?:\.(?=[A-Za-z0-9])|{bracket_dot}|\s+(?:{dot_words})\s+)"
+    # The last dot: plain or bracketed before any domain; written out before a domain that is no word ("dot com",
+    # not "punto es"); spaced ("ana@gmail . com") only between a one-word domain and a lowercase strong one.
+    email = (
+        rf"(?<![A-Za-z0-9._%+\-]){local}{at}{label}(?:{inner_dot}{label})*"
+        rf"(?:(?:\.|{bracket_dot})(?:{tld})|\s+(?:{dot_words})\s+(?:{tld_strong}))(?![A-Za-z0-9\-])"
+        rf"|(?<![A-Za-z0-9._%+\-]){local}{at}{label}\s?\.\s?(?-i:{tld_strong})(?![A-Za-z0-9\-])"
+    )
     # Written plainly (no spaces, no "at"/"dot" words), an address may end in any top-level domain.
     email += rf"|(?<![A-Za-z0-9._%+\-]){local}@{label}(?:\.{label})*\.[A-Za-z]{{2,24}}(?![A-Za-z0-9\-@])"
     email_words = (
@@ -117,6 +130,8 @@ def patterns() -> Patterns:
         rf"{word_dot}(?:{tld_strong})(?![A-Za-z0-9\-])"
     )
     email_provider = rf"(?<![A-Za-z0-9._%+\-@]){local}\s+(?:{at_words}|@)\s+(?:{providers})(?![A-Za-z0-9\-.@])"
+    spoken_host = rf"\s*[^\W_]{{2,30}}(?:\s*(?:{dot_words})\s*[^\W_]{{2,30}}){{0,2}}\s*(?:{dot_words})\s*"
+    spoken_domain = rf"\s*(?<!\w)(?:{at_words})(?!\w){spoken_host}"
 
     path = r"(?:[/?#][^\s<>\"'\u3000-\u303f\uff00-\uffef]*)?"
     url = (
@@ -140,23 +155,31 @@ def patterns() -> Patterns:
         rf"|(?<!\w)(?:{add_cue})\s+(?:{latin_platforms}|{other_platforms})\w*\s*(?:{account}\s*)?(?:[:=,\-]\s*)?"
         rf"(?:(?:it's|its|i'm|im|je suis|soy|я)\s+)?(?P<h3>{handle})"
         rf"|(?:{han_platforms})(?:号码|账号|帳號|号|號|id)?\s*(?P<s4>是|为|為|:|=)?\s*(?P<h4>[A-Za-z0-9_\-]{{5,20}})(?![A-Za-z0-9_])"
-        # "我的Line ID是pinyan0521", "LINE ID 是 ming0715"
-        rf"|(?<![A-Za-z])(?:{latin_platforms})\s*id\s*(?P<s7>是|為|为)\s*(?P<h7>[A-Za-z0-9_.\-]{{3,30}})(?![A-Za-z0-9_])"
         # "her Snapchat, ellie.mb_x", "son Snap (rayan.chh)": kept only if it looks like a handle.
         rf"|(?<!\w)(?:{latin_platforms}|{other_platforms})(?!\w)\s*(?:,|\()\s*(?P<h6>{handle})"
         rf"|(?<!\w)(?:{other_platforms})\w*\s*(?:[:\-]|هو|это)?\s*(?P<h5>@?[A-Za-z][A-Za-z0-9_.]{{2,30}})"
     )
 
     street_after = alternation(words_everywhere("street_after"))
-    address_part = alternation(common.words("address_part"))
+    # A flat, a house and an estate that takes a number are parts of an address too.
+    address_part = alternation(
+        common.words("address_part") + common.words("unit") + common.words("house") + common.words("estate_numbered")
+    )
+    address_part_minor = alternation(common.words("address_part_minor"))
+    # The number or letter of a part of an address: "imm 5", "Blk 7B", "д. 9/2", "bât C", "lote A-12".
+    part_number = (
+        r"(?:(?i:no|n°|nº|n|nro|#|№|رقم)\.?\s*)?"
+        r"(?:\d{1,5}(?:[-/.]\d{1,4}){0,2}(?:[^\W\d_](?!\w))?(?:\s+(?i:logements|مسكن))?|[^\W\d_]-?\d{1,4}|[A-Z](?!\w))"
+        r"(?!\w|\s?\d)"
+    )
     address_part_after = alternation(common.words("address_part_after"))
-    estate_before = alternation(common.words("estate_before"))
+    estate_before = alternation(common.words("estate_before") + common.words("estate_numbered"))
     building_after = alternation(common.words("building_after"))
     street_before = alternation(words_everywhere("street_before"))
     street_glued = alternation(common.words("street_glued"))
     connectors = words_everywhere("name_connector") + common.words("name_connector")
     connector = alternation(connectors)
-    house_mark = alternation(common.words("house_mark"))
+    house_mark = alternation(common.words("house_mark") + common.words("house"))
     capital_word = rf"[{_CAPITAL}][\w'\-]*"
     any_word = r"[^\W\d_][\w'\-]*"
     name_part = rf"(?:(?:{connector})\s+){{0,2}}(?:d')?{capital_word}"  # "de los Almendros"
@@ -169,17 +192,32 @@ def patterns() -> Patterns:
     school_before = alternation(words_everywhere("school_before", "school_before_cue"))
     school_cue = cue_regex("school_cue")
     school_han = alternation(unspaced_words("school_suffix") + unspaced_words("school_after_cue"), spaced=False)
-    school_number = alternation(words_everywhere("school_number"))
-    # Abbreviations are matched as written ("CEG Les Rôniers", "PS 118"), never as words ("as", "is", "ps").
+    # [school_numbered] kinds take a number with or without a mark ("сош 12", "сош № 12"); [school_number]
+    # kinds only with one ("школа № 5", not "школа 5 раз").
+    school_number = alternation(words_everywhere("school_number", "school_numbered"))
+    # Abbreviations are matched as written ("CEG Les Rôniers", "PS 118"), never as words ("as", "is", "ps");
+    # [school_abbrev_numbered] ones only with a number ("PS 118", not "PS Sorry I was late"); those that are
+    # [school_numbered] kinds too ("ceg") take their number there, in any case.
     school_abbrev = alternation([w.upper() for w in words_everywhere("school_abbrev")])
+    numbered_kinds = {fold_entry(w) for w in words_everywhere("school_numbered")}
+    school_abbrev_numbered = alternation(
+        [
+            w.upper()
+            for w in words_everywhere("school_abbrev", "school_abbrev_numbered")
+            if fold_entry(w) not in numbered_kinds
+        ]
+    )
     school_numbered = alternation(words_everywhere("school_numbered"))
     school_quoted = alternation(words_everywhere("school_quoted"))
     school_after_number = alternation(words_everywhere("school_after_number"))
     school_arabizi = alternation(words_everywhere("school_arabizi"))
-    # A number that is a school's, not an amount: "CEG Zogbadjè 2", "secu 247"; not "12 ans", "3 days".
-    not_amount = (
-        r"(?![\d.,:/%°]|\s*(?i:ans|años|years?|yrs|days?|jours?|días|лет|года?|дней|سنة|سنوات|سنين|h|min)(?!\w))"
+    # A number that is a school's, not an amount or a year: "CEG Zogbadjè 2", "secu 247"; not "12 ans", "3 days",
+    # "escuela 3 veces", "CBSE 2024".
+    amount_units = (
+        r"ans|años|years?|yrs|days?|jours?|días|дней|лет|года?|سنة|سنوات|سنين|h|min|times|veces|fois|раз|مرات"
     )
+    not_amount = rf"(?![\d.,:/%°]|\s*(?i:{amount_units})(?!\w))"
+    school_digits = r"(?!(?:19|20)\d\d(?!\d))\d{1,4}"
     proper = rf"(?:[{_CAPITAL}][\w'.\-]*|\d{{1,3}}(?:st|nd|rd|th)?)"
 
     return Patterns(
@@ -193,10 +231,16 @@ def patterns() -> Patterns:
         # Every dot and the at written as words, the domain perhaps in the language's letters:
         # "marcelo punto quintero arroba mailnube punto es", "lisichka_2009 собака kotomail точка ру",
         # "sara.k2008 آت جيميل دوت كوم", "wangyue 艾特 xiaoxiongmail 点 com", "yuxuan0812 at xmail点cn".
+        # The name holds a digit, a "." or "_", or a dot word ("lui point ma", "at noon point me" are prose); a
+        # domain that is also a word ("punto es", "point ma") only after a name with a "." or "_" or a dot word.
         email_spoken=re.compile(
-            rf"(?<![A-Za-z0-9._%+\-@]){local}(?:\s+(?:{dot_words})\s+{local}){{0,3}}\s*(?<!\w)(?:{at_words})(?!\w)\s*"
-            rf"[^\W_]{{2,30}}(?:\s*(?:{dot_words})\s*[^\W_]{{2,30}}){{0,2}}\s*(?:{dot_words})\s*"
-            rf"(?:{tld}|ру|рф|ком|كوم|نت)(?![\w\-])",
+            rf"(?<![A-Za-z0-9._%+\-@])(?:(?=[A-Za-z0-9%+\-]*(?:\d|_|\.[A-Za-z0-9])){local}"
+            rf"(?:\s+(?:{dot_words})\s+{local}){{0,3}}{spoken_domain}(?:{tld_strong}|ру|рф|ком|كوم|نت)"
+            rf"|(?=[A-Za-z0-9%+\-]*(?:_|\.[A-Za-z0-9])|{local}\s+(?:{dot_words})\s){local}"
+            rf"(?:\s+(?:{dot_words})\s+{local}){{0,3}}{spoken_domain}(?:{tld}|ру|рф|ком|كوم|نت)"
+            # An at that is no other word: "wangyue 艾特 xiaoxiongmail 点 com".
+            rf"|{local}\s*(?<!\w)(?:arroba|arobase|艾特|آت)(?!\w){spoken_host}"
+            rf"(?:{tld_strong}|ру|рф|ком|كوم|نت))(?![\w\-])",
             re.I,
         ),
         email_cue=cue_regex("email_cue"),
@@ -208,10 +252,20 @@ def patterns() -> Patterns:
         # A name in quotes after an app or a channel and a word that names it: "b站搜“不吃香菜的阿南”",
         # "我微博叫「…」", "ютуб-канал «Ангелина Лайф»", "قناتي على يوتيوب اسمها «…»", "ma chaîne c'est « … »".
         handle_quoted=re.compile(
-            rf"(?:(?<!\w)(?:{latin_platforms}|{other_platforms}|channel|chaîne|canal|канал|قناة|قناتي)|{han_platforms}|[bB]站|id|ID)"
+            rf"(?:(?:(?<!\w)(?:{latin_platforms}|{other_platforms}|channel|chaîne|canal|канал|قناة|قناتي)|{han_platforms}|[bB]站)"
             r"[^\n「“\"«『」”»』]{0,20}?"
-            r"(?:叫|搜|(?<!\w)(?:called|named|c'est|se llama|es|اسمها|اسمه|называется|канал|channel|chaîne|canal))"
+            r"(?:叫|搜|(?<!\w)(?:called|named|c'est|se llama|اسمها|اسمه|называется|канал|channel|chaîne|canal))"
+            # An ID, a word of its own ("我的ID叫「…」"; not "said", "video"), is not "called" like a book or a film.
+            r"|(?<![A-Za-z])id(?![A-Za-z])[^\n「“\"«『」”»』]{0,20}?"
+            r"(?:叫|搜|(?<!\w)(?:c'est|se llama|اسمها|اسمه|называется)))"
             r"\s*[:：]?\s*[「“\"«『]\s*(?P<handle>[^」”\"»』\n]{2,30}?)\s*[」”\"»』]",
+            re.I,
+        ),
+        # A Latin app name and "ID" against Chinese, which the platform gate cannot see as words:
+        # "我的Line ID是pinyan0521", "我的tiktok ID为pinyan0521", "LINE ID 是 ming0715".
+        handle_id_han=re.compile(
+            rf"(?<![A-Za-z])(?:{latin_platforms}|line)\s*id\s*(?:是|為|为)\s*(?P<handle>[A-Za-z0-9_.\-]{{3,30}})"
+            r"(?![A-Za-z0-9_])",
             re.I,
         ),
         handle_at_han=re.compile(rf"(?<![A-Za-z0-9_@])@(?=[\w]{{0,19}}[{languages.HAN}])[\w]{{1,20}}"),
@@ -252,7 +306,7 @@ def patterns() -> Patterns:
             rf"(?i:{house_mark}|{alternation(common.words('unit'))})\.?\s*\d{{1,4}}[A-Za-z]?(?![\d.,]?\d)"
         ),
         street_glued=re.compile(
-            rf"(?<!\w)[{_CAPITAL}][\w'\-]*?[ \-]?(?i:{street_glued})\.?\s*\d{{1,4}}[A-Za-z]?(?![\d.,]?\d)"
+            rf"(?<![\w'\-])[{_CAPITAL}][\w'\-]*?[ \-]?(?i:{street_glued})\.?\s*\d{{1,4}}[A-Za-z]?(?![\d.,]?\d)"
         ),
         street_number_first=re.compile(
             rf"(?<![\w.,])\d{{1,5}}(?:\s?(?:bis|ter))?,?\s+(?:{street_before})\.?\s+(?:(?:{connector})\s+|d')?"
@@ -287,11 +341,12 @@ def patterns() -> Patterns:
             rf"(?:{capital_word}|«[^»]{{2,40}}»|\"[^\"]{{2,40}}\")(?:\s+(?:(?:{connector})\s+|d')?{capital_word}){{0,4}})"
         ),
         school_number=re.compile(
-            rf"(?<!\w)(?:{school_number})\s*(?:№|n[°ºo]|no\.?|nr\.?|num\.?|номер|#|رقم)\s*\d{{1,4}}(?!\d)", re.I
+            rf"(?<!\w)(?:{school_number})\s*(?:№|n[°ºo]|no\.?|nr\.?|num\.?|номер|#|رقم)\s*{school_digits}(?!\d)", re.I
         ),
         # A kind and a bare number: "secu 247", "PS 118", "сош 12", "الثانوية ٣٢"; "64й школе".
         school_numbered=re.compile(
-            rf"(?<![\w.])(?:(?i:{school_numbered})\s*\d{{1,4}}|(?:{school_abbrev})\s*(?:no\.?\s*)?\d{{2,4}})(?!\d){not_amount}"
+            rf"(?<![\w.])(?:(?i:{school_numbered})\s*{school_digits}|(?:{school_abbrev_numbered})\s*(?:no\.?\s*)?"
+            rf"(?=\d\d){school_digits})(?!\d){not_amount}"
             rf"|(?<![\w.,])\d{{1,4}}-?(?:й|я|ой|ая|ую|ом|ей)\s+(?i:{school_after_number})(?!\w)"
         ),
         # A club, studio or camp named in quotes: "клуб «Беркут»", "секции бокса «Арена-7»".
@@ -303,7 +358,13 @@ def patterns() -> Patterns:
         school_arabizi=re.compile(
             rf"(?<!\w)(?i:{school_arabizi})\s+(?:el|al|il)[ -][\w']+(?:\s+(?:el|al|il|lel|lil)[ -][\w']+){{0,3}}"
         ),
+        # Kinds that with a number name a school only where one is talked of: "FC 25" is a game, "UE 27" the EU.
+        school_numbered_cue=frozenset(fold_entry(w) for w in words_everywhere("school_numbered_cue")),
+        # A word after a numbered school's name, on its line: "PS 118 Lincoln", not "PS 118\nToday", "PS 118 The".
+        school_number_name=re.compile(rf"[^\S\n]+(?:(?P<link>{connector})|(?P<word>{capital_word}))(?![\w'\-])"),
+        school_trailing_number=re.compile(rf"[^\S\n]+\d{{1,3}}(?![^\W\d]){not_amount}"),
         school_name_words=frozenset(fold_entry(w) for w in words_everywhere("school_name_word")),
+        school_name_word_pairs=frozenset(fold_entry(w) for w in words_everywhere("school_name_word_pair")),
         school_name_titles=frozenset(fold_entry(w) for w in words_everywhere("school_name_title")),
         school_famous=frozenset(fold_entry(w) for w in words_everywhere("school_famous")),
         # "第四中学" ends in "四中学", not "四中"; "四中学生" are its pupils.
@@ -313,28 +374,29 @@ def patterns() -> Patterns:
         school_context=cue_regex("school_cue", "person", "title", "title_capital", "title_lower", "title_after"),
         # A name, its kind, then the number: "5th Avenue 12", "Harbour Street 8".
         street_named=re.compile(
-            rf"(?<![\w.])(?:(?:[{_CAPITAL}][\w'\-]*|\d{{1,3}}(?:st|nd|rd|th))\s+){{1,3}}(?i:{street_after})\.?,?\s+"
+            rf"(?<![\w.'\-])(?:(?:[{_CAPITAL}][\w'\-]*+|\d{{1,3}}(?:st|nd|rd|th))\s+){{1,3}}(?i:{street_after})\.?,?\s+"
             r"(?!(?:19|20)\d\d(?!\d))\d{1,4}[A-Za-z]?(?![\d.,]?\d)(?!\s*(?:%|years?|times|people|km|miles|min))"
         ),
         # The parts of an address that find_addresses chains: a numbered part ("imm 5", "д. 9", "عمارة ٩",
         # "Mz. F", "4th floor", "5 мкр"), the name of an estate or a building ("Résidence Al Amal", "حي السلام",
         # "Marlowe House"). Each part is bounded: no quantifier repeats another unbounded one.
         address_part=re.compile(
-            rf"(?P<numbered>(?<![\w.])(?i:{address_part}|{street_before})\.?\s*"
-            r"(?:(?i:no|n°|nº|n|nro|#|№|رقم)\.?\s*)?"
-            r"(?:\d{1,5}(?:[-/.]\d{1,4}){0,2}(?:[^\W\d_](?!\w))?(?:\s+(?i:logements|مسكن))?|[^\W\d_]-?\d{1,4}|[A-Z](?!\w))"
-            r"(?!\w|\s?\d)"
-            r"|(?<![\w.])(?:#\s?|n[°º]\s?|(?i:no\.|number|nro\.?)\s?)\d{1,5}(?:-\d{1,4})?(?!\w|\s?\d)"
-            r"|(?:(?<=[,،]\s)|(?<=[,،]))(?!(?:19|20)\d\d(?!\d))\d{1,4}(?:[-/]\d{1,4})?[^\W\d_]?(?!\w|\s?\d|[.,]\d)"
+            rf"(?P<numbered>(?<![\w.])(?i:{address_part}|{street_before})\.?\s*{part_number}"
             rf"|(?<![\w.,])\d{{1,4}}(?:st|nd|rd|th|e|ème|er|-?й|-?я)?\s*(?i:{address_part_after})\.?(?!\w)"
             r"|(?<!\w)(?:الطابق|طابق|الدور|دور|dor el|el dor)\s+[\w]{3,}"
+            # A word that numbers much else ("Gate 2", "house 41", "phase 1") or a marked number ("#12", "n° 4",
+            # "رقم 37"): a part only beside one led by another address word ("Calle 17 #354", "House 42, Road 11").
+            rf")|(?P<minor>(?<![\w.])(?i:{address_part_minor})\.?\s*{part_number}"
+            r"|(?<![\w.])(?:#\s?|n[°º]\s?|(?i:no\.|number|nro\.?)\s?|رقم\s?)\d{1,5}(?:-\d{1,4})?(?!\w|\s?\d)"
+            # A bare number after a comma carries a chain on but is no part: "Question 5, 6", "lot 5, 6" are lists.
+            r")|(?P<extra>(?:(?<=[,،]\s)|(?<=[,،]))(?!(?:19|20)\d\d(?!\d))\d{1,4}(?:[-/]\d{1,4})?[^\W\d_]?(?!\w|\s?\d|[.,]\d)"
             # "Садовой 7 кв 45", "Sicap Liberté 6, villa n°112": a name and a number, beside another part.
-            r")|(?P<weak>(?<![\w.])(?!(?i:level|grade|year|chapter|season|episode|part|room|page|class|top|step|round)\b)"
-            r"[A-ZÀ-ÖØ-ÞА-ЯЁ][\w'\-]+,?\s+(?!(?:19|20)\d\d(?!\d))\d{1,4}[^\W\d_]?(?:[-/]\d{1,4})?(?!\w|\s?\d|[.,]\d))"
+            r")|(?P<weak>(?<![\w.'\-])(?!(?i:level|grade|year|chapter|season|episode|part|room|page|class|top|step|round)\b)"
+            r"[A-ZÀ-ÖØ-ÞА-ЯЁ][\w'\-]++,?\s+(?!(?:19|20)\d\d(?!\d))\d{1,4}[^\W\d_]?(?:[-/]\d{1,4})?(?!\w|\s?\d|[.,]\d))"
             rf"|(?P<named>(?<!\w)(?i:{estate_before}|{street_before})(?:\.|(?!\w))\s*"
             rf"(?:{street_name}|«[^»\n]{{2,40}}»|\"[^\"\n]{{2,40}}\"|[\u0620-\u064a]{{2,}}(?:\s+ال[\u0620-\u064a]+){{0,2}}"
             r"|(?:el|al)[ -]\w+(?:\s+(?:el|al)[ -]\w+){0,2})"
-            rf"|(?<![\w.])(?:[A-ZÀ-ÖØ-ÞА-ЯЁ][\w'\-]*\s+){{1,3}}(?i:{building_after}|{street_after}|{street_before})\.?(?!\w))"
+            rf"|(?<![\w.'\-])(?:[A-ZÀ-ÖØ-ÞА-ЯЁ][\w'\-]*+\s+){{1,3}}(?i:{building_after}|{street_after}|{street_before})\.?(?!\w))"
         ),
         # What may stand between two parts of one address.
         address_gap=re.compile(r"[\s,،;:\-–]*(?:(?i:del?|de la|of|in|at|à|في|ب)\s+)?"),

@@ -75,6 +75,11 @@ _UNDERSCORED_RE = re.compile(
     rf"(?<!{_HANDLE_CHAR}|[@#./:_\-]){_HANDLE_CHAR}(?:{_HANDLE_CHAR}|\.)*_(?:{_HANDLE_CHAR}|[._])*{_HANDLE_CHAR}"
     rf"(?!{_HANDLE_CHAR}|[_@]|[.\-]{_HANDLE_CHAR})"
 )
+# ... but not a file's name ("report_final_v2.docx").
+_FILE_NAME_RE = re.compile(
+    r"\.(?:docx?|pdf|txt|rtf|odt|xlsx?|csv|pptx?|jpe?g|png|gif|webp|heic|mp[34]|mov|avi|zip|rar|exe|apk|py|js|html?)$",
+    re.I,
+)
 
 
 def _handles(view: View, p: Patterns) -> list[Candidate]:
@@ -89,7 +94,11 @@ def _handles(view: View, p: Patterns) -> list[Candidate]:
     if "_" in text:
         for m in _UNDERSCORED_RE.finditer(text):
             word = m.group()
-            if sum(c.isalpha() for c in word) >= 2 and word.lower() not in p.handle_stop:
+            if (
+                sum(c.isalpha() for c in word) >= 2
+                and word.lower() not in p.handle_stop
+                and not _FILE_NAME_RE.search(word)
+            ):
                 found.append(("social", m.start(), m.end()))
     for m in p.usernames.matches(p.username_cued, view, text):
         handle = m.group("handle").rstrip(".-")
@@ -106,6 +115,10 @@ def _handles(view: View, p: Patterns) -> list[Candidate]:
             latin = re.match(r"[A-Za-z0-9_]*", name).group().lower()
             if len(name) >= 3 and name[0] not in "我你他她它咱" and latin not in p.handle_stop:
                 found.append(("social", m.start(), m.end()))
+    if "id" in view.folded and HAN_RE.search(text):
+        for m in p.handle_id_han.finditer(text):
+            if m.group("handle").lower() not in p.handle_stop:
+                found.append(("social", m.start("handle"), m.end("handle")))
     if not p.platforms.opens(view):
         return found
     for m in p.handle_cued.finditer(text):

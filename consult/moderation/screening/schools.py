@@ -17,15 +17,19 @@ def _arabic_school_end(m: re.Match, p: Patterns) -> int:
     """Where an Arabic school's name ends: Arabic has no capitals, so its first word, then the words with "ال"
     ("مدرسة الأمل الثانوية") or "بن" and the word after it ("مدرسة عمر بن الخطاب"), the words that go on a
     school's name ("بنات", "لكرة القدم", a number), a title and the name after it ("مدرسة الشهيد سامي فرج
-    الابتدائية"); not the verb after it."""
+    الابتدائية"); not the verb after it, nor a word that names nothing after a number ("فوج 3 من الطلاب")."""
     words = list(re.finditer(r"\S+", m.group("name")))
-    first = fold_entry(words[0].group())
-    end, index = words[0].end(), 1
-    if (first.isdigit() or first in p.school_name_titles) and len(words) > 1:
-        end, index = words[1].end(), 2  # "مدرسة ٦ أكتوبر", "ثانوية ابن سينا"
+    end, index = 0, 0
     while index < len(words):
         word = fold_entry(words[index].group())
-        if word in name_links() and index + 1 < len(words):
+        if index == 0 and (word in p.name_stop or word in p.school_generic):
+            break  # "فوج 3 من الطلاب": a number, then no name
+        if index == 0 and word.isdigit():
+            end, index = words[0].end(), 1  # "مدرسة ٦ أكتوبر"; not "٣ من"
+            after = fold_entry(words[index].group()) if index < len(words) else ""
+            if after and after not in p.name_stop and after not in p.school_generic:
+                end, index = words[index].end(), index + 1
+        elif word in name_links() and index + 1 < len(words):
             end, index = words[index + 1].end(), index + 2
         elif word in p.school_name_titles and index + 1 < len(words):
             # A title and one or two words of a name, if a word with "ال" closes it.
@@ -34,19 +38,15 @@ def _arabic_school_end(m: re.Match, p: Patterns) -> int:
                 end, index = words[index].end(), index + 1
         elif definite_name_word(word, ("ال", "لل", "وال", "بال")) or word in p.school_name_words:
             end, index = words[index].end(), index + 1
-            if word == "لكرة" and index < len(words):
+            if word in p.school_name_word_pairs and index < len(words):
                 end, index = words[index].end(), index + 1  # "لكرة القدم"
-        elif word.isdigit() or word.strip("()") in p.school_name_words:
-            end, index = words[index].end(), index + 1
+        elif word.isdigit() or word.strip("()") in p.school_name_words or index == 0:
+            end, index = words[index].end(), index + 1  # the first word: "مدرسة خديجة"
         else:
             break
     return m.start("name") + end
 
 
-# A number after a school's name: "CEG Zogbadjè 2", "فوج الزيتون ٣"; not "12 ans", "3 days".
-_TRAILING_NUMBER_RE = re.compile(
-    r"\s+\d{1,3}(?![\w.,:/%°])(?!\s*(?i:ans|años|years?|days?|jours?|días|лет|года?|سنة|سنوات|سنين|h|min)(?!\w))"
-)
 # Russian adjectives before a school ("в шахматном клубе", "кадетской школе-интернате", "физмат-лицей").
 _RUSSIAN_ADJECTIVE_RE = re.compile(
     r"(?:[А-ЯЁа-яё]+(?:ой|ом|ая|ый|ий|ей|ую|ого|его|ому|ем|ых|их|ие|ые)\s+|[А-ЯЁа-яё]+-)$"
@@ -62,6 +62,30 @@ def _russian_start(text: str, start: int, p: Patterns) -> int:
             break
         start = m.start()
     return start
+
+
+_NUMBER_RE = re.compile(r"\s*\d")
+_NEXT_WORD_RE = re.compile(r"[^\S\n]+(\S+)")
+_ARABIC_NAME_WORDS = 4  # "الثانوية ٣٢ للبنات", "متوسطة رقم ٥ للمتفوقين"
+_NUMBER_NAME_WORDS = 5
+
+
+def _number_name_end(text: str, end: int, p: Patterns) -> int:
+    """Where the name after a numbered school ends: "secu 247 Benito Juárez", "PS 118 Lincoln"; not the next
+    sentence ("PS 118\nToday I learned"), nor a word that names nothing ("PS 118 The teacher")."""
+    pos = end
+    for _ in range(_NUMBER_NAME_WORDS):
+        word = p.school_number_name.match(text, pos)
+        if not word:
+            break
+        if word.group("word"):
+            key = fold_entry(word.group("word"))
+            # Arabic has no capitals: its words are taken above.
+            if not word.group("word")[0].isupper() or key in p.school_generic or key in p.name_stop:
+                break
+            end = word.end()
+        pos = word.end()  # "de", "del": kept only before a capitalised word
+    return end
 
 
 def find_schools(text: str, folded: str, p: Patterns) -> list[Candidate]:
@@ -101,7 +125,7 @@ def find_schools(text: str, folded: str, p: Patterns) -> list[Candidate]:
             # One word without "ال" after "مدرسة" names a school only where a school is talked of ("أدرس في
             # مدرسة خديجة"): "في كل مدرسة مسؤول عن الأمان" says "a person in charge".
             continue
-        number = _TRAILING_NUMBER_RE.match(text, end)
+        number = p.school_trailing_number.match(text, end)  # "CEG Zogbadjè 2", "فوج الزيتون ٣"; not "12 ans"
         if number:
             end = number.end()
         start = _russian_start(text, m.start(), p)
@@ -109,24 +133,22 @@ def find_schools(text: str, folded: str, p: Patterns) -> list[Candidate]:
     for pattern in (p.school_number, p.school_numbered, p.school_quoted):
         for m in pattern.finditer(text):
             end = m.end()
-            after = re.match(r"\s+(?=[\u0620-\u064a])", text[end:])
-            if after and ARABIC_RE.search(m.group()):
+            if ARABIC_RE.search(m.group()):
                 # "الثانوية ٣٢ للبنات": the words that go on the name.
-                for word in re.finditer(r"\S+", text[end : end + 40]):
-                    key = fold_entry(word.group())
+                for _ in range(_ARABIC_NAME_WORDS):
+                    word = _NEXT_WORD_RE.match(text, end)
+                    if not word or not ARABIC_RE.match(word.group(1)):
+                        break
+                    key = fold_entry(word.group(1))
                     if not (key.startswith("لل") or key in p.school_name_words):
                         break
-                    end = m.end() + word.end()
-            if pattern is not p.school_quoted:
-                name = re.match(
-                    r"\s+((?:[A-ZÀ-ÖØ-Þ][\w'\-]*|de|del|la|las|los)(?:\s+(?:[A-ZÀ-ÖØ-Þ][\w'\-]*|de|del|la|las|los)){0,4})",
-                    text[end:],
-                )
-                if name and name.group(1)[0].isupper():
-                    words = name.group(1).split()
-                    while words and words[-1] in ("de", "del", "la", "las", "los"):
-                        words.pop()
-                    end += name.start(1) + len(" ".join(words))
+                    end = word.end()
+            elif pattern is not p.school_quoted:
+                end = _number_name_end(text, end, p)
+            if pattern is not p.school_quoted and end == m.end() and not cued(m.start()):
+                kind = fold_entry(_NUMBER_RE.split(m.group(), maxsplit=1)[0].rstrip(" #№"))
+                if kind in p.school_numbered_cue:
+                    continue  # "FC 25", "UE 27", "pack 12 of cards", "prepa 2"; not "Prepa 14 de la UANL"
             found.append(("school", _russian_start(text, m.start(), p), end))
     for m in p.school_arabizi.finditer(text):
         found.append(("school", m.start(), m.end()))
@@ -142,7 +164,8 @@ def find_schools(text: str, folded: str, p: Patterns) -> list[Candidate]:
     for m in p.school_cued_before.finditer(text):
         start = m.start("name")
         end = capture_name(text, start + len(m.group("name").split()[0]) + 1, p, weak=False)
-        if end:
+        named = text[start + len(m.group("name").split()[0]) : end[1]].split() if end else []
+        if end and not all(fold_entry(w) in p.school_generic for w in named):  # not "au lycée technique 2 fois"
             found.append(("school", start, end[1]))
     for m in p.school_capture.finditer(folded):
         han = p.school_han.match(text, m.end())

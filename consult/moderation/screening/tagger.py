@@ -336,6 +336,8 @@ class Tagger:
             kind = self.classes[max(range(1, len(scores)), key=scores.__getitem__)]
             if kind == "name" and self._no_one(words[first : last + 1], famous[first : last + 1]):
                 continue
+            if kind in _PLACES and self._no_place(words[first : last + 1], texts[first : last + 1]):
+                continue
             found.append((kind, first, last))
         found += self._listed(words, texts, tagged, taken, famous, found)
         merged: list[tuple[str, int, int]] = []
@@ -390,6 +392,14 @@ class Tagger:
                     added.append(("name", i, i))
                     todo.append((i, i))
         return added
+
+    def _no_place(self, words: list[Token], texts: list[str]) -> bool:
+        """Whether a run read as a school or an address names no place: Han characters, two or fewer ("乐部" of
+        "俱乐部", "club"), or words all common or frequent ("مدرسة مشرف", "a school supervisor")."""
+        letters = [i for i, word in enumerate(words) if word.text[0].isalpha()]
+        if all(HAN_RE.match(words[i].text) for i in letters):
+            return len(letters) <= 2
+        return all(texts[i] in self.lexicon.common or texts[i] in self.lexicon.frequent for i in letters)
 
     def _slight(self, word: str, written: str) -> bool:
         """A short frequent word in lower case ("la", "de", "the", "на"): the edge of a place, never its name."""
