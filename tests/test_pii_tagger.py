@@ -152,11 +152,11 @@ def _read_with(text: str, chances: dict[str, float]):
         ("Awa et Théo ont créé un faux compte", ["Awa"], "Théo"),
         ("Даня, Глеб и Макс играли в роблокс", ["Даня", "Глеб"], "Макс"),
         ("Kofi, Ama and Yaw got the same message", ["Kofi"], "Yaw"),
-        ("حكت ريم وسارة عن الرسائل", ["ريم"], "وسارة"),
+        ("حكت ريم أو سارة عن الرسائل", ["ريم"], "سارة"),
     ],
 )
 def test_a_name_listed_beside_a_sure_name_is_a_name_too(text, sure, listed):
-    """A word joined to a name by a comma or "and" (Arabic's "و" in front of it) is taken from a lower chance
+    """A word joined to a name by a comma, "and" or "or" is taken from a lower chance
     (``tagger.LIST`` of the threshold, along the whole list); the same chance with no sure name beside it, or a
     chance below that share, starts nothing."""
     unsure = [word.text for word in tagger_module.tokens(text) if word.text not in sure and word.text[0].isupper()]
@@ -164,3 +164,11 @@ def test_a_name_listed_beside_a_sure_name_is_a_name_too(text, sure, listed):
     assert listed in _read_with(text, chances)
     assert listed not in _read_with(text, {listed: 0.35})
     assert listed not in _read_with(text, {**chances, listed: 0.2})
+
+
+def test_a_given_name_glued_to_and_after_a_name_is_a_name_however_unsure_the_tagger():
+    """Arabic writes "and" on the word ("لريم ولمى", "to Reem and Lama"): what follows the "و" is a given name,
+    so it is listed beside the sure name even below ``tagger.LIST``; a word that is no given name is not."""
+    text = "حكيت لريم ولمى عن الحساب"
+    assert _read_with(text, {"لريم": 0.95, "ولمى": 0.1}) == ["لريم", "ولمى"]
+    assert _read_with("حكيت لريم وقلت لها", {"لريم": 0.95, "وقلت": 0.1}) == ["لريم"]

@@ -365,7 +365,8 @@ class Tagger:
     ) -> list[tuple[str, int, int]]:
         """Names listed beside a name ("Даня, Глеб и Макс", "فرح وسارة ولمى", "Awa et Théo"): a word joined to a
         name by a comma or a word for "and"/"or" (or Arabic's "و" in front of it) is a name too once its own
-        chance reaches ``LIST`` of the threshold."""
+        chance reaches ``LIST`` of the threshold, or, glued to "و", once what follows the "و" is a given name
+        ("لريم ولمى")."""
         least = LIST * self.threshold
         added: list[tuple[str, int, int]] = []
         todo = [(first, last) for kind, first, last in found if kind == "name"]
@@ -374,16 +375,19 @@ class Tagger:
             for i, step in ((last + 1, 1), (first - 1, -1)):
                 if not 0 <= i < len(words):
                     continue
+                glued = False
                 if texts[i] in _LIST_JOINERS:
                     i += step
-                elif not (step == 1 and words[i].text[0] == "و" and len(words[i].text) > 2):
+                elif step == 1 and words[i].text[0] == "و" and len(words[i].text) > 2:
+                    glued = texts[i][1:] in self.lexicon.given
+                else:
                     continue
                 if (
                     0 <= i < len(words)
                     and not taken[i]
                     and words[i].text[0].isalpha()
                     and not HAN_RE.match(words[i].text)  # a Han name is read a character at a time
-                    and tagged[i] >= least
+                    and (tagged[i] >= least or glued)
                     and not famous[i]
                     # "وسارة" is a place's word, "سارة" after "و" a name: a word whose every form names no one stays
                     and not all(form in self.lexicon.stop for form in _name_forms(texts[i], script(words[i].text[0])))
