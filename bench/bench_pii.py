@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -163,8 +164,6 @@ def worst_cases(lengths: tuple[int, int] = (1000, 4000)) -> list[tuple[str, floa
 
 
 def _timed(text: str) -> float:
-    import time
-
     start = time.perf_counter()
     screen(text)
     return time.perf_counter() - start
