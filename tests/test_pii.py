@@ -239,6 +239,10 @@ def test_corpus_lines_are_well_formed_and_each_language_has_enough_of_both():
         # An app written against Chinese, then "ID".
         ("加我的tiktok ID为 xiaolu_0910", "zh", [("social", "xiaolu_0910")]),
         ("我的Line ID是meimei0910", "zh", [("social", "meimei0910")]),
+        # A lone first name introduced with an age.
+        ("hey i'm Hope btw, 15, and i think apps should ask first", "en", [("name", "Hope")]),
+        ("soy Amparo, tengo 16 y opino que sí", "es", [("name", "Amparo")]),
+        ("je suis Maëlle (13 ans) et j'ai peur des faux comptes", "fr", [("name", "Maëlle")]),
     ],
 )
 def test_other_peoples_details_are_found(text, lang, expected):
@@ -305,6 +309,8 @@ def test_other_peoples_details_are_found(text, lang, expected):
         ('My brother did a poster named "Clean Rivers" for science.', "en"),
         ('The article is called "Wonder" and I said it was good.', "en"),
         ('El video dice que es "lo mejor" del año.', "es"),
+        # A nationality, a faith or a school year with an age is no name.
+        ("I'm Spanish, 15, and I'm Muslim, 16. I am Year 9, 13 years old.", "en"),
     ],
 )
 def test_ordinary_words_that_look_like_names_are_not_redacted(text, lang):

@@ -11,6 +11,13 @@ from .patterns import Patterns
 
 NAME_WORD_RE = re.compile(r"[^\W\d_][\w'\-]*")
 _NEXT_WORD_RE = re.compile(r"[ \t](?=[^\W\d_])")
+# What follows a lone name in a self-introduction that gives an age: "I'm Will btw, 15", "soy Dolores, tengo
+# 17", "je suis Inès (14 ans)", "я Ника, мне 13". A lone capitalised word after "I'm" is a name only then.
+_AGE_AFTER_RE = re.compile(
+    r"[ \t]*(?:btw|here|aqu[ií]|ici|тут|здесь)?[ \t]*[,(\-–—:][ \t]*"
+    r"(?:(?:i'?m|i am|age[d:]?|tengo|j'ai|мне|عمري)[ \t]*)?[0-9٠-٩]{1,2}(?![0-9٠-٩])",
+    re.IGNORECASE,
+)
 
 
 def _trim(word: str) -> str:
@@ -74,8 +81,8 @@ def find_names(text: str, folded: str, p: Patterns) -> list[Candidate]:
 def _capture_full_name(text: str, pos: int, p: Patterns) -> tuple[int, int] | None:
     """After "I'm", "soy", "я", "我是": a name only if it looks like a full one.
 
-    Two capitalised words ("I'm Jordan Smith", not "I'm Muslim"), or in Chinese a common
-    surname and one or two characters standing alone ("我是张伟，", not "我是学生").
+    Two capitalised words ("I'm Jordan Smith", not "I'm Muslim"), one followed by an age ("I'm Will btw, 15"),
+    or in Chinese a common surname and one or two characters standing alone ("我是张伟，", not "我是学生").
     """
     pos = re.compile(r"[ \t]*[,:，：]?[ \t]*").match(text, pos).end()
     if pos < len(text) and HAN_RE.match(text[pos]):
@@ -94,6 +101,8 @@ def _capture_full_name(text: str, pos: int, p: Patterns) -> tuple[int, int] | No
         words.append((start, start + len(word)))
         if len(words) == 3:
             break
+    if len(words) == 1 and len(text[slice(*words[0])]) > 1 and _AGE_AFTER_RE.match(text, words[0][1]):
+        return words[0]
     return (words[0][0], words[-1][1]) if len(words) >= 2 else None
 
 
