@@ -4,13 +4,15 @@ records which model screened it, and its weights are reproduced by `flask screen
 
 from __future__ import annotations
 
+import csv
 import json
 import re
 import zlib
+from collections import Counter
 from dataclasses import replace
 
 import pytest
-from conftest import PROJECT
+from conftest import DATA, PROJECT
 from sqlalchemy import select
 
 from consult import sentence_encoder
@@ -20,9 +22,12 @@ from consult.moderation.screening import models, screen, screen_batch
 from consult.moderation.screening.classifier import MODEL_FILE, Head, pieces_of, shipped
 from consult.moderation.screening.ngrams import ngram_features
 from consult.moderation.screening.training import (
+    POLIS_CONVERSATIONS,
+    POLIS_PER_CONVERSATION,
     choose_policy_threshold,
     choose_recall_threshold,
     fingerprint,
+    polis_rows,
     read_corpus,
 )
 
@@ -136,7 +141,9 @@ def test_within_a_priority_the_likelier_concern_comes_first_page_after_page(
 
 def _train(runner, corpus, output):
     sentence_encoder._remembered.clear()  # encode again, as a fresh process would
-    result = runner.invoke(args=["screen", "train", "--corpus", str(corpus), "--output", str(output)])
+    result = runner.invoke(
+        args=["screen", "train", "--corpus", str(corpus), "--output", str(output), "--without-polis"]
+    )
     assert result.exit_code == 0, result.output
     return output.read_bytes()
 
@@ -173,8 +180,33 @@ def test_the_shipped_model_was_trained_on_the_corpus_as_it_stands():
     """After the corpus changes, run `flask screen train` and commit the new model file."""
     shipped_document = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
     rows = [row for row in read_corpus(PROJECT / "tests/data/screening_corpus.jsonl") if not row.held_out]
+    rows += polis_rows(DATA / "polis")
     assert shipped_document["trained_on"]["sha256"] == fingerprint(rows)
+    assert shipped_document["trained_on"]["polis"] == sorted(POLIS_CONVERSATIONS)
     assert shipped_document["version"] == shipped().version
+
+
+def test_real_polis_statements_are_read_as_negatives_from_the_training_conversations_only():
+    rows = polis_rows(DATA / "polis")
+    again = polis_rows(DATA / "polis")
+
+    assert [row.text for row in rows] == [row.text for row in again]  # the same sample every time
+    by_conversation = Counter(row.group.split(":")[1] for row in rows)
+    assert set(by_conversation) == set(POLIS_CONVERSATIONS)
+    assert max(by_conversation.values()) == POLIS_PER_CONVERSATION  # march-on has 2,162: it is sampled
+    assert all(row.category == "opinion" and not any(row.labels.values()) and not row.held_out for row in rows)
+    with (DATA / "polis" / "march-on.operation-marchin-orders.comments.csv").open(encoding="utf-8") as file:
+        rejected = {item["comment-body"].strip() for item in csv.DictReader(file) if item["moderated"] == "-1"}
+    assert rejected and not rejected & {row.text for row in rows}
+
+
+def test_training_without_the_shared_polis_data_says_how_to_go_on(runner, tmp_path, monkeypatch):
+    monkeypatch.setattr("consult.moderation.cli.polis_directory", lambda: None)
+
+    result = runner.invoke(args=["screen", "train", "--output", str(tmp_path / "model.json")])
+
+    assert result.exit_code == 2 and "CONSULT_SHARED_DIR" in result.output and "--without-polis" in result.output
+    assert not (tmp_path / "model.json").exists()
 
 
 @pytest.mark.parametrize("lang", sorted(GROOMING))
@@ -206,7 +238,7 @@ def test_flask_screen_evaluate_reports_each_layer_per_language_and_category(runn
     corpus = tmp_path / "corpus.jsonl"
     corpus.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
 
-    result = runner.invoke(args=["screen", "evaluate", "--corpus", str(corpus), "--json"])
+    result = runner.invoke(args=["screen", "evaluate", "--corpus", str(corpus), "--json", "--without-polis"])
 
     assert result.exit_code == 0, result.output
     figures = json.loads(result.stdout)

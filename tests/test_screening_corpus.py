@@ -1,6 +1,6 @@
 """The labelled screening corpus (``data/screening_corpus.jsonl``) is well formed and balanced.
 
-``holdout-3`` to ``holdout-8`` are held out: never read to tune lexicons, thresholds, the
+``holdout-3`` to ``holdout-9`` are held out: never read to tune lexicons, thresholds, the
 classifier or its training set, only to measure them once a change is made (see ``data/README.md``).
 ``train`` may be used for anything and grows; ``holdout-3`` keeps at least five lines of each language and
 category. ``dev``, ``holdout-1`` and ``holdout-2`` are the lexicons' older splits.
@@ -31,8 +31,9 @@ SPLITS = (
     "holdout-6",
     "holdout-7",
     "holdout-8",
+    "holdout-9",
 )
-FRESH = ("holdout-3", "holdout-4", "holdout-5", "holdout-6", "holdout-7", "holdout-8")
+FRESH = ("holdout-3", "holdout-4", "holdout-5", "holdout-6", "holdout-7", "holdout-8", "holdout-9")
 SAFEGUARDING = ("grooming", "sextortion", "coercion", "self_harm", "abuse", "exploitation")
 NEGATIVE = ("policy", "news", "fiction", "joke", "everyday", "pii")
 HARD_NEGATIVE = ("policy", "news", "fiction", "joke")

@@ -21,7 +21,17 @@ from flask import Flask
 from .screening import screen_batch, tagger, tagger_training, tagger_words
 from .screening.classifier import MODEL_FILE, from_document
 from .screening.evaluation import evaluate, report_lines
-from .screening.training import FALSE_ALARM_SHARE, FLAG_RECALL, POLICY_TALK_SHARE, read_corpus, train, write
+from .screening.training import (
+    FALSE_ALARM_SHARE,
+    FLAG_RECALL,
+    POLICY_TALK_SHARE,
+    Row,
+    polis_directory,
+    polis_rows,
+    read_corpus,
+    train,
+    write,
+)
 
 PROJECT = Path(__file__).resolve().parents[2]
 CORPUS = PROJECT / "tests" / "data" / "screening_corpus.jsonl"
@@ -110,6 +120,26 @@ def _screen_and_print(requests: list[tuple[str, str | None]]) -> None:
         click.echo(json.dumps(output, ensure_ascii=False).encode("utf-8"))
 
 
+def _polis_options(command):
+    """``--polis DIRECTORY`` and ``--without-polis``: the real Pol.is statements read as negatives beside the corpus."""
+    command = click.option("--without-polis", is_flag=True, help="read the corpus alone")(command)
+    return click.option(
+        "--polis", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
+        help="the shared Pol.is conversations (default: $CONSULT_SHARED_DIR/data/polis or ../shared/data/polis)",
+    )(command)  # fmt: skip
+
+
+def _with_polis(rows: list[Row], polis: Path | None, without: bool) -> list[Row]:
+    if without:
+        return rows
+    directory = polis or polis_directory()
+    if directory is None:
+        raise click.UsageError(
+            "the shared Pol.is conversations were not found: set CONSULT_SHARED_DIR, pass --polis, or --without-polis"
+        )
+    return rows + polis_rows(directory)
+
+
 def _corpus_option(default: Path, help: str):
     return click.option(
         "--corpus", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=default,
@@ -143,13 +173,22 @@ def _corpus_option(default: Path, help: str):
     show_default=True,
     help="the abuse flag's threshold: at most this share of its negative training rows flagged (grouped CV)",
 )
+@_polis_options
 def train_command(
-    corpus: Path, output: Path, policy_talk: float, flag_recall: float, abuse_false_alarms: float
+    corpus: Path,
+    output: Path,
+    policy_talk: float,
+    flag_recall: float,
+    abuse_false_alarms: float,
+    polis: Path | None,
+    without_polis: bool,
 ) -> None:
-    """Train the classifier layer on the corpus's training rows and write its weights (deterministic)."""
+    """Train the classifier layer on the corpus's training rows (and real Pol.is statements as negatives) and
+    write its weights (deterministic)."""
     where = corpus.resolve()
     source = where.relative_to(PROJECT).as_posix() if where.is_relative_to(PROJECT) else where.name
-    document = train(read_corpus(corpus), source=source, false_alarms={"abuse": abuse_false_alarms},
+    rows = _with_polis(read_corpus(corpus), polis, without_polis)
+    document = train(rows, source=source, false_alarms={"abuse": abuse_false_alarms},
                      policy_talk=policy_talk, flag_recall=flag_recall)  # fmt: skip
     write(document, output)
     click.echo(f"{document['version']}: {document['trained_on']['rows']} training rows -> {output}")
@@ -175,10 +214,13 @@ def train_command(
     help="a classifier file written by `flask screen train`",
 )
 @click.option("--json", "as_json", is_flag=True, help="one JSON object instead of tables")
-def evaluate_command(corpus: Path, model: Path, as_json: bool) -> None:
+@_polis_options
+def evaluate_command(corpus: Path, model: Path, as_json: bool, polis: Path | None, without_polis: bool) -> None:
     """Precision and recall of the lexicons, the classifier and their union: on the held-out splits, and
-    cross-validated on the training rows; the share of policy talk flagged."""
-    figures = evaluate(read_corpus(corpus), from_document(json.loads(model.read_text(encoding="utf-8"))))
+    cross-validated on the training rows (the Pol.is statements among them, as in training); the share of
+    policy talk flagged."""
+    rows = _with_polis(read_corpus(corpus), polis, without_polis)
+    figures = evaluate(rows, from_document(json.loads(model.read_text(encoding="utf-8"))))
     if as_json:
         click.echo(json.dumps(figures, ensure_ascii=False, sort_keys=True))
     else:

@@ -58,9 +58,10 @@ class Head:
     #: a weight per n-gram bucket (empty: the head reads the vector alone)
     ngram_weights: tuple[float, ...] = ()
     #: weights and bias over the centred vector of "talk about the harms, not an experience": the head's
-    #: probability is multiplied by one minus it (empty: no such discount)
+    #: probability is multiplied by one minus it, but never by less than ``talk_floor`` (empty: no discount)
     talk_weights: tuple[float, ...] = ()
     talk_bias: float = 0.0
+    talk_floor: float = 0.0
 
     @property
     def watch_at(self) -> float:
@@ -93,7 +94,8 @@ class Classifier:
                 logits += [sum(value * head.ngram_weights[b] for b, value in found.items()) for found in grams]
             columns[name] = 1.0 / (1.0 + np.exp(-logits))
             if head.talk_weights:
-                columns[name] *= 1.0 - 1.0 / (1.0 + np.exp(-(matrix @ np.asarray(head.talk_weights) + head.talk_bias)))
+                talk = 1.0 / (1.0 + np.exp(-(matrix @ np.asarray(head.talk_weights) + head.talk_bias)))
+                columns[name] *= np.maximum(1.0 - talk, head.talk_floor)
         return [{name: float(column[i]) for name, column in columns.items()} for i in range(len(vectors))]
 
     def read(self, texts: list[str], langs: list[str | None], vectors) -> list[dict[str, float]]:
@@ -163,7 +165,7 @@ def _head(head: dict) -> Head:
     watch = float(head["watch"]) if "watch" in head else None
     return Head(tuple(head["weights"]), float(head["bias"]), float(head["threshold"]), watch,
                 tuple(head.get("ngram_weights", ())), tuple(head.get("talk_weights", ())),
-                float(head.get("talk_bias", 0.0)))  # fmt: skip
+                float(head.get("talk_bias", 0.0)), float(head.get("talk_floor", 0.0)))  # fmt: skip
 
 
 def from_document(document: dict) -> Classifier:
