@@ -84,11 +84,11 @@ def test_the_second_writers_lines_keep_what_was_reached_on_them():
 
 def test_the_third_writers_held_out_lines_keep_what_the_tagger_reached():
     """``heldout-3`` (a third writer, kept apart from the start, never read to tune anything): the rules alone
-    found 0.457 of its spans; with the tagger 0.772, and 0.866 after the ninth round (clean lines altered 0.015).
-    Short of the 0.97 target: a floor against going back."""
+    found 0.457 of its spans; with the tagger 0.772, 0.866 after the ninth round and 0.882 after the tenth (clean
+    lines altered 0.015). Short of the 0.97 target: a floor against going back."""
     bench = _bench()
     held_out = bench.measure(bench.read_corpus(CORPUS))[("all", "heldout-3")]
-    assert held_out.recall >= 0.82, held_out.misses
+    assert held_out.recall >= 0.85, held_out.misses
     assert held_out.altered_share <= 0.03, held_out.false_alarms
 
 
@@ -96,12 +96,13 @@ def test_the_fourth_writers_held_out_lines_keep_what_the_tagger_reached():
     """``heldout-4`` (a fourth writer, all six languages, kept apart from the start): first read with the
     tagger before this round, 0.809 of its spans, clean lines altered 0.044 (4 of 90); after it (more training
     lines, short name forms and the world's given names, the regression's C, usernames joined by "_",
-    institutions of every kind, names listed beside a name) 0.895, 4 of 90. Short of the targets (0.97 and
-    0.03): a floor against going back."""
+    institutions of every kind, names listed beside a name) 0.895, 4 of 90; after the tenth (a name with an age,
+    rarer surnames, public names without accents or in another case, subjects before a title) 0.904, 2 of 90.
+    Short of the recall target (0.97): a floor against going back."""
     bench = _bench()
     held_out = bench.measure(bench.read_corpus(CORPUS))[("all", "heldout-4")]
-    assert held_out.recall >= 0.86, held_out.misses
-    assert held_out.altered_share <= 0.05, held_out.false_alarms
+    assert held_out.recall >= 0.88, held_out.misses
+    assert held_out.altered_share <= 0.03, held_out.false_alarms
 
 
 def test_corpus_lines_are_well_formed_and_each_language_has_enough_of_both():
@@ -243,6 +244,9 @@ def test_corpus_lines_are_well_formed_and_each_language_has_enough_of_both():
         ("hey i'm Hope btw, 15, and i think apps should ask first", "en", [("name", "Hope")]),
         ("soy Amparo, tengo 16 y opino que sí", "es", [("name", "Amparo")]),
         ("je suis Maëlle (13 ans) et j'ai peur des faux comptes", "fr", [("name", "Maëlle")]),
+        # Rarer surnames before a title; Arabic titles with "و", "ل", "ب" written onto them.
+        ("邝老师和栾老师都说过", "zh", [("name", "邝"), ("name", "栾")]),
+        ("وقلت للمعلمة سارة عن الحساب", "ar", [("name", "سارة")]),
     ],
 )
 def test_other_peoples_details_are_found(text, lang, expected):
@@ -309,6 +313,10 @@ def test_other_peoples_details_are_found(text, lang, expected):
         ('My brother did a poster named "Clean Rivers" for science.', "en"),
         ('The article is called "Wonder" and I said it was good.', "en"),
         ('El video dice que es "lo mejor" del año.', "es"),
+        # Public figures written without their accents or in another case; subjects and roles before a title.
+        ("honestly Beyonce is the only one who gets it, and Kylian Mbappe too", "en"),
+        ("мелкие повторяют за Моргенштерном всё и подписаны на Инстасамку", "ru"),
+        ("我们的历史老师说不要发照片，班主任老师和美术老师也说过", "zh"),
         # A nationality, a faith or a school year with an age is no name.
         ("I'm Spanish, 15, and I'm Muslim, 16. I am Year 9, 13 years old.", "en"),
     ],

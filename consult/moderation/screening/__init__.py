@@ -42,6 +42,7 @@ from .base import (
 from .classifier import Classifier, shipped
 from .cues import declared_language, find_cues
 from .normalise import normalise
+from .people import ordinary_before_titles
 from .pii import in_original, resolve, widen
 from .tagger import find_tagged
 from .tagger import shipped as shipped_tagger
@@ -67,7 +68,7 @@ def screen(text: str, lang: str | None = None) -> ScreeningResult:
     if not isinstance(text, str):
         raise TypeError(f"text must be a string, not {type(text).__name__}")
     view = normalise(text)
-    found = widen(resolve(in_original(view)), find_tagged(text), text)
+    found = ordinary_before_titles(text, widen(resolve(in_original(view)), find_tagged(text), text))
     pii = [Span(kind, start, end, text[start:end]) for kind, start, end in found]
     cues = []
     for kind, start, end in find_cues(view, declared_language(lang)):

@@ -39,6 +39,10 @@ class _People:
     compound_surnames: frozenset[str]
     persons: Gate
     titled: Gate
+    #: Arabic titles with a conjunction or preposition written onto them: "والأستاذة", "للأستاذ", "بالدكتور"
+    arabic_titled: re.Pattern
+    #: a subject or a role before a title ("历史老师", "班主任老师"): no surname in it
+    subject_before_title: re.Pattern
 
 
 @cache
@@ -49,6 +53,9 @@ def _people() -> _People:
 
     surnames = "".join(unspaced_words("surname_han"))
     title_after = alternation(unspaced_words("title_after"), spaced=False)
+    # "الاستاذه" (folded) is also written "والاستاذه", "بالاستاذه", "للاستاذه" (ل and ال make لل), "وللاستاذه".
+    arabic = sorted({fold_entry(t)[2:] for t in words_everywhere("title") if fold_entry(t).startswith("ال")}, key=len)
+    arabic_stems = "|".join(re.escape(stem) for stem in reversed(arabic) if len(stem) >= 3) or "(?!)"
     return _People(
         person=cue_regex("person"),
         title=re.compile(
@@ -64,6 +71,10 @@ def _people() -> _People:
         compound_surnames=frozenset(unspaced_words("surname_han_compound")),
         persons=gate(words_everywhere("person")),
         titled=gate(words_everywhere("title", "title_capital", "title_lower")),
+        arabic_titled=re.compile(rf"(?<![\w.])(?:[وف][بك]?ال|[بك]ال|[وف]?لل)(?:{arabic_stems})(?=[ \t])"),
+        subject_before_title=re.compile(
+            rf"(?:{alternation(unspaced_words('before_title_han'), spaced=False)})(?={title_after})"
+        ),
     )
 
 
@@ -82,12 +93,26 @@ def find_people(view: View, p: Patterns) -> list[Candidate]:
         span = _capture(text, m.end(), p, people)
         if span:
             found.append(("name", *span))
+    if ARABIC_RE.search(folded):
+        for m in people.arabic_titled.finditer(folded):
+            span = _capture_arabic(text, _GAP_RE.match(text, m.end()).end(), people)
+            if span:
+                found.append(("name", *span))
     if not HAN_RE.search(folded):
         return found
     for m in people.title_after.finditer(text):
         if text[m.start() : m.start() + 2] not in people.not_a_name_han:
             found.append(("name", m.start(), m.end()))
     return found
+
+
+def ordinary_before_titles(text: str, found: list[Candidate]) -> list[Candidate]:
+    """``found`` without the names that lie in a subject or a role before a title: "史" of "历史老师", "任" of
+    "班主任老师", a learned "美术" of "美术老师"."""
+    if not HAN_RE.search(text):
+        return found
+    subjects = [m.span() for m in _people().subject_before_title.finditer(text)]
+    return [c for c in found if c[0] != "name" or not any(s <= c[1] and c[2] <= e for s, e in subjects)]
 
 
 def _capture(text: str, pos: int, p: Patterns, people: _People) -> tuple[int, int] | None:

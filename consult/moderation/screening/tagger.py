@@ -158,6 +158,24 @@ def folded_words(words: list[Token]) -> list[str]:
     return [folded(word.text) for word in words]
 
 
+def unaccented(text: str) -> str:
+    """``text`` without the accents of Latin letters ("vinícius" -> "vinicius"); Cyrillic and Arabic as they
+    are ("й" stays)."""
+    if text.isascii() or any(script(char) in ("cyrillic", "arabic") for char in text if char.isalpha()):
+        return text
+    return "".join(char for char in unicodedata.normalize("NFD", text) if not unicodedata.combining(char))
+
+
+def _is_famous(key: str, word: str, lexicon: Lexicon) -> bool:
+    """Whether ``key`` (folded words) is a public name, written with or without accents; a single Russian word
+    in another case too ("Моргенштерна", "с Моргенштерном")."""
+    if key in lexicon.famous or unaccented(key) in lexicon.famous:
+        return True
+    if " " not in key and word[:1].isalpha() and script(word[0]) == "cyrillic":
+        return any(form in lexicon.famous for form in _name_forms(key, "cyrillic")[1:])
+    return False
+
+
 def famous_marks(words: list[Token], lexicon: Lexicon, texts: list[str] | None = None) -> list[bool]:
     """Which of ``words`` (folded: ``texts``) belong to a public figure's (or a character's, a brand's) name."""
     marks = [False] * len(words)
@@ -169,7 +187,7 @@ def famous_marks(words: list[Token], lexicon: Lexicon, texts: list[str] | None =
             key = famous_key(texts[i : i + n])
             if n > _LONGEST_FAMOUS and " " in key:
                 continue
-            if key in lexicon.famous and (n > 1 or len(texts[i]) > 1):
+            if _is_famous(key, words[i].text, lexicon) and (n > 1 or len(texts[i]) > 1):
                 for k in range(i, i + n):
                     marks[k] = True
                 break

@@ -19,6 +19,7 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
+from .people import ordinary_before_titles
 from .pii import resolve, rule_candidates, widen
 from .tagger import (
     KINDS,
@@ -186,7 +187,8 @@ def train(
     def union_at(threshold: float):
         def find(line: dict):
             tagged = _Replay(held[id(line)], threshold, EXTEND * threshold, lexicon).find(line["text"])
-            return widen(resolve(ruled[id(line)]), tagged, line["text"])  # as ``screen`` joins them
+            joined = widen(resolve(ruled[id(line)]), tagged, line["text"])  # as ``screen`` joins them
+            return ordinary_before_titles(line["text"], joined)
 
         return find
 

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from ... import languages
 from .lexicons import words_everywhere
-from .tagger import HAN_RE, Lexicon, famous_key, folded, tokens
+from .tagger import HAN_RE, Lexicon, famous_key, folded, tokens, unaccented
 from .tagger import script as tagger_script
 
 #: Copies of each line with a name, the names changed (``with_other_names``).
@@ -196,6 +196,7 @@ def lexicon_for(
     given, family = names if names is not None else names_of_the_world()
     given = given | {folded(name) for name in more_given if len(tokens(name)) == 1}
     famous = frozenset(famous_key([folded(word.text) for word in tokens(name)]) for name in public if tokens(name))
+    famous |= {unaccented(key) for key in famous}  # "Vinicius" is written "Vinícius" too, and the other way
     stop, han_places = words_that_are_no_names(given)
     frequent, known = frequent_words()
     return Lexicon(common_words(list(ordinary)), given, family, famous | han_places, stop, frequent, known)
