@@ -69,7 +69,7 @@ def chain_fixture(db, make_user, make_consultation) -> Chain:
     quoted = add_response(db, q1, ana, "Make every account private by default until 18.", approved).id
     unquoted = add_response(db, q1, ana, "Private profiles should be the default for teenagers.", approved).id
     lesson = add_response(db, q2, ana, "Older students should teach online safety lessons.", approved).id
-    pending = add_response(db, q2, ana, "ANA-PENDING still waiting for a moderator", SubmissionStatus.PENDING).id
+    pending = add_response(db, q2, ana, "ANA-PENDING Apps should be private by default.", SubmissionStatus.PENDING).id
     rejected_answer = add_response(db, q1, ana, "ANA-REJECTED buy followers here", SubmissionStatus.REJECTED)
     rejected_answer.reject_reason = "spam"
     rejected = rejected_answer.id

@@ -105,13 +105,33 @@ def test_the_fourth_writers_held_out_lines_keep_what_the_tagger_reached():
     assert held_out.altered_share <= 0.03, held_out.false_alarms
 
 
+def test_the_fifth_writers_held_out_lines_keep_what_the_tagger_reached():
+    """``heldout-5`` (a fifth writer, 300 lines, written in the tenth round from a brief alone and kept apart):
+    first read with that round's tagger before its last changes, 0.810 of 274 spans, 11 of 108 clean lines
+    altered; with the world's towns and the trap lines, 0.810 and 10. Far from the targets (0.97 and 0.03): a
+    floor against going back, and the honest figure for writing nobody here has seen."""
+    bench = _bench()
+    held_out = bench.measure(bench.read_corpus(CORPUS))[("all", "heldout-5")]
+    assert held_out.recall >= 0.78, held_out.misses
+    assert held_out.altered_share <= 0.12, held_out.false_alarms
+
+
 def test_corpus_lines_are_well_formed_and_each_language_has_enough_of_both():
     counts: dict[tuple[str, bool], int] = {}
     for line in CORPUS.read_text(encoding="utf-8").splitlines():
         item = json.loads(line)
         assert set(item) == {"text", "language", "spans", "split"}
         assert item["language"] in languages.codes()
-        assert item["split"] in ("dev", "heldout", "dev-2", "heldout-2", "heldout-3", "heldout-4", "train-pii")
+        assert item["split"] in (
+            "dev",
+            "heldout",
+            "dev-2",
+            "heldout-2",
+            "heldout-3",
+            "heldout-4",
+            "heldout-5",
+            "train-pii",
+        )
         for span in item["spans"]:
             assert span["kind"] in PII_KINDS
             assert span["text"] and span["text"] in item["text"]
@@ -317,6 +337,9 @@ def test_other_peoples_details_are_found(text, lang, expected):
         ("honestly Beyonce is the only one who gets it, and Kylian Mbappe too", "en"),
         ("мелкие повторяют за Моргенштерном всё и подписаны на Инстасамку", "ru"),
         ("我们的历史老师说不要发照片，班主任老师和美术老师也说过", "zh"),
+        # Towns and counties (GeoNames) and a kind of club alone.
+        ("Bowling Green needs a skate park, and we live in Warren County where the wifi is bad.", "en"),
+        ("我觉得补习班太多了，俱乐部也要管。", "zh"),
         # A nationality, a faith or a school year with an age is no name.
         ("I'm Spanish, 15, and I'm Muslim, 16. I am Year 9, 13 years old.", "en"),
     ],

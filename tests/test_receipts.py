@@ -52,7 +52,7 @@ def test_each_answer_shows_its_status_theme_quote_and_what_the_meeting_did(clien
     # An escalated answer looks exactly like any waiting one: same words, same status class, nothing more.
     escalated = _receipt(page, chain.escalated)
     assert escalated.replace("ANA-E2 someone is scaring me", "BODY") == pending.replace(
-        "ANA-PENDING still waiting for a moderator", "BODY")  # fmt: skip
+        "ANA-PENDING Apps should be private by default.", "BODY")  # fmt: skip
     assert "safeguarding" not in page.lower() and "escalat" not in page.lower()
     # Withdrawn: gone for its author
     assert "ANA-WITHDRAWN" not in page and _receipt(page, chain.withdrawn) == ""

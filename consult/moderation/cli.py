@@ -38,6 +38,8 @@ CORPUS = PROJECT / "tests" / "data" / "screening_corpus.jsonl"
 PII_CORPUS = PROJECT / "tests" / "data" / "pii_corpus.jsonl"
 PUBLIC_NAMES = PROJECT / "tests" / "data" / "public_names.json"
 PLACES = PROJECT / "tests" / "data" / "places.json"
+#: GeoNames' towns (``tests/data/geonames_places.py`` writes it): a run of words that is a place names no one.
+GEONAMES_PLACES = PROJECT / "tests" / "data" / "places_geonames.json"
 GIVEN_NAMES = PROJECT / "tests" / "data" / "given_names.json"
 BATCH = 128
 
@@ -241,8 +243,9 @@ def train_tagger_command(corpus: Path, output: Path) -> None:
     ordinary = tagger_words.ordinary_texts(CORPUS, PROJECT / "translations")
     public = [
         name
-        for path in (PUBLIC_NAMES, PLACES)
+        for path in (PUBLIC_NAMES, PLACES, GEONAMES_PLACES)
         for names in json.loads(path.read_text(encoding="utf-8")).values()
+        if isinstance(names, list)  # places_geonames.json names its source beside the lists
         for name in names
     ]
     given = [name for names in json.loads(GIVEN_NAMES.read_text(encoding="utf-8")).values() for name in names]

@@ -68,7 +68,13 @@ def screen(text: str, lang: str | None = None) -> ScreeningResult:
     if not isinstance(text, str):
         raise TypeError(f"text must be a string, not {type(text).__name__}")
     view = normalise(text)
-    found = ordinary_before_titles(text, widen(resolve(in_original(view)), find_tagged(text), text))
+    # The tagger reads the text as written, or, when it had to be normalised (full-width letters, invisible
+    # characters, letters spaced out), as the rules read it, with its spans put back where they came from.
+    if view.starts is None:
+        tagged = find_tagged(text)
+    else:
+        tagged = [(kind, *view.original(start, end)) for kind, start, end in find_tagged(view.text)]
+    found = ordinary_before_titles(text, widen(resolve(in_original(view)), tagged, text))
     pii = [Span(kind, start, end, text[start:end]) for kind, start, end in found]
     cues = []
     for kind, start, end in find_cues(view, declared_language(lang)):

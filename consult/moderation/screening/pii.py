@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from ... import languages
 from .addresses import find_addresses, find_postcodes
 from .base import HAN_RE, PRIORITY, WORD_RE, Candidate
-from .lexicons import fold_entry
+from .lexicons import fold_entry, unspaced_words
 from .names import find_names
 from .normalise import View, normalise
 from .numbers import find_numbers
@@ -186,15 +187,40 @@ def widen(chosen: list[Candidate], extra: list[Candidate], text: str) -> list[Ca
 
 def _stands_alone(kind: str, found: str) -> bool:
     """Whether a learned candidate is worth suggesting on its own: a school or an address of two words at
-    least ("high" or "中" alone is none), a name of letters (a single Han character is a surname only
-    beside a title, which the rules find)."""
+    least ("high" or "中" alone is none) and, in Chinese, more than a kind of school with words any school
+    has ("俱乐部", "附近那所高中": ``_generic_han``), a name of letters (a single Han character is a surname
+    only beside a title, which the rules find)."""
     words = WORD_RE.findall(found)
     han = HAN_RE.findall(found)
     if not any(ch.isalpha() for ch in found):
         return False
+    if kind == "school" and len(han) == len(found) and _generic_han(found):
+        return False
     if kind in ("school", "address"):
         return len(words) + len(han) - sum(bool(HAN_RE.search(w)) for w in words) >= 2
     return len(han) != 1 or len(words) > 1
+
+
+@cache
+def _school_kinds_han() -> tuple[tuple[str, ...], frozenset[str]]:
+    """The rules' kinds of school in Chinese ("中学", "俱乐部"), longest first, and the words any school has
+    before its kind ("附近", "那所", "我们")."""
+    suffixes = sorted(set(unspaced_words("school_suffix")), key=len, reverse=True)
+    return tuple(suffixes), frozenset(unspaced_words("school_generic"))
+
+
+def _generic_han(found: str) -> bool:
+    """Whether Han text is a kind of school and nothing but words every school has before it."""
+    suffixes, generic = _school_kinds_han()
+    kind = next((suffix for suffix in suffixes if found.endswith(suffix)), None)
+    if kind is None:
+        return False
+    rest = found[: -len(kind)]
+    # Whether ``rest`` is made of generic words end to end (they are short: try each split point).
+    reachable = [True] + [False] * len(rest)
+    for end in range(1, len(rest) + 1):
+        reachable[end] = any(reachable[start] and rest[start:end] in generic for start in range(max(0, end - 4), end))
+    return reachable[-1]
 
 
 def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:

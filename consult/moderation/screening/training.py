@@ -71,7 +71,7 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 
-from ... import sentence_encoder
+from ... import languages, sentence_encoder
 from . import screen
 from .classifier import HEADS, centred, model_version
 from .ngrams import ngram_matrix
@@ -176,8 +176,6 @@ def polis_rows(
     """Negative training rows (category "opinion") from ``conversations`` in ``directory``: the statements not
     rejected by the conversation's moderator, ``per_conversation`` of each at most, sampled with ``SEED``; one
     author's statements share a group."""
-    from ... import languages
-
     rows = []
     for name in conversations:
         with (directory / f"{name}.comments.csv").open(newline="", encoding="utf-8") as file:
