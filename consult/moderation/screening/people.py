@@ -106,13 +106,59 @@ def find_people(view: View, p: Patterns) -> list[Candidate]:
     return found
 
 
-def ordinary_before_titles(text: str, found: list[Candidate]) -> list[Candidate]:
-    """``found`` without the names that lie in a subject or a role before a title: "史" of "历史老师", "任" of
-    "班主任老师", a learned "美术" of "美术老师"."""
-    if not HAN_RE.search(text):
+def no_one(text: str, found: list[Candidate]) -> list[Candidate]:
+    """``found`` without the names that lie in a subject or a role before a title ("史" of "历史老师", "任" of
+    "班主任老师", a learned "美术" of "美术老师"), nor the names and places inside the title of a work in
+    quotes ("the song "Hope"", "أغنية «أمل»", "мультфильм «Лука»", 《平安》)."""
+    titles = _quoted_titles(text)
+    subjects = [m.span() for m in _people().subject_before_title.finditer(text)] if HAN_RE.search(text) else []
+    if not titles and not subjects:
         return found
-    subjects = [m.span() for m in _people().subject_before_title.finditer(text)]
-    return [c for c in found if c[0] != "name" or not any(s <= c[1] and c[2] <= e for s, e in subjects)]
+    return [
+        (kind, start, end)
+        for kind, start, end in found
+        if not (kind == "name" and any(s <= start and end <= e for s, e in subjects))
+        and not (kind in ("name", "school", "address") and any(s <= start and end <= e for s, e in titles))
+    ]
+
+
+_CLOSING = {"«": "»", "“": "”", '"': '"', "„": "“", "《": "》", "「": "」", "『": "』", "‹": "›"}
+_OPENING_RE = re.compile('[«“"„《「『‹]')
+#: How far a title's closing quote may be, and how many words before the quotes may name the kind of work.
+_LONGEST_TITLE = 80
+_WORK_WORDS = 3
+
+
+@cache
+def _work_kinds() -> tuple[frozenset[str], re.Pattern]:
+    """The words for a kind of work ("song", "أغنية", "мультфильм") folded, and the Chinese ones as a pattern
+    that ends a text."""
+    spaced = frozenset(fold_entry(word) for word in words_everywhere("work_kind") if not HAN_RE.search(word))
+    return spaced, re.compile(f"(?:{alternation(unspaced_words('work_kind'), spaced=False)})$")
+
+
+def _quoted_titles(text: str) -> list[tuple[int, int]]:
+    """Where the titles of works in ``text`` are: inside 《》, or inside quotes after a word for a kind of work
+    ("the song “Hope”", "a cartoon called "Heidi"", "песня «Кукла колдуна»", "歌曲“小雨”")."""
+    found, pos = [], 0
+    while m := _OPENING_RE.search(text, pos):
+        close = text.find(_CLOSING[m.group()], m.end(), m.end() + _LONGEST_TITLE)
+        if close < 0:
+            pos = m.end()
+            continue
+        if m.group() == "《" or _after_a_kind_of_work(text[: m.start()]):
+            found.append((m.end(), close))
+        pos = close + 1
+    return found
+
+
+def _after_a_kind_of_work(before: str) -> bool:
+    spaced, han = _work_kinds()
+    before = before.rstrip(" \t:：,，")
+    if before and HAN_RE.match(before[-1]):
+        return bool(han.search(before))
+    words = [fold_entry(word) for word in NAME_WORD_RE.findall(before[-60:])][-_WORK_WORDS:]
+    return any(word in spaced or fold_entry(word[1:]) in spaced for word in words)  # "وأغنية": "و" written onto it
 
 
 def _capture(text: str, pos: int, p: Patterns, people: _People) -> tuple[int, int] | None:

@@ -17,24 +17,32 @@ from __future__ import annotations
 import gzip
 import json
 import math
-import re
-import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from ... import languages
 from .base import HAN_RE, Candidate
+from .tagger_text import (
+    NO_LEXICON,
+    Lexicon,
+    Token,
+    famous_marks,
+    folded,
+    folded_words,
+    gazetteer,
+    name_forms,
+    script,
+    tokens,
+)
+from .tagger_text import (
+    shape as form_of,
+)
 
 MODEL_FILE = Path(__file__).resolve().parent / "model" / "tagger.json.gz"
 #: What the tagger finds (the rules find the rest: e-mails, phones, handles... by their form).
 KINDS = ("name", "school", "address")
 OUTSIDE = "O"
 
-# A token: one Han character, a run of letters (with their marks), a run of digits, or one other character.
-_TOKEN_RE = re.compile(f"[{languages.HAN}]|[^\\W\\d_{languages.HAN}]+|\\d+|[^\\s\\w]|_")
-# Arabic: a conjunction or preposition written onto the word, then the article ("ولمريم", "بالمدرسة").
-_ARABIC_CLITICS_RE = re.compile(r"^(?:[وف]?[بلك]?)(?:ال)?(?=\w{2,})")
 # What may sit inside a span between two tagged words ("Flat 4B, 112 Quarry Hill", "O'Brien", "Jean-Marc").
 _JOINERS = frozenset(",.'-/№#°º")
 #: Two spans of a school or an address this many words apart or fewer are one ("Mz. F Lt. 12 del
@@ -46,158 +54,17 @@ PAIR = 0.8
 LIST = 0.3
 _LIST_JOINERS = frozenset({",", "&", "and", "or", "et", "ou", "y", "e", "o", "u", "и", "или", "да", "و", "أو", "او"})
 _SENTENCE_ENDS = frozenset(".!?…。！？؟;；")
+#: Second halves of Arabic given names written as two words: "نور الهدى", "عز الدين", "عبد الله".
+_NAME_SECOND_HALVES = frozenset({"الدين", "الهدى", "الله", "الرحمن", "الرحيم", "الاسلام", "الإسلام", "الزهراء",
+                                 "الايمان", "الإيمان", "الحق", "النبي", "العابدين", "الملك", "الكريم", "العزيز",
+                                 "الحسن", "الحسين", "النور", "الصباح", "الضحى"})  # fmt: skip
 _PLACES = ("school", "address")
-
-
-@dataclass(frozen=True, slots=True)
-class Token:
-    text: str
-    start: int
-    end: int
-
-
-def tokens(text: str) -> list[Token]:
-    return [Token(m.group(), m.start(), m.end()) for m in _TOKEN_RE.finditer(text)]
-
-
-def script(char: str) -> str:
-    if HAN_RE.match(char):
-        return "han"
-    if char.isdigit():
-        return "digit"
-    if not char.isalpha():
-        return "punct"
-    name = unicodedata.name(char, "")
-    for writing in ("LATIN", "CYRILLIC", "ARABIC"):
-        if name.startswith(writing):
-            return writing.lower()
-    return "other"
-
-
-def _shape(token: str) -> str:
-    if token.isdigit():
-        return f"d{min(len(token), 5)}"
-    if not token[0].isalpha():
-        return token if len(token) == 1 else "sym"
-    if token.isupper() and len(token) > 1:
-        return "UP"
-    if token[0].isupper():
-        return "Cap"
-    if token[0].islower():
-        return "low"
-    return "caseless"  # Arabic, Han...
-
-
-def folded(token: str) -> str:
-    return token.casefold().replace("ё", "е")
-
-
-@dataclass(frozen=True)
-class Lexicon:
-    """Word lists the tagger reads beside the weights (folded)."""
-
-    #: words common in ordinary answers: a capitalised "Will" or "Вера" is more often a word than a name
-    common: frozenset[str] = frozenset()
-    #: given names and family names of many countries (single words; Han: the characters of either)
-    given: frozenset[str] = frozenset()
-    family: frozenset[str] = frozenset()
-    #: public figures, fictional characters, brands and places with a person's name ("aya nakamura",
-    #: "周杰伦"): their words as one string, joined by a space (Han: not joined)
-    famous: frozenset[str] = frozenset()
-    #: words that are no one's name though they stand where names do: "I am Muslim", "British", countries,
-    #: cities, regions (the rules' own lists and the world's place names)
-    stop: frozenset[str] = frozenset()
-    #: the most frequent words of the six languages (wordfreq's first 5,000 of each), and the next 25,000:
-    #: "Security", "Citizens", "Green" written with a capital are still words
-    frequent: frozenset[str] = frozenset()
-    known: frozenset[str] = frozenset()
-
-
-_NO_LEXICON = Lexicon()
-# Russian case endings, longest first: "Ксюше", "с Димой", "про Артёма" are the names Ксюша, Дима, Артём.
-_RUSSIAN_ENDINGS = ("ами", "ями", "ой", "ей", "ою", "ею", "ом", "ем", "ым", "им", "ам", "ям", "ах", "ях",
-                    "а", "я", "у", "ю", "е", "и", "ы")  # fmt: skip
-_RUSSIAN_NOMINATIVE = ("", "а", "я", "й", "ь")
-
-
-def _name_forms(word: str, writing: str) -> list[str]:
-    """``word`` and what it may be once an Arabic clitic or a Russian case ending is taken away."""
-    forms = [word]
-    if writing == "arabic":
-        forms.append(_ARABIC_CLITICS_RE.sub("", word))
-    elif writing == "cyrillic":
-        for ending in _RUSSIAN_ENDINGS:
-            if word.endswith(ending) and len(word) - len(ending) >= 2:
-                forms += [word[: -len(ending)] + nominative for nominative in _RUSSIAN_NOMINATIVE]
-                break
-    return forms
-
-
-def _gazetteer(forms: list[str], lexicon: Lexicon) -> list[str]:
-    """ "given" and "family" for the word itself, "given~" and "family~" for a base form of it."""
-    features = set()
-    for n, form in enumerate(forms):
-        label = "~" if n else ""
-        if form in lexicon.given:
-            features.add(f"given{label}")
-        if form in lexicon.family:
-            features.add(f"family{label}")
-    return sorted(features)
-
-
-#: The longest public name looked for, in words.
-_LONGEST_FAMOUS = 4
-
-
-def famous_key(texts: list[str]) -> str:
-    """How a public name's words (folded) are looked up: joined by a space, Han characters by nothing."""
-    return ("" if all(HAN_RE.match(text) for text in texts) else " ").join(texts)
-
-
-def folded_words(words: list[Token]) -> list[str]:
-    return [folded(word.text) for word in words]
-
-
-def unaccented(text: str) -> str:
-    """``text`` without the accents of Latin letters ("vinícius" -> "vinicius"); Cyrillic and Arabic as they
-    are ("й" stays)."""
-    if text.isascii() or any(script(char) in ("cyrillic", "arabic") for char in text if char.isalpha()):
-        return text
-    return "".join(char for char in unicodedata.normalize("NFD", text) if not unicodedata.combining(char))
-
-
-def _is_famous(key: str, word: str, lexicon: Lexicon) -> bool:
-    """Whether ``key`` (folded words) is a public name, written with or without accents; a single Russian word
-    in another case too ("Моргенштерна", "с Моргенштерном")."""
-    if key in lexicon.famous or unaccented(key) in lexicon.famous:
-        return True
-    if " " not in key and word[:1].isalpha() and script(word[0]) == "cyrillic":
-        return any(form in lexicon.famous for form in _name_forms(key, "cyrillic")[1:])
-    return False
-
-
-def famous_marks(words: list[Token], lexicon: Lexicon, texts: list[str] | None = None) -> list[bool]:
-    """Which of ``words`` (folded: ``texts``) belong to a public figure's (or a character's, a brand's) name."""
-    marks = [False] * len(words)
-    if not lexicon.famous:
-        return marks
-    texts = texts if texts is not None else folded_words(words)
-    for i in range(len(words)):
-        for n in range(min(_LONGEST_FAMOUS * 2, len(words) - i), 0, -1):
-            key = famous_key(texts[i : i + n])
-            if n > _LONGEST_FAMOUS and " " in key:
-                continue
-            if _is_famous(key, words[i].text, lexicon) and (n > 1 or len(texts[i]) > 1):
-                for k in range(i, i + n):
-                    marks[k] = True
-                break
-    return marks
 
 
 def token_features(
     words: list[Token],
     i: int,
-    lexicon: Lexicon = _NO_LEXICON,
+    lexicon: Lexicon = NO_LEXICON,
     famous: list[bool] | None = None,
     texts: list[str] | None = None,
 ) -> list[str]:
@@ -208,8 +75,8 @@ def token_features(
     token = words[i].text
     word = texts[i]
     writing = script(token[0])
-    shape = _shape(token)
-    forms = _name_forms(word, writing)
+    shape = form_of(token)
+    forms = name_forms(word, writing)
     features = [
         "bias",
         f"w={word}",
@@ -233,7 +100,7 @@ def token_features(
         features += ["famous", f"famous,shape={shape}"]
     if any(form in lexicon.stop for form in forms):
         features += ["stop", f"stop,shape={shape}"]
-    names = _gazetteer(forms, lexicon)
+    names = gazetteer(forms, lexicon)
     features += [f"{name},shape={shape}" for name in names] + names
     if writing in ("latin", "cyrillic", "arabic"):
         tier = "frequent" if word in lexicon.frequent else "known" if word in lexicon.known else "rare"
@@ -254,8 +121,8 @@ def token_features(
         f"w+1,+2={following}|{after}",
         f"w-1,shape={previous}|{shape}",
         f"shape,w+1={shape}|{following}",
-        f"shape-1={_shape(words[i - 1].text) if i > 0 else '<s>'}",
-        f"shape+1={_shape(words[i + 1].text) if i + 1 < len(words) else '</s>'}",
+        f"shape-1={form_of(words[i - 1].text) if i > 0 else '<s>'}",
+        f"shape+1={form_of(words[i + 1].text) if i + 1 < len(words) else '</s>'}",
     ]
     if i > 0 and words[i - 1].end == words[i].start:
         features.append("glued-left")
@@ -275,7 +142,7 @@ class Tagger:
     threshold: float  # a word is tagged when its chance of being outside falls below 1 - threshold
     #: a word next to a tagged one joins its span from this score (below the threshold)
     extend: float = 0.5
-    lexicon: Lexicon = _NO_LEXICON
+    lexicon: Lexicon = NO_LEXICON
 
     def probabilities(self, words: list[Token], famous: list[bool] | None = None) -> list[list[float]]:
         rows = []
@@ -352,7 +219,10 @@ class Tagger:
                 taken[i] = True
             scores = [sum(rows[i][k] for i in range(first, last + 1)) for k in range(len(self.classes))]
             kind = self.classes[max(range(1, len(scores)), key=scores.__getitem__)]
-            if kind == "name" and self._no_one(words[first : last + 1], famous[first : last + 1]):
+            if kind == "name" and (
+                self._no_one(words[first : last + 1], famous[first : last + 1])
+                or self._construct(words, texts, first, last)
+            ):
                 continue
             if kind in _PLACES and self._no_place(words[first : last + 1], texts[first : last + 1]):
                 continue
@@ -408,7 +278,7 @@ class Tagger:
                     and (tagged[i] >= least or glued)
                     and not famous[i]
                     # "وسارة" is a place's word, "سارة" after "و" a name: a word whose every form names no one stays
-                    and not all(form in self.lexicon.stop for form in _name_forms(texts[i], script(words[i].text[0])))
+                    and not all(form in self.lexicon.stop for form in name_forms(texts[i], script(words[i].text[0])))
                 ):
                     taken[i] = True
                     added.append(("name", i, i))
@@ -436,11 +306,30 @@ class Tagger:
             return True
         return all(self._plain_arabic(folded(word.text)) for word in letters)
 
+    def _construct(self, words: list[Token], texts: list[str], first: int, last: int) -> bool:
+        """Whether a lone Arabic word read as a name is the first noun of a construct ("نور الشمس", "وفاء
+        الأصحاب", "وسام الشرف": the light of the sun, loyalty of friends, a medal of honour): the next word,
+        one space on, is a frequent word with "ال" that is no family name ("مريم الحسن"), no nisba ending in
+        "ي" ("منى الشربيني") and no second half of a given name ("نور الهدى", "عز الدين")."""
+        following = last + 1
+        if first != last or following >= len(words) or script(words[first].text[0]) != "arabic":
+            return False
+        after = texts[following]
+        return (
+            words[following].start - words[last].end == 1
+            and after.startswith("ال")
+            and len(after) > 3
+            and not after.endswith(("ي", "ى"))
+            and (after in self.lexicon.frequent or after in self.lexicon.known)
+            and after not in self.lexicon.family
+            and after not in _NAME_SECOND_HALVES
+        )
+
     def _plain_arabic(self, word: str) -> bool:
         """A frequent Arabic word that is no given name (family names hold words too: "يحب" is one in Faker's)."""
         if script(word[0]) != "arabic" or word not in self.lexicon.frequent:
             return False
-        return not any(form in self.lexicon.given for form in _name_forms(word, "arabic"))
+        return not any(form in self.lexicon.given for form in name_forms(word, "arabic"))
 
     @staticmethod
     def _joins(i: int, step: int, tagged: list[float], joiner: list[bool], extend: float, words: list[Token]) -> bool:

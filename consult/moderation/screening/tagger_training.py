@@ -19,25 +19,18 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
-from .people import ordinary_before_titles
+from .people import no_one
 from .pii import resolve, rule_candidates, widen
-from .tagger import (
-    KINDS,
-    OUTSIDE,
-    Lexicon,
-    Tagger,
-    Token,
-    famous_marks,
-    folded_words,
-    token_features,
-    tokens,
-)
+from .tagger import KINDS, OUTSIDE, Tagger, token_features
+from .tagger_text import Lexicon, Token, famous_marks, folded_words, tokens
 from .tagger_words import lexicon_for, with_other_names
 
 #: The splits the tagger learns from; everything else in the corpus (heldout, heldout-2, ...) is held out.
 TRAINING_SPLITS = ("dev", "dev-2", "train-pii")
-#: The threshold: at most this share of the clean training lines altered (grouped CV, with the rules).
-ALTERED_SHARE = 0.05
+#: The threshold: at most this share of the clean training lines altered (grouped CV, with the rules). 0.05
+#: until the tenth round; with its decoding rules 0.05 let the threshold fall from 0.84 to 0.78, where the
+#: issue's ordinary words ("Любовь и Вера", "chez Paul") were redacted again; 0.045 gave 0.82, still "Вера": 0.04.
+ALTERED_SHARE = 0.04
 FOLDS = 5
 #: The regression's inverse regularisation, chosen by the grouped CV span recall at ALTERED_SHARE (4,972 training
 #: lines, before the short name forms): C 0.3 gave 0.626, 1 0.642, 3 0.661, 10 0.660.
@@ -188,7 +181,7 @@ def train(
         def find(line: dict):
             tagged = _Replay(held[id(line)], threshold, EXTEND * threshold, lexicon).find(line["text"])
             joined = widen(resolve(ruled[id(line)]), tagged, line["text"])  # as ``screen`` joins them
-            return ordinary_before_titles(line["text"], joined)
+            return no_one(line["text"], joined)
 
         return find
 

@@ -1,4 +1,4 @@
-"""The word lists the personal-information tagger reads (``tagger.Lexicon``), built when it is trained.
+"""The word lists the personal-information tagger reads (``tagger_text.Lexicon``), built when it is trained.
 
 Common words of young people's answers and of the interface; the world's given and family names and places
 (Faker's providers); each language's most frequent words (wordfreq); public names and places written for the
@@ -18,9 +18,10 @@ import re
 from pathlib import Path
 
 from ... import languages
+from .base import HAN_RE
 from .lexicons import words_everywhere
-from .tagger import HAN_RE, Lexicon, famous_key, folded, tokens, unaccented
-from .tagger import script as tagger_script
+from .tagger_text import Lexicon, famous_key, folded, tokens, unaccented
+from .tagger_text import script as tagger_script
 
 #: Copies of each line with a name, the names changed (``with_other_names``).
 COPIES = 2
