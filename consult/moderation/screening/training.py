@@ -181,7 +181,7 @@ def polis_rows(
         with (directory / f"{name}.comments.csv").open(newline="", encoding="utf-8") as file:
             statements = [(item["comment-body"].strip(), item.get("author-id", "")) for item in csv.DictReader(file)
                           if item.get("comment-body", "").strip() and item.get("moderated") != "-1"]  # fmt: skip
-        random.Random(f"{SEED}:{name}").shuffle(statements)  # noqa: S311 (a reproducible sample, no secret)
+        random.Random(f"{SEED}:{name}").shuffle(statements)  # noqa: S311  # nosec B311 - a reproducible sample, not a secret
         for body, author in statements[:per_conversation]:
             lang = languages.detect(body).language or "en"
             labels = {head: False for head in HEADS}
