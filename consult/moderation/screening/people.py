@@ -127,6 +127,9 @@ _OPENING_RE = re.compile('[«“"„《「『‹]')
 #: How far a title's closing quote may be, and how many words before the quotes may name the kind of work.
 _LONGEST_TITLE = 80
 _WORK_WORDS = 3
+#: How much of the text before the quotes is read for them: enough for three words, never the whole text again
+#: at every quote.
+_BEFORE_TITLE = 60
 
 
 @cache
@@ -146,7 +149,7 @@ def _quoted_titles(text: str) -> list[tuple[int, int]]:
         if close < 0:
             pos = m.end()
             continue
-        if m.group() == "《" or _after_a_kind_of_work(text[: m.start()]):
+        if m.group() == "《" or _after_a_kind_of_work(text[max(0, m.start() - _BEFORE_TITLE) : m.start()]):
             found.append((m.end(), close))
         pos = close + 1
     return found
@@ -157,7 +160,7 @@ def _after_a_kind_of_work(before: str) -> bool:
     before = before.rstrip(" \t:：,，")
     if before and HAN_RE.match(before[-1]):
         return bool(han.search(before))
-    words = [fold_entry(word) for word in NAME_WORD_RE.findall(before[-60:])][-_WORK_WORDS:]
+    words = [fold_entry(word) for word in NAME_WORD_RE.findall(before)][-_WORK_WORDS:]
     return any(word in spaced or fold_entry(word[1:]) in spaced for word in words)  # "وأغنية": "و" written onto it
 
 
