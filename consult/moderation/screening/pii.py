@@ -202,16 +202,15 @@ def _stands_alone(kind: str, found: str) -> bool:
 
 
 @cache
-def _school_kinds_han() -> tuple[tuple[str, ...], frozenset[str]]:
-    """The rules' kinds of school in Chinese ("中学", "俱乐部"), longest first, and the words any school has
-    before its kind ("附近", "那所", "我们")."""
-    suffixes = sorted(set(unspaced_words("school_suffix")), key=len, reverse=True)
-    return tuple(suffixes), frozenset(unspaced_words("school_generic"))
+def _school_kinds_han() -> tuple[str, ...]:
+    """The rules' kinds of school in Chinese ("中学", "俱乐部"), longest first."""
+    return tuple(sorted(set(unspaced_words("school_suffix")), key=len, reverse=True))
 
 
 def _generic_han(found: str) -> bool:
-    """Whether Han text is a kind of school and nothing but words every school has before it."""
-    suffixes, generic = _school_kinds_han()
+    """Whether Han text is a kind of school and nothing but words every school has before it (the rules'
+    ``school_generic``: "附近", "那所", "我们")."""
+    suffixes, generic = _school_kinds_han(), patterns().school_generic
     kind = next((suffix for suffix in suffixes if found.endswith(suffix)), None)
     if kind is None:
         return False
