@@ -407,7 +407,8 @@ def report(results: dict, args) -> dict:
                "posting_ratio_worker_elsewhere": round(results["post_elsewhere"].ratio, 3),
                "posting_p99_ms_worker_elsewhere": round(results["post_elsewhere"].scenario.p99_ms, 1),
                "posting_failed": failed(post) + failed(results["post_elsewhere"].scenario), "noop_failed": failed(noop),
-               "posting_statuses": {str(k): v for k, v in post.statuses.items()}}  # fmt: skip
+               "posting_statuses": {str(k): v for k, v in post.statuses.items()},
+               "worker_niceness": "JOBS_NICENESS (10)" if args.worker_nice is None else args.worker_nice}  # fmt: skip
     if "page" not in results:
         return posting
     revalidated = results["revalidate"].scenario
@@ -432,7 +433,8 @@ def bench(name: str, url: str, redis_url: str | None, hello_port: int, args, wor
     names = prepare(url, env, args.users, args.approved)
     # consult as in production, plus the benchmark's do-nothing route (bench/noop_app.py).
     server = Server(f"consult on {name}", "bench.noop_app:create()", env, workdir / f"gunicorn-{name}.log")
-    worker = JobWorker(env, workdir / f"jobs-{name}.log")
+    worker_env = env if args.worker_nice is None else {**env, "CONSULT_JOBS_NICENESS": str(args.worker_nice)}
+    worker = JobWorker(worker_env, workdir / f"jobs-{name}.log")
     database = Database(url)
     server.start()
     worker.start()
@@ -477,6 +479,8 @@ def main() -> int:
         default="all",
         help="posting: only the answer POST against the signed-in no-op POST (no pages, screening or durability)",
     )
+    parser.add_argument("--worker-nice", type=int, choices=range(20), default=None, metavar="0-19",
+                        help="the job worker's niceness (default: the app's JOBS_NICENESS, 10)")  # fmt: skip
     parser.add_argument("--json", action="store_true", help="one JSON object on stdout; the report on stderr")
     args = parser.parse_args()
     OUT = sys.stderr if args.json else sys.stdout

@@ -68,6 +68,10 @@ class Defaults:
     JOBS_IMMEDIATE: bool | None = None  # None: run jobs at once, in-process, only when testing
     JOBS_WORKERS = 2
     JOBS_WORKER_TYPE = "thread"
+    # The job worker lowers its own CPU priority by this much (0 to 19, as `nice`): on a machine it shares
+    # with the web server, a request never waits behind a batch of screening; the batch takes the idle
+    # cores, and still a tenth of a busy one (bench/bench_load.py measures both).
+    JOBS_NICENESS = 10
     JOBS_POLL_SECONDS = 0.5  # longest wait between polls of the SQLite queue (Redis blocks instead)
     # A POST leaves its ask for a job to a thread that queues it this much later, once for all the asks
     # made meanwhile (consult/jobs/handover.py); None: queued in the request, after its commit.

@@ -232,7 +232,7 @@ def test_a_real_worker_screens_what_the_web_queued(storage, database_url, tmp_pa
     log = (tmp_path / "worker.log").open("wb")
     worker = subprocess.Popen([sys.executable, "-m", "flask", "--app", "wsgi", "jobs", "worker", "--workers", "1"],
                               cwd=PROJECT, env=_worker_env(database_url, tmp_path, redis_url),
-                              stdout=log, stderr=subprocess.STDOUT)  # fmt: skip
+                              stdout=log, stderr=subprocess.STDOUT, start_new_session=True)  # fmt: skip
     try:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -242,6 +242,13 @@ def test_a_real_worker_screens_what_the_web_queued(storage, database_url, tmp_pa
             time.sleep(0.2)
         else:
             pytest.fail("not screened within 60 s:\n" + (tmp_path / "worker.log").read_text())
+        # It yields the CPU to the web server on a machine they share (JOBS_NICENESS, 10 by default).
+        assert os.getpriority(os.PRIO_PROCESS, worker.pid) == min(os.getpriority(os.PRIO_PROCESS, 0) + 10, 19)
+        # Started in a session of its own, as a supervisor starts it: Linux weighs niceness within a session's
+        # autogroup only, so the worker lowers its autogroup too.
+        autogroup = Path(f"/proc/{worker.pid}/autogroup")
+        if autogroup.exists():
+            assert autogroup.read_text().split()[-1] == str(os.getpriority(os.PRIO_PROCESS, worker.pid))
     finally:
         worker.terminate()
         worker.wait(timeout=20)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
+from pathlib import Path
 
 import click
 from flask import Flask, current_app
@@ -22,12 +25,15 @@ jobs = AppGroup("jobs", help="Background work: the job worker and the state of i
 @click.option("--worker-type", type=click.Choice(["thread", "process"]), default=None,
               help="Threads, or processes for CPU-heavy work on many cores [JOBS_WORKER_TYPE].")  # fmt: skip
 @click.option("--no-periodic", is_flag=True, help="Leave the periodic jobs to another machine's worker.")
+@click.option("--nice", "niceness", type=click.IntRange(0, 19), default=None,
+              help="Lower the worker's CPU priority so web requests come first [JOBS_NICENESS].")  # fmt: skip
 @with_appcontext
-def worker(workers: int | None, worker_type: str | None, no_periodic: bool) -> None:
+def worker(workers: int | None, worker_type: str | None, no_periodic: bool, niceness: int | None) -> None:
     """Serve the queue until stopped (Ctrl-C finishes the jobs under way first)."""
     app = current_app._get_current_object()
     if huey.immediate:
         raise click.UsageError("JOBS_IMMEDIATE is set: jobs run where they are asked for; no worker is needed.")
+    lowered = lower_priority(app.config["JOBS_NICENESS"] if niceness is None else niceness)
     queue.bind_worker(app)
     consumer = huey.create_consumer(
         workers=workers or app.config["JOBS_WORKERS"],
@@ -37,8 +43,27 @@ def worker(workers: int | None, worker_type: str | None, no_periodic: bool) -> N
         max_delay=app.config["JOBS_POLL_SECONDS"],
         check_worker_health=True,
     )
-    click.echo(f"Job worker on {type(huey.storage).__name__}: {consumer.workers} {consumer.worker_type} worker(s).")
+    click.echo(
+        f"Job worker on {type(huey.storage).__name__}: {consumer.workers} {consumer.worker_type} worker(s),"
+        f" niceness {lowered}."
+    )
     consumer.run()
+
+
+def lower_priority(increment: int) -> int:
+    """Lower this process's CPU priority (before the consumer starts its threads or processes, which inherit
+    it) and return the niceness it now has. Raising a priority needs privileges, so nothing here does.
+
+    Linux weighs a process's niceness only against the processes of its own session's "autogroup"; a worker
+    started in a session of its own (by a supervisor, ``setsid``) competes with the web server's session
+    as an equal unless that autogroup is lowered too. A worker sharing a session (``make run``) leaves the
+    autogroup alone: it would lower the web server with it."""
+    niceness = os.nice(increment)
+    autogroup = Path("/proc/self/autogroup")
+    if increment and os.getsid(0) == os.getpid() and autogroup.exists():
+        with contextlib.suppress(OSError):  # a kernel without autogroups, a read-only /proc: the niceness alone
+            autogroup.write_text(str(niceness))
+    return niceness
 
 
 def queue_status() -> dict:
