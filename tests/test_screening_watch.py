@@ -17,7 +17,7 @@ from consult.moderation.screening import screen_batch
 from consult.moderation.screening.classifier import shipped
 
 # No word of the lexicons; the safeguarding head reads it above watch, below the flag.
-WATCHED = "I have no friends at school."
+WATCHED = "I have few friends at school."
 ORDINARY = "Apps should have a report button."
 HINT = "The automatic check sees a possible safeguarding concern in this response"
 KIND_WORDS = (
