@@ -132,6 +132,8 @@ def test_corpus_lines_are_well_formed_and_each_language_has_enough_of_both():
             "heldout-3",
             "heldout-4",
             "heldout-5",
+            "dev-3",
+            "heldout-6",
             "train-pii",
         )
         for span in item["spans"]:

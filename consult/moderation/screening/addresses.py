@@ -101,7 +101,13 @@ def _streets(view: View, p: Patterns) -> list[Candidate]:
 def find_postcodes(text: str, folded: str, addresses: list[Candidate], p: Patterns) -> list[Candidate]:
     found = []
     for m in p.postcode.finditer(text):
+        cued = p.postcode_cue.search(folded, max(0, m.start() - 30), m.start())
+        if len(m.group()) == 4 or ("-" in m.group() and len(m.group()) <= 8):
+            # "2150", "00-950", "100-0001": as often a year, a count or part of a phone as a postcode
+            if cued:
+                found.append(("postcode", m.start(), m.end()))
+            continue
         near_address = any(0 <= m.start() - end <= 40 or 0 <= start - m.end() <= 20 for _, start, end in addresses)
-        if near_address or p.postcode_cue.search(folded, max(0, m.start() - 30), m.start()):
+        if near_address or cued:
             found.append(("postcode", m.start(), m.end()))
     return found

@@ -75,7 +75,7 @@ def _number_kind(text: str, folded: str, raw: str, start: int, p: Patterns) -> s
     count = len(digits)
     if count < 6:
         return None
-    international = raw.startswith(("+", "00"))
+    international = raw.lstrip("(").startswith(("+", "00"))
     if (
         13 <= count <= 19
         and _luhn(digits)
@@ -94,6 +94,10 @@ def _number_kind(text: str, folded: str, raw: str, start: int, p: Patterns) -> s
     cue = bool(p.phone_cue.search(folded, max(0, start - 40), start))
     if count < 7 or (count == 7 and not (international or cue)):
         return None
+    if _toll_free(digits, international):
+        return None  # a helpline's or a company's free number ("0800 1111", "1-800-668-6868"): public
+    if not (international or cue) and re.fullmatch(r"\d{4}-\d{4}-\d{4}|\d{5}-\d{3}", raw):
+        return None  # a game's map code ("4821-7730-1169"), a Brazilian postcode ("01310-100"): no phone
     if not (international or cue):
         if digits in _SEQUENTIAL or len(set(digits)) == 1:
             return None  # "12345678", "00000000": placeholders and passwords, not numbers
@@ -110,6 +114,23 @@ def _number_kind(text: str, folded: str, raw: str, start: int, p: Patterns) -> s
         ):
             return None
     return "phone"
+
+
+#: Free numbers belong to helplines and companies, never to a young person: 1-800 and its family (North
+#: America, with the 1 written: Indian mobiles also start with 8), 1800 and 1300 (Australia), 0800 (Europe,
+#: Latin America, Africa), 8-800 and 8-801 (Russia, Belarus, Kazakhstan), nine digits after 800 (Chile, Italy)
+#: or 900 (Spain). Not 0808: a free number in the UK, a mobile's prefix in Nigeria.
+_TOLL_FREE_RE = re.compile(r"1(?:8(?:00|33|44|55|66|77|88)\d{7}|[38]00\d{6})|0800\d{4,7}|8(?:800|801)\d{7}|[89]00\d{6}")
+#: The same with a country code: +1 800, +7 800, +44 800, +33 800, +34 900...
+_TOLL_FREE_INTERNATIONAL_RE = re.compile(
+    r"1(?:8(?:00|33|44|55|66|77|88)\d{7})|7800\d{7}|(?:44|33|39|61|27|234)0?800\d{4,7}|34900\d{6}"
+)
+
+
+def _toll_free(digits: str, international: bool) -> bool:
+    if international:
+        return bool(_TOLL_FREE_INTERNATIONAL_RE.fullmatch(digits[2:] if digits.startswith("00") else digits))
+    return bool(_TOLL_FREE_RE.fullmatch(digits))
 
 
 def _plausible_date(first: str, second: str, third: str) -> bool:

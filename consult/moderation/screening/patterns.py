@@ -279,7 +279,7 @@ def patterns() -> Patterns:
         ),
         usernames=gate(words_everywhere("username_cue")),
         platform_short=frozenset(common.words("platform_short")),
-        number=re.compile(r"(?<![0-9A-Za-z+.,])(?:\+\s?|00)?\(?\d(?:[\d \-.()/]{0,24}\d)?"),
+        number=re.compile(r"(?<![0-9A-Za-z+.,(])\(?(?:\+\s?|00)?\(?\d(?:[\d \-.()/]{0,24}\d)?"),
         phone_cue=cue_regex("phone_cue"),
         iban=re.compile(
             r"(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?(?![A-Za-z0-9])", re.I
@@ -320,9 +320,13 @@ def patterns() -> Patterns:
         ),
         address_cued=re.compile(rf"(?:{cue_regex('address_cue').pattern})\s*[:：,]?\s*", re.I),
         home_cue=cue_regex("home_cue"),
+        # Postcodes of many countries: the UK, Canada, Kazakhstan, Argentina, the Netherlands; ZIP and ZIP+4,
+        # Brazil, Portugal, Poland, Japan; five and six digits, six with a space (India), and four digits
+        # (Australia, Belgium, Switzerland...), which ``find_postcodes`` takes only after a postcode's cue.
         postcode=re.compile(
-            r"(?<![A-Za-z0-9])(?:[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}|[A-Z]\d[A-Z] ?\d[A-Z]\d|\d{5}(?:-\d{4})?|\d{6})"
-            r"(?![A-Za-z0-9])",
+            r"(?<![A-Za-z0-9])(?:[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}|[A-Z]\d[A-Z] ?\d[A-Z]\d|[A-Z]\d\d[A-Z]\d[A-Z]\d"
+            r"|[A-Z]\d{4}(?:[A-Z]{3})?|\d{4} ?[A-Z]{2}|\d{5}-\d{3,4}|\d{2,4}-\d{3}|\d{3}-\d{4}|\d{5}|\d{3} ?\d{3}"
+            r"|\d{4})(?![A-Za-z0-9])",
             re.I,
         ),
         postcode_cue=cue_regex("postcode_cue"),

@@ -37,7 +37,18 @@ def find_pii(view: View) -> list[Candidate]:
     if _URL_HINT_RE.search(text):
         found += _urls(text, p)
     found += _handles(view, p)
-    found += find_numbers(view, p)
+    numbers = find_numbers(view, p)
+    if numbers:
+        # "WhatsApp: 0052 55 8765 4321": the app's cue took the number's first group for a handle.
+        phones = [(start, end) for kind, start, end in numbers if kind == "phone"]
+        found = [
+            (kind, start, end)
+            for kind, start, end in found
+            if kind != "social"
+            or not all(c.isdigit() or c in " +-.()" for c in text[start:end])
+            or not any(s <= start and end <= e for s, e in phones)
+        ]
+    found += numbers
     addresses = find_addresses(view, p)
     found += addresses
     if addresses or p.postcode_cues.opens(view):
@@ -53,6 +64,13 @@ def find_pii(view: View) -> list[Candidate]:
 _URL_TRAILING = ".,;:!?'\"»」』。，！？、"
 
 
+#: The domains of governments, international bodies, universities and associations: their sites' home pages
+#: are public. Only a bare host: a path can be someone's page ("scratch.mit.edu/users/…").
+_PUBLIC_HOST_RE = re.compile(
+    r"\.(?:int|gov|edu|mil|org|ngo|(?:gov|gob|gouv|go|govt|gv|gc|edu|ac|org)\.[a-z]{2,3}|gov\.[a-z]{2}|gouv\.fr)$"
+)
+
+
 def _urls(text: str, p: Patterns) -> list[Candidate]:
     found = []
     for m in p.url.finditer(text):
@@ -61,6 +79,8 @@ def _urls(text: str, p: Patterns) -> list[Candidate]:
             url = url[:-1].rstrip(_URL_TRAILING)
         host, _, rest = re.sub(r"^[a-z]+://", "", url.lower()).partition("/")
         host = re.sub(r"^(?:www\d?|m|mobile)\.", "", host.split(":")[0])
+        if not rest.strip("/") and _PUBLIC_HOST_RE.search(host):
+            continue  # "internet-signalement.gouv.fr", "www.itu.int": a public body's site, no one's page
         kind = "social" if host in p.social_hosts and rest.strip("/@?#") else "url"
         found.append((kind, m.start(), m.start() + len(url)))
     return found
@@ -81,6 +101,11 @@ _FILE_NAME_RE = re.compile(
     r"\.(?:docx?|pdf|txt|rtf|odt|xlsx?|csv|pptx?|jpe?g|png|gif|webp|heic|mp[34]|mov|avi|zip|rar|exe|apk|py|js|html?)$",
     re.I,
 )
+
+
+#: A number of four digits or fewer, or with thousands marks: a count ("mon compte a 12 400 abonnés", "3.400
+#: suscriptores"), never an account (QQ numbers have five digits or more).
+_COUNT_RE = re.compile(r"\d{1,4}|\d{1,3}(?:[.,  ]\d{3})+")
 
 
 def _handles(view: View, p: Patterns) -> list[Candidate]:
@@ -120,8 +145,13 @@ def _handles(view: View, p: Patterns) -> list[Candidate]:
         for m in p.handle_id_han.finditer(text):
             if m.group("handle").lower() not in p.handle_stop:
                 found.append(("social", m.start("handle"), m.end("handle")))
-    if not p.platforms.opens(view):
-        return found
+    if p.platforms.opens(view):
+        found += _cued_handles(text, p)
+    return [(kind, start, end) for kind, start, end in found if not _COUNT_RE.fullmatch(text[start:end])]
+
+
+def _cued_handles(text: str, p: Patterns) -> list[Candidate]:
+    found = []
     for m in p.handle_cued.finditer(text):
         group = m.lastgroup
         start, end = m.span(group)
