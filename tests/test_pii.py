@@ -118,6 +118,26 @@ def test_the_fifth_writers_held_out_lines_keep_what_the_tagger_reached():
     assert held_out.altered_share <= 0.12, held_out.false_alarms
 
 
+def test_the_sixth_writers_held_out_lines_keep_what_was_reached():
+    """``heldout-6`` (a sixth writer, 300 lines, written in the eleventh round from the fifth's brief, kept apart
+    and read only in aggregate): first read 0.794 of 272 spans, 6 of 108 clean lines altered; after the round
+    (free numbers, postcodes, numbers in words, the tagger retrained with ``dev-3``) 0.812 and 5. A floor."""
+    bench = _bench()
+    held_out = bench.measure(bench.read_corpus(CORPUS))[("all", "heldout-6")]
+    assert held_out.recall >= 0.78, held_out.misses
+    assert held_out.altered_share <= 0.08, held_out.false_alarms
+
+
+def test_contact_details_in_every_format_keep_what_was_reached():
+    """``dev-3`` (420 lines of phones, postcodes, addresses, e-mails and handles in the formats of many
+    countries, and clean lines of helplines, codes and counts; the eleventh round's rules were tuned on it):
+    0.860 of 394 spans and 35 of 150 clean lines altered before, 0.942 and 11 after."""
+    bench = _bench()
+    dev = bench.measure(bench.read_corpus(CORPUS))[("all", "dev-3")]
+    assert dev.recall >= 0.92, dev.misses
+    assert dev.altered_share <= 0.09, dev.false_alarms
+
+
 def test_corpus_lines_are_well_formed_and_each_language_has_enough_of_both():
     counts: dict[tuple[str, bool], int] = {}
     for line in CORPUS.read_text(encoding="utf-8").splitlines():

@@ -15,6 +15,7 @@ from .numbers import find_numbers
 from .patterns import Patterns, patterns
 from .people import find_people
 from .schools import find_schools
+from .spoken_numbers import find_spoken_phones
 
 _URL_HINT_RE = re.compile(r"[A-Za-z0-9][.:/][A-Za-z]|\s(?:dot|punto|point|точка)\s", re.I)
 
@@ -49,6 +50,7 @@ def find_pii(view: View) -> list[Candidate]:
             or not any(s <= start and end <= e for s, e in phones)
         ]
     found += numbers
+    found += find_spoken_phones(text)  # "zero seven seven double nine…", "o7 seven 00 nine l2 3 four 5"
     addresses = find_addresses(view, p)
     found += addresses
     if addresses or p.postcode_cues.opens(view):

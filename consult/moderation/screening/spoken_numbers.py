@@ -4,19 +4,20 @@ Young people hide a number from moderation by spelling it out ("zero seven seven
 douze, trente-quatre", "восемь девятьсот двенадцать", "صفر واحد صفر", "一三七 零零九八") or by putting
 look-alike letters among its digits ("+7-9О5-1ОО-2З-45", "O1O 9eight7 65 43").
 
-How it works, in one linear pass over the text:
+How it works, in one pass over the text, linear in its length and with bounded memory:
 
-1. A tokenizer (one regular expression, no nesting, so it cannot backtrack) cuts the text into chunks of
-   letters and digits, single Chinese characters, runs of separators (spaces, commas, dashes) and anything else.
+1. A tokenizer (one regular expression without nested repetition, so it cannot backtrack) cuts the text into
+   chunks of letters and digits, stretches of Chinese characters and anything else, each with the separators
+   (spaces, commas, dashes) that follow it.
 2. Each chunk is read as number elements: digits, number words of a lexicon ("cuatro", "двенадцать",
    "ثلاثه"), Chinese numerals, and look-alike letters (O/О = 0, l/I/| = 1, З = 3, б = 6) when they sit in
-   a chunk with digits or number words. A chunk that cannot be read ends the run.
-3. Elements separated only by short runs of separators form a run; a small grammar turns it into digits
-   the way each language reads numbers ("soixante-dix-neuf" = 79, "quatre-vingt-dix" = 90, "девятьсот
-   двенадцать" = 912, "treinta y cuatro" = 34, "double nine" = 99).
-4. A run is a phone when it yields 9 to 15 digits (8 after a cue word such as "number", "номер", "号码"),
-   contains at least one word or look-alike (plain digits are ``numbers.py``'s job) and is not counting
-   ("one two three four five six seven eight nine ten").
+   a chunk with digits or number words. A chunk that cannot be read, a long gap or a full stop ends the run.
+3. A run is cut where a connector, "double" or a bare "o" joins nothing ("dos y tres", "2019 o 2020"), and a
+   small grammar reads each part the way its language reads numbers ("soixante-dix-neuf" = 79,
+   "quatre-vingt-dix" = 90, "девятьсот двенадцать" = 912, "treinta y cuatro" = 34, "double nine" = 99).
+4. A part is a phone when it yields 9 to 15 digits (8 after a cue word such as "number", "номер", "号码"),
+   holds at least one word or look-alike (plain digits are ``numbers.py``'s job), and is neither counting
+   ("one two three ... nine ten") nor years ("nineteen ninety-nine, twenty twenty-four").
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ _CUE_WINDOW = 40
 #: No chunk of a phone number is longer than this ("6SIETE8", "3cuatro5", "veintisiete"...).
 _MAX_CHUNK = 40
 _MAX_GAP = 5
-#: Each digit takes at most a few words ("quatre vingt dix sept" = 97): a longer part is no phone.
+#: A digit takes at most two words ("quatre vingt dix sept" = 97): a part longer than this is no phone.
 _MAX_PART = 4 * _MAX_DIGITS + 4
 
 # (category, value, flags, words): every spelling, accents and hamza optional (see ``_key``).
@@ -493,6 +494,7 @@ def _years(groups: list[str]) -> bool:
 
 
 def _phone_in(text: str, elements: list[Element]) -> tuple[str, int, int] | None:
+    """The phone a part of a run is, from its first to its last number element; None if it is none."""
     # A bare "o" at either end is Spanish "or" or an English letter, not a zero: "612 345 678 o al ...".
     first, last = 0, len(elements) - 1
     while first <= last and "o" in elements[first][4]:
