@@ -105,7 +105,7 @@ def test_blank_lines_and_a_byte_order_mark_are_not_errors():
 
 def test_reads_a_file_given_as_argument(tmp_path):
     source = tmp_path / "responses.jsonl"
-    source.write_text(json.dumps({"text": "see www.example.org", "lang": "en"}) + "\n", encoding="utf-8")
+    source.write_text(json.dumps({"text": "see www.example.com", "lang": "en"}) + "\n", encoding="utf-8")
     result = run("", str(source))
     assert result.exit_code == 0
     assert lines_of(result.stdout)[0]["pii"][0]["kind"] == "url"

@@ -171,6 +171,7 @@ def test_email_as_a_topic_is_not_an_address():
         ("proof, my number is (+44) 07451-209-339) lol", "(+44) 07451-209-339"),
         ("Mi número de WhatsApp: 0052 55 8765 4321, no lo publiquen", "0052 55 8765 4321"),
         ("my number 0803 123 4567 got posted", "0803 123 4567"),
+        ("me acosaron desde dos números: 612 111 222 y otro", "612 111 222"),
     ],
 )
 def test_phone_numbers_in_international_and_national_formats(text, number):
@@ -202,6 +203,7 @@ def test_phone_numbers_in_international_and_national_formats(text, number):
         "Le code de la map Fortnite était 4821-7730-1169, tout le monde le partageait",
         "Mon compte a 12 400 abonnés et 350 000 vues",
         "Mi canal tiene 3.400 suscriptores y 120.000 vistas",
+        "the number of reports rose to 1 200 000 last year",
     ],
 )
 def test_numbers_that_are_not_contact_details(text):
@@ -258,6 +260,9 @@ def test_a_public_bodys_home_page_is_kept(text):
         ("my whatsapp id: kai_99", "kai_99"),
         ("a video at instagram.com/teen.voices", "instagram.com/teen.voices"),
         ("a video at tiktok.com/@teenvoices22", "tiktok.com/@teenvoices22"),
+        ("he kept joining my Roblox games, his user was xXDarkNinjaXx2010", "xXDarkNinjaXx2010"),
+        ("my Switch friend code SW-4821-3390-1175 if anyone wants to play", "SW-4821-3390-1175"),
+        ("學弟被網友要到LINE ID：xiaojie_0810，之後", "xiaojie_0810"),
     ],
 )
 def test_social_media_handles_and_profiles(text, account):
@@ -274,6 +279,7 @@ def test_social_media_handles_and_profiles(text, account):
         "It's time we had universal health @home too!",
         "meet @ 5pm and bring snacks @6pm",
         "I use TikTok and Snapchat every day.",
+        "I play on my iPhone13 and PlayStation5, and on Roblox games with McDonald's ads",
     ],
 )
 def test_platforms_as_topics_are_not_accounts(text):

@@ -94,6 +94,8 @@ def _number_kind(text: str, folded: str, raw: str, start: int, p: Patterns) -> s
     cue = bool(p.phone_cue.search(folded, max(0, start - 40), start))
     if count < 7 or (count == 7 and not (international or cue)):
         return None
+    if not international and _THOUSANDS_RE.fullmatch(raw) and digits.endswith("000"):
+        return None  # "the number of reports rose to 1 200 000": an amount, even after "number"
     if _toll_free(digits, international):
         return None  # a helpline's or a company's free number ("0800 1111", "1-800-668-6868"): public
     if not (international or cue) and re.fullmatch(r"\d{4}-\d{4}-\d{4}|\d{5}-\d{3}", raw):

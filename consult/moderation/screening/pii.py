@@ -95,7 +95,7 @@ _TIME_RE = re.compile(r"@\d{1,2}(?:[:h.]\d{2})?(?:am|pm|h)?$", re.I)
 # Han characters are no part of one ("账号是dragon_fire_88").
 _HANDLE_CHAR = rf"[^\W_{languages.HAN}]"
 _UNDERSCORED_RE = re.compile(
-    rf"(?<!{_HANDLE_CHAR}|[@#./:_\-]){_HANDLE_CHAR}(?:{_HANDLE_CHAR}|\.)*_(?:{_HANDLE_CHAR}|[._])*{_HANDLE_CHAR}"
+    rf"(?<!{_HANDLE_CHAR}|[@#./_\-]){_HANDLE_CHAR}(?:{_HANDLE_CHAR}|\.)*_(?:{_HANDLE_CHAR}|[._])*{_HANDLE_CHAR}"
     rf"(?!{_HANDLE_CHAR}|[_@]|[.\-]{_HANDLE_CHAR})"
 )
 # ... but not a file's name ("report_final_v2.docx").
@@ -110,9 +110,16 @@ _FILE_NAME_RE = re.compile(
 _COUNT_RE = re.compile(r"\d{1,4}|\d{1,3}(?:[.,  ]\d{3})+")
 
 
+#: A Nintendo Switch friend code: "SW-4821-3390-1175".
+_FRIEND_CODE_RE = re.compile(r"(?<![\w-])SW-\d{4}-\d{4}-\d{4}(?![\w-])", re.I)
+#: A gamer tag: one word with capitals inside it at least twice and digits ("xXDarkNinjaXx2010"), where an
+#: app or a game is named. Not "iPhone13", "McDonald's", "PS5".
+_TAG_RE = re.compile(r"(?<![\w@#./-])(?=\w*\d\w*\d)(?=\w*[a-z][A-Z]\w*[a-z][A-Z])\w{8,32}(?![\w@-])")
+
+
 def _handles(view: View, p: Patterns) -> list[Candidate]:
     text = view.text
-    found = []
+    found = [("social", m.start(), m.end()) for m in _FRIEND_CODE_RE.finditer(text)] if "-" in text else []
     if "@" in text:
         for m in p.handle_at.finditer(text):
             if not _TIME_RE.match(m.group()) and m.group()[1:].lower() not in p.handle_stop:
@@ -149,6 +156,7 @@ def _handles(view: View, p: Patterns) -> list[Candidate]:
                 found.append(("social", m.start("handle"), m.end("handle")))
     if p.platforms.opens(view):
         found += _cued_handles(text, p)
+        found += [("social", m.start(), m.end()) for m in _TAG_RE.finditer(text)]
     return [(kind, start, end) for kind, start, end in found if not _COUNT_RE.fullmatch(text[start:end])]
 
 

@@ -26,6 +26,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 
+from ... import languages
 from .spoken_number_words import HAN_DIGITS, lookup
 
 #: A number element: (category, value, start, end, flags).
@@ -51,7 +52,7 @@ _LOOK_ALIKES = {**dict.fromkeys("OoОо", 0), **dict.fromkeys("lI|", 1), **dict.
 _LOOK_ALIKE_LETTERS = "".join(_LOOK_ALIKES)
 _ZEROS = "OoОо"
 
-_HAN = "\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_HAN = "\u3007" + languages.HAN  # and 〇, the ideographic zero
 _MARKS = "\u0300-\u036f\u0610-\u061a\u064b-\u065f\u0670"
 _SEPARATORS = " \t\n\r\u00a0\u2009\u202f\u3000,،，、\\-\u2010-\u2015\u2212.·+()_*~"
 #: A Chinese stretch, a chunk of letters and digits, or anything else; then the separators that follow it.
