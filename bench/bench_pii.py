@@ -88,9 +88,9 @@ def covered(text: str, expected: str, redacted: list[tuple[int, int]]) -> bool:
     )
 
 
-#: "dev" and "dev-2" shape the rules; "heldout" and "heldout-2" measure them ("-2": another writer's lines,
-#: dealt alternately into the two); "heldout-3", "heldout-4" and "heldout-5" are three more writers', never
-#: read to tune anything (see tests/data/README.md).
+#: "dev", "dev-2" and "dev-3" shape the rules; "heldout" and "heldout-2" measure them ("-2": another writer's
+#: lines, dealt alternately into the two); "heldout-3" to "heldout-6" are four more writers', never read to
+#: tune anything (see tests/data/README.md).
 SPLITS = ("dev", "heldout", "dev-2", "heldout-2", "dev-3", "heldout-3", "heldout-4", "heldout-5", "heldout-6")
 
 

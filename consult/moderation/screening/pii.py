@@ -50,7 +50,7 @@ def find_pii(view: View) -> list[Candidate]:
             or not any(s <= start and end <= e for s, e in phones)
         ]
     found += numbers
-    found += find_spoken_phones(text)  # "zero seven seven double nine…", "o7 seven 00 nine l2 3 four 5"
+    found += find_spoken_phones(view, p)  # "zero seven seven double nine…", "o7 seven 00 nine l2 3 four 5"
     addresses = find_addresses(view, p)
     found += addresses
     if addresses or p.postcode_cues.opens(view):
@@ -114,7 +114,9 @@ _COUNT_RE = re.compile(r"\d{1,4}|\d{1,3}(?:[.,  ]\d{3})+")
 _FRIEND_CODE_RE = re.compile(r"(?<![\w-])SW-\d{4}-\d{4}-\d{4}(?![\w-])", re.I)
 #: A gamer tag: one word with capitals inside it at least twice and digits ("xXDarkNinjaXx2010"), where an
 #: app or a game is named. Not "iPhone13", "McDonald's", "PS5".
-_TAG_RE = re.compile(r"(?<![\w@#./-])(?=\w*\d\w*\d)(?=\w*[a-z][A-Z]\w*[a-z][A-Z])\w{8,32}(?![\w@-])")
+_TAG_RE = re.compile(
+    r"(?<![\w@#./-])(?=\w{0,31}\d\w{0,31}\d)(?=\w{0,31}[a-z][A-Z]\w{0,31}[a-z][A-Z])\w{8,32}(?![\w@-])"
+)
 
 
 def _handles(view: View, p: Patterns) -> list[Candidate]:

@@ -27,6 +27,9 @@ import unicodedata
 from collections.abc import Callable
 
 from ... import languages
+from .base import Candidate
+from .normalise import View
+from .patterns import Patterns
 from .spoken_number_words import HAN_DIGITS, lookup
 
 #: A number element: (category, value, start, end, flags).
@@ -66,13 +69,6 @@ _SENTENCE_END_RE = re.compile(r"\.\s")
 _HAN_PART_RE = re.compile(rf"(?P<digits>[{''.join(HAN_DIGITS)}]+)|[^{''.join(HAN_DIGITS)}]+")
 #: Inside a chunk: one digit, a run of letters, or "|".
 _PIECE_RE = re.compile(rf"(?P<digit>\d)|(?P<letters>(?:[^\W\d_]|[{_MARKS}])+)|(?P<bar>\|)")
-
-_CUES_RE = re.compile(
-    r"\b(?:numbers?|phone|mobile|cell|tel|whats ?app|call|text me|ring me|num[ée]ro|t[ée]l[ée]phone|portable|"
-    r"appelle|n[úu]mero|tel[ée]fono|celular|m[óo]vil|llama|ll[áa]mame|escr[íi]beme)\b"
-    r"|номер|телефон|тел\b|звони|пиши|رقم|هاتف|جوال|موبايل|واتس|اتصل|كلمني|号码|电话|手机|微信|加我|联系|打给",
-    re.I,
-)
 
 #: Counting, which is not a phone number: "one two three four five six seven eight nine ten".
 _COUNTING_UP = "".join(str(n) for n in range(21))
@@ -150,10 +146,10 @@ class _Runs:
     dropped as it grows, so memory stays bounded however long the text.
     """
 
-    __slots__ = ("before", "dead", "found", "part", "pending", "text")
+    __slots__ = ("before", "cued", "dead", "found", "part", "pending", "text")
 
-    def __init__(self, text: str) -> None:
-        self.text = text
+    def __init__(self, text: str, cued: Callable[[int], bool]) -> None:
+        self.text, self.cued = text, cued
         self.found: list[tuple[str, int, int]] = []
         self.part: list[Element] = []
         self.dead = False
@@ -186,7 +182,7 @@ class _Runs:
 
     def _end_part(self) -> None:
         if self.part and not self.dead:
-            phone = _phone_in(self.text, self.part)
+            phone = _phone_in(self.text, self.cued, self.part)
             if phone:
                 self.found.append(phone)
         self.part = []
@@ -267,7 +263,7 @@ def _years(groups: list[str]) -> bool:
     )
 
 
-def _phone_in(text: str, elements: list[Element]) -> tuple[str, int, int] | None:
+def _phone_in(text: str, cued: Callable[[int], bool], elements: list[Element]) -> tuple[str, int, int] | None:
     """The phone a part of a run is, from its first to its last number element; None if it is none."""
     # A bare "o" at either end is Spanish "or" or an English letter, not a zero: "612 345 678 o al ...".
     first, last = 0, len(elements) - 1
@@ -284,7 +280,7 @@ def _phone_in(text: str, elements: list[Element]) -> tuple[str, int, int] | None
     if count > _MAX_DIGITS or count < _MIN_DIGITS_CUED:
         return None
     start, end = elements[0][2], elements[-1][3]
-    if count < _MIN_DIGITS and not _CUES_RE.search(text, max(0, start - _CUE_WINDOW), start):
+    if count < _MIN_DIGITS and not cued(start):
         return None
     if digits in _COUNTING_UP or digits in _COUNTING_DOWN or _years(groups):
         return None
@@ -299,9 +295,11 @@ def _phone_in(text: str, elements: list[Element]) -> tuple[str, int, int] | None
     return ("phone", start, end)
 
 
-def find_spoken_phones(text: str) -> list[tuple[str, int, int]]:
-    """("phone", start, end) for each phone number in ``text`` written in words or disguised; offsets into ``text``."""
-    runs = _Runs(text)
+def find_spoken_phones(view: View, p: Patterns) -> list[Candidate]:
+    """("phone", start, end) for each phone number in ``view.text`` written in words or disguised. The cue words
+    are the lexicons' ``[phone_cue]``, as for the numbers in digits."""
+    text, folded = view.text, view.folded
+    runs = _Runs(text, lambda start: bool(p.phone_cue.search(folded, max(0, start - _CUE_WINDOW), start)))
     add, close = runs.add, runs.close
     read: dict[str, list[Element] | None] = {}
     for m in _TOKEN_RE.finditer(text):
