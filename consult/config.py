@@ -70,8 +70,14 @@ class Defaults:
     JOBS_WORKER_TYPE = "thread"
     # The job worker lowers its own CPU priority by this much (0 to 19, as `nice`): on a machine it shares
     # with the web server, a request never waits behind a batch of screening; the batch takes the idle
-    # cores, and still a tenth of a busy one (bench/bench_load.py measures both).
-    JOBS_NICENESS = 10
+    # cores, and still a little of busy ones. 10 left the worker 0.5-0.65 of two busy cores and posting at
+    # 0.33-0.49 of the no-op POST; 19 left it 0.48 and posting at 0.68 (bench/bench_load.py --worker-nice N).
+    JOBS_NICENESS = 19
+    # Before each screening batch the worker waits while other processes keep more than this share of its
+    # machine's cores busy (a web server at full load), JOBS_YIELD_SECONDS at most; 0 seconds: never waits.
+    # A starved worker holding SQLite's write lock would make every answer posted meanwhile wait for it.
+    JOBS_BUSY_SHARE = 0.75
+    JOBS_YIELD_SECONDS = 20.0
     JOBS_POLL_SECONDS = 0.5  # longest wait between polls of the SQLite queue (Redis blocks instead)
     # A POST leaves its ask for a job to a thread that queues it this much later, once for all the asks
     # made meanwhile (consult/jobs/handover.py); None: queued in the request, after its commit.

@@ -22,6 +22,7 @@ from ..moderation import queue as moderation_queue
 from ..moderation.reports import TAKEN_DOWN_JOB
 from ..retention import purge
 from ..summaries import background, generation, removals, work
+from . import machine
 from .queue import huey, in_app_context
 
 log = logging.getLogger(__name__)
@@ -30,9 +31,15 @@ log = logging.getLogger(__name__)
 @huey.task(retries=3, retry_delay=5, priority=10, name=arrivals.SCREENING_JOB)
 @in_app_context
 def screen_answers() -> int:
-    """Screen the answers that arrived (a batch at a time, oldest first), until none waits."""
+    """Screen the answers that arrived (a batch at a time, oldest first), until none waits; on a machine
+    whose cores other processes keep busy (the web server at full load), after the burst (consult/jobs/machine.py)."""
+    config = current_app.config
+    if not huey.immediate:
+        waited = machine.give_way(config["JOBS_BUSY_SHARE"], config["JOBS_YIELD_SECONDS"])
+        if waited >= config["JOBS_YIELD_SECONDS"]:
+            log.info("the machine stayed busy for %.0f s: screening all the same", waited)
     huey.delete(SCREENING_WANTED)  # before reading: an answer committed from now on asks for a new job
-    batch = current_app.config["SCREENING_BATCH"]
+    batch = config["SCREENING_BATCH"]
     screened = arrivals.screen_arrivals(batch)
     db.session.commit()
     if screened == batch:  # more may wait: the next batch is another job, so others can interleave

@@ -22,7 +22,7 @@ from sqlalchemy import bindparam, func, select
 from .. import clock, languages
 from ..extensions import db
 from ..models import Priority, Question, Submission
-from .disclosures import settle_earlier_wordings, settle_withdrawn
+from .disclosures import settle_earlier_wordings, settle_withdrawn, wordings_to_screen
 from .events import text_hash
 from .intake import screening_fields
 from .models import ModerationAction, ModerationEvent
@@ -81,6 +81,13 @@ def screen_arrivals(limit: int) -> int:
     detected = [languages.detect(row.body, row.language).language for row in rows]
     written_in = [row.language if row.language_declared else found for row, found in zip(rows, detected, strict=True)]
     screenings = screen_batch([row.body for row in rows], written_in)
+    # Words replaced before screening read them: screened here too, in one batch, before anything is written.
+    # Both layers, as for any arrival: the classifier catches what the lexicons miss.
+    replaced = wordings_to_screen()
+    disclosing = [
+        "safeguarding" in screening.result.flags
+        for screening in screen_batch([wording.body for wording, _ in replaced], [language for _, language in replaced])
+    ] if replaced else []  # fmt: skip
     now = clock.utcnow()
     results = [screening_fields(row.body, language, screening.result)
                for row, language, screening in zip(rows, written_in, screenings, strict=True)]  # fmt: skip
@@ -110,8 +117,7 @@ def screen_arrivals(limit: int) -> int:
     replace_vectors(vectors)
     # Words replaced, then answers withdrawn, before screening read them: kept if possible disclosures, else
     # deleted. Replaced words first, so an answer changed and then withdrawn is kept for what it said first.
-    # Both layers, as for any arrival: the classifier catches what the lexicons miss.
-    settle_earlier_wordings(lambda text, language: "safeguarding" in screen_batch([text], [language])[0].result.flags)
+    settle_earlier_wordings(replaced, disclosing)
     settle_withdrawn(screened)
     return len(screened)
 

@@ -24,7 +24,6 @@ escalating the answer at the same moment changes which way it is kept, never whe
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
 
 from sqlalchemy import delete, or_, select, update
@@ -129,22 +128,25 @@ def settle_withdrawn(submission_ids: list[int]) -> int:
     return _run(delete(Submission).where(*held, ~kept_if_withdrawn()))
 
 
-def settle_earlier_wordings(flags_disclosure: Callable[[str, str], bool], limit: int = 500) -> int:
-    """Screen words replaced before screening read them: a possible disclosure makes its answer a case.
-
-    ``flags_disclosure(text, language)`` is the job worker's screening. Anything else is deleted, as the
-    change would have replaced it at once. How many were kept.
-    """
-    waiting = db.session.execute(
+def wordings_to_screen(limit: int = 500) -> list[tuple[EarlierWording, str]]:
+    """Words replaced before screening read them, oldest first, each with its answer's language: read before
+    the batch writes anything, so their screening never holds the database's write lock."""
+    return [(wording, language) for wording, language in db.session.execute(
         select(EarlierWording, Submission.language)
         .join(Submission, Submission.id == EarlierWording.submission_id)
         .where(EarlierWording.awaiting_screening.is_(True))
         .order_by(EarlierWording.id)
         .limit(limit)
-    ).all()
+    )]  # fmt: skip
+
+
+def settle_earlier_wordings(waiting: list[tuple[EarlierWording, str]], disclosing: list[bool]) -> int:
+    """Settle words replaced before screening read them, given whether the worker's screening found each a
+    possible disclosure: one makes its answer a case; anything else is deleted, as the change would have
+    replaced it at once. How many were kept."""
     kept = 0
-    for wording, language in waiting:
-        if not flags_disclosure(wording.body, language):
+    for (wording, _), disclosure in zip(waiting, disclosing, strict=True):
+        if not disclosure:
             db.session.delete(wording)
             continue
         kept += 1
