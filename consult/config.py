@@ -74,9 +74,10 @@ class Defaults:
     # 0.33-0.49 of the no-op POST; 19 left it 0.48 and posting at 0.68 (bench/bench_load.py --worker-nice N).
     JOBS_NICENESS = 19
     # Before each screening batch the worker waits while other processes keep more than this share of its
-    # machine's cores busy (a web server at full load), JOBS_YIELD_SECONDS at most; 0 seconds: never waits.
-    # A starved worker holding SQLite's write lock would make every answer posted meanwhile wait for it.
-    JOBS_BUSY_SHARE = 0.75
+    # machine's cores busy (a web server at full load), until the oldest answer waiting has waited
+    # JOBS_YIELD_SECONDS; 0 seconds: never waits. A starved worker holding SQLite's write lock would make every
+    # answer posted meanwhile wait for it. 0.75 still left the worker 0.35 of two cores beside PostgreSQL.
+    JOBS_BUSY_SHARE = 0.5
     JOBS_YIELD_SECONDS = 20.0
     JOBS_POLL_SECONDS = 0.5  # longest wait between polls of the SQLite queue (Redis blocks instead)
     # A POST leaves its ask for a job to a thread that queues it this much later, once for all the asks

@@ -91,12 +91,21 @@ def test_another_process_at_work_makes_the_machine_busy_but_its_own_work_does_no
     assert itself < others  # the worker's own threads are left out
 
 
-def test_the_screening_job_gives_way_before_it_reads_the_backlog(app, monkeypatch):
+def test_the_screening_job_gives_way_before_it_reads_the_backlog_and_no_answer_waits_longer_than_allowed(
+    app, db, make_user, make_consultation, make_submission, frozen_clock, monkeypatch
+):
     calls = []
     monkeypatch.setattr(huey, "immediate", False)
-    monkeypatch.setattr(machine, "give_way", lambda share, longest: calls.append((share, longest)) or 0.0)
+    monkeypatch.setattr(machine, "give_way", lambda share, longest: calls.append((share, round(longest, 3))) or 0.0)
     monkeypatch.setattr(tasks.arrivals, "screen_arrivals", lambda batch: calls.append("screened") or 0)
     app.config.update(JOBS_BUSY_SHARE=0.6, JOBS_YIELD_SECONDS=7.0)
     with app.app_context():
-        tasks.screen_answers.call_local()
-    assert calls == [(0.6, 7.0), "screened"]
+        tasks.screen_answers.call_local()  # nothing waits: the whole allowance
+    make_submission(make_consultation().questions[0], make_user(), "waiting", screened=False)
+    frozen_clock.advance(seconds=5)
+    with app.app_context():
+        tasks.screen_answers.call_local()  # the oldest answer has waited 5 s of its 7
+    frozen_clock.advance(seconds=10)
+    with app.app_context():
+        tasks.screen_answers.call_local()  # it has waited longer than allowed: no wait at all
+    assert calls == [(0.6, 7.0), "screened", (0.6, 2.0), "screened", (0.6, -8.0), "screened"]

@@ -5,10 +5,10 @@ and SQLite: a screening batch writes its results under the database's one write 
 niceness 19, starved by busy web workers, then holds that lock for hundreds of milliseconds while every
 answer being posted waits for it (posting p99 417 ms against 171 ms with the worker stopped,
 bench/bench_load.py). So, before each batch, the job looks at the machine for a moment: while the other
-processes use more than ``JOBS_BUSY_SHARE`` of its cores, it waits, at most ``JOBS_YIELD_SECONDS`` in all,
-and screens the backlog once the burst is over. A machine that is not that busy (20 answers a second keep
-two cores about a tenth busy) sees no wait at all; a worker on a machine of its own only ever measures
-itself, which is left out. Linux only (``/proc/stat``); elsewhere the job never waits.
+processes use more than ``JOBS_BUSY_SHARE`` of its cores, it waits, until the oldest answer waiting has
+waited ``JOBS_YIELD_SECONDS``, and screens the backlog once the burst is over. A machine that is not that
+busy (20 answers a second keep two cores about a tenth busy) sees no wait at all; a worker on a machine of
+its own only ever measures itself, which is left out. Linux only (``/proc/stat``); elsewhere it never waits.
 """
 
 from __future__ import annotations
@@ -31,7 +31,9 @@ def cpu_seconds() -> tuple[float, float] | None:
         return None
     if not fields or fields[0] != "cpu":
         return None
-    ticks = [int(value) for value in fields[1:9]]  # user nice system idle iowait irq softirq steal
+    # user nice system idle iowait irq softirq; steal (a virtual machine's host running others) is left out of
+    # both: it is time this machine did not have, busy or idle.
+    ticks = [int(value) for value in fields[1:8]]
     idle = ticks[3] + ticks[4]
     hertz = os.sysconf("SC_CLK_TCK")
     return (sum(ticks) - idle) / hertz, sum(ticks) / hertz
