@@ -78,7 +78,7 @@ class Defaults:
     # JOBS_YIELD_SECONDS; 0 seconds: never waits. A starved worker holding SQLite's write lock would make every
     # answer posted meanwhile wait for it. 0.75 still left the worker 0.35 of two cores beside PostgreSQL.
     JOBS_BUSY_SHARE = 0.5
-    JOBS_YIELD_SECONDS = 20.0
+    JOBS_YIELD_SECONDS = 10.0
     JOBS_POLL_SECONDS = 0.5  # longest wait between polls of the SQLite queue (Redis blocks instead)
     # A POST leaves its ask for a job to a thread that queues it this much later, once for all the asks
     # made meanwhile (consult/jobs/handover.py); None: queued in the request, after its commit.
