@@ -176,6 +176,7 @@ def test_corpus_lines_are_well_formed_and_each_language_has_enough_of_both():
             "dev-3",
             "heldout-6",
             "dev-4",
+            "dev-5",
             "heldout-7",
             "train-pii",
         )
