@@ -215,6 +215,8 @@ def widen(chosen: list[Candidate], extra: list[Candidate], text: str) -> list[Ca
                 pieces = [piece for a, b in pieces for piece in ((a, min(b, s)), (max(a, e), b)) if piece[0] < piece[1]]
         for a, b in pieces:
             a, b = _trimmed(text, a, b)
+            if kind == "school":
+                b = _school_end(text, a, b)
             if b <= a:
                 continue
             same = [c for c in spans if c[0] == kind and c[1] <= b and a <= c[2]]
@@ -262,6 +264,17 @@ def _generic_han(found: str) -> bool:
     for end in range(1, len(rest) + 1):
         reachable[end] = any(reachable[start] and rest[start:end] in generic for start in range(max(0, end - 4), end))
     return reachable[-1]
+
+
+def _school_end(text: str, start: int, end: int) -> int:
+    """Where a school written in Han characters ends: at its kind ("彩虹补习班"), not one or two characters on
+    ("彩虹补习班补" of "…补英语"), which a tagger reading a character at a time may take in."""
+    found = text[start:end]
+    if not found or not all(HAN_RE.match(character) for character in found):
+        return end
+    kind_ends = [found.rfind(kind) + len(kind) for kind in _school_kinds_han() if kind in found]
+    last = max(kind_ends, default=0)
+    return start + last if last and len(found) - last <= 2 else end
 
 
 def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
