@@ -379,6 +379,13 @@ def failed(run: Run) -> int:
     return sum(n for code, n in run.statuses.items() if not str(code).startswith(("2", "3"))) + run.errors
 
 
+def app_niceness() -> str:
+    """The worker's niceness when the benchmark leaves it to the app: its configured default."""
+    from consult.config import Defaults  # the checkout's, as for the processes measured (see bench())
+
+    return f"JOBS_NICENESS ({os.environ.get('CONSULT_JOBS_NICENESS', Defaults.JOBS_NICENESS)})"
+
+
 def report(results: dict, args) -> dict:
     say(
         f"  {'':<36} {'req/s':>8} {'ratio':>6} {'p50 ms':>8} {'p99 ms':>8} {'CPU ms':>7}"
@@ -408,7 +415,7 @@ def report(results: dict, args) -> dict:
                "posting_p99_ms_worker_elsewhere": round(results["post_elsewhere"].scenario.p99_ms, 1),
                "posting_failed": failed(post) + failed(results["post_elsewhere"].scenario), "noop_failed": failed(noop),
                "posting_statuses": {str(k): v for k, v in post.statuses.items()},
-               "worker_niceness": "JOBS_NICENESS (19)" if args.worker_nice is None else args.worker_nice}  # fmt: skip
+               "worker_niceness": args.worker_nice if args.worker_nice is not None else app_niceness()}  # fmt: skip
     if "page" not in results:
         return posting
     revalidated = results["revalidate"].scenario
@@ -480,7 +487,7 @@ def main() -> int:
         help="posting: only the answer POST against the signed-in no-op POST (no pages, screening or durability)",
     )
     parser.add_argument("--worker-nice", type=int, choices=range(20), default=None, metavar="0-19",
-                        help="the job worker's niceness (default: the app's JOBS_NICENESS, 19)")  # fmt: skip
+                        help="the job worker's niceness (default: the app's JOBS_NICENESS)")  # fmt: skip
     parser.add_argument("--json", action="store_true", help="one JSON object on stdout; the report on stderr")
     args = parser.parse_args()
     OUT = sys.stderr if args.json else sys.stdout

@@ -37,8 +37,6 @@ SPLITS = (
 )
 FRESH = ("holdout-3", "holdout-4", "holdout-5", "holdout-6", "holdout-7", "holdout-8", "holdout-9", "holdout-10",
          "holdout-11")  # fmt: skip
-#: A writer's policy talk, news and everyday lines only (no disclosures): measures the false alarms alone.
-NEGATIVES_ONLY = ("holdout-11",)
 SAFEGUARDING = ("grooming", "sextortion", "coercion", "self_harm", "abuse", "exploitation")
 NEGATIVE = ("policy", "news", "fiction", "joke", "everyday", "pii")
 HARD_NEGATIVE = ("policy", "news", "fiction", "joke")

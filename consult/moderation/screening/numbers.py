@@ -91,7 +91,7 @@ def _number_kind(text: str, folded: str, raw: str, start: int, p: Patterns) -> s
     groups = [g for g in re.split(r"[ \-.()/]+", raw.strip("+() ")) if g]
     if all(_YEAR_RE.fullmatch(g) or (k and len(g) == 2) for k, g in enumerate(groups)) and len(groups) > 1:
         return None  # 2019-2020, 2019/20
-    cue = bool(p.phone_cue.search(folded, max(0, start - 40), start))
+    cue = p.phone_cued(folded, start)
     if count < 7 or (count == 7 and not (international or cue)):
         return None
     if not international and _THOUSANDS_RE.fullmatch(raw) and digits.endswith("000"):

@@ -11,6 +11,8 @@ from .base import HAN_RE
 from .lexicons import Gate, alternation, cue_regex, fold_entry, gate, read_lexicon, unspaced_words, words_everywhere
 
 _CAPITAL = "A-ZÀ-ÖØ-ÞА-ЯЁ\u0620-\u064a"  # capitals, and Arabic (which has no case)
+#: How far before a number its cue word may be ("my number, if you want it, is ...").
+PHONE_CUE_WINDOW = 40
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +92,11 @@ class Patterns:
     postcode_cues: Gate
     self_intros: Gate
     schools: Gate
+
+    def phone_cued(self, folded: str, start: int) -> bool:
+        """Whether a cue word ("my number", "رقمي", "加我") comes in the ``PHONE_CUE_WINDOW`` characters of
+        ``folded`` before ``start``: a short number, in digits or in words, is a phone only after one."""
+        return bool(self.phone_cue.search(folded, max(0, start - PHONE_CUE_WINDOW), start))
 
 
 @cache

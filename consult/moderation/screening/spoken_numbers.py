@@ -43,7 +43,6 @@ Element = tuple[str, int, int, int, str]
 _MIN_DIGITS = 9
 _MIN_DIGITS_CUED = 8
 _MAX_DIGITS = 15
-_CUE_WINDOW = 40
 #: No chunk of a phone number is longer than this ("6SIETE8", "3cuatro5", "veintisiete"...).
 _MAX_CHUNK = 40
 _MAX_GAP = 5
@@ -299,7 +298,7 @@ def find_spoken_phones(view: View, p: Patterns) -> list[Candidate]:
     """("phone", start, end) for each phone number in ``view.text`` written in words or disguised. The cue words
     are the lexicons' ``[phone_cue]``, as for the numbers in digits."""
     text, folded = view.text, view.folded
-    runs = _Runs(text, lambda start: bool(p.phone_cue.search(folded, max(0, start - _CUE_WINDOW), start)))
+    runs = _Runs(text, lambda start: p.phone_cued(folded, start))
     add, close = runs.add, runs.close
     read: dict[str, list[Element] | None] = {}
     for m in _TOKEN_RE.finditer(text):
