@@ -359,6 +359,18 @@ class JobWorker:
         if self.process.poll() is not None:
             raise RuntimeError(f"the job worker stopped at once; see {self.log}")
 
+    def wait_warm(self, timeout: float = 180.0) -> None:
+        """Until the worker has loaded what it screens with (the sentence encoder, the lexicons: several seconds
+        of CPU at its low priority as it starts): the first posting round would otherwise share the machine
+        with that loading, and count it as screening's."""
+        deadline, last = time.monotonic() + timeout, self.cpu_seconds()
+        quiet = 0
+        while quiet < 2 and time.monotonic() < deadline:
+            time.sleep(0.5)
+            now = self.cpu_seconds()
+            quiet = quiet + 1 if now - last < 0.02 else 0
+            last = now
+
     def status(self) -> dict:
         """``flask jobs status --json``: the queue as the operators see it."""
         command = [str(BIN / "flask"), "--app", "wsgi", "jobs", "status", "--json"]

@@ -33,6 +33,7 @@ from .outcomes import models as outcome_models  # noqa: F401 - registers its tab
 from .outcomes.views import bp as outcomes_bp
 from .secretariat.views import bp as secretariat_bp
 from .secretariat.views import public_bp as reach_bp
+from .sqlite_writer import WriterConnection
 from .summaries import cli as summaries_cli
 from .summaries import models as summaries_models  # noqa: F401 - registers its tables
 from .summaries.views import bp as summaries_bp
@@ -65,6 +66,9 @@ def create_app(config: dict | None = None) -> Flask:
 def register_extensions(app: Flask) -> None:
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
         _prepare_sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"])
+        if app.config["SQLITE_WRITER_LOCK"]:
+            options = app.config["SQLALCHEMY_ENGINE_OPTIONS"] = dict(app.config["SQLALCHEMY_ENGINE_OPTIONS"])
+            options["connect_args"] = {**options.get("connect_args", {}), "factory": WriterConnection}
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_DIR / "migrations"), render_as_batch=True)
     csrf.init_app(app)

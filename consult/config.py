@@ -21,6 +21,9 @@ class Defaults:
     ENV = "production"  # one of ENVIRONMENTS
     SECRET_KEY: str | None = None
     DATABASE_URL = f"sqlite:///{INSTANCE_DIR / 'consult.db'}"
+    # On SQLite, writers queue on a lock file and are woken as the last one commits, instead of
+    # SQLite's sleeping retries (consult/sqlite_writer.py). Off: SQLite's busy handler alone.
+    SQLITE_WRITER_LOCK = True
 
     # Sessions are signed cookies; nothing is remembered beyond the browser session.
     SESSION_COOKIE_HTTPONLY = True

@@ -1,0 +1,101 @@
+"""One SQLite writer at a time, the next one woken the moment the last one commits.
+
+SQLite lets one connection write at a time. A connection that finds the write lock taken does not
+wait for it: SQLite's busy handler sleeps 1 ms, 2, 5, 10, 15, 20, 25... and tries again, so a post
+that arrives while another commits sleeps longer than both writes take (an answer's insert and
+commit cost about 0.3 ms). At the surge, with two web processes and a job worker writing, those
+sleeps made the posting rate and its p99 (bench/bench_load.py).
+
+So every connection of the app that is about to write first takes an advisory lock on a file beside
+the database (flock), and lets it go when its transaction ends: the kernel wakes the next writer at
+once, in the order they came. SQLite's own locking is unchanged and still what keeps the data right;
+this only decides who waits, and how. A writer that does not take the lock (``sqlite3`` at the shell,
+Huey's queue file, another program) is met by SQLite's busy handler as before.
+
+A thread that already writes through one connection and writes through a second one meanwhile does
+not take the lock again (it would wait on itself): SQLite answers the second as it always did.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import re
+import sqlite3
+import threading
+from pathlib import Path
+
+# pysqlite begins a transaction of its own before these statements only (its default, "legacy",
+# transaction control, which SQLAlchemy keeps): they are the ones that take SQLite's write lock.
+_WRITES = re.compile(r"\s*(?:INSERT|UPDATE|DELETE|REPLACE|WITH\b.*\b(?:INSERT|UPDATE|DELETE))\b", re.I | re.S)
+_held = threading.local()
+
+
+def lock_path(database: str) -> Path | None:
+    """The lock file beside the database file at ``database``; None for a database in memory."""
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    return Path(f"{database}-writer.lock")
+
+
+class WriterConnection(sqlite3.Connection):
+    """A ``sqlite3`` connection that takes the writers' lock before its first write of a transaction.
+
+    Given to ``sqlite3.connect`` as its ``factory`` (``engine_options``)."""
+
+    def __init__(self, database, *args, **kwargs) -> None:
+        super().__init__(database, *args, **kwargs)
+        path = lock_path(os.fspath(database))
+        # Its own open file: flock locks belong to an open file, so two connections of one process
+        # (two threads of the job worker) wait for each other like two processes do.
+        self._lock_fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600) if path else None
+        self._writing = False
+
+    def cursor(self, factory=None):
+        return super().cursor(factory or WriterCursor)
+
+    def before_statement(self, sql: str) -> None:
+        if self._writing or self._lock_fd is None or not _WRITES.match(sql):
+            return
+        if getattr(_held, "count", 0):  # this thread writes through another connection already
+            return
+        fcntl.flock(self._lock_fd, fcntl.LOCK_EX)
+        self._writing = True
+        _held.count = 1
+
+    def _release(self) -> None:
+        if self._writing:
+            self._writing = False
+            _held.count = 0
+            fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
+
+    def commit(self) -> None:
+        try:
+            super().commit()
+        finally:
+            self._release()
+
+    def rollback(self) -> None:
+        try:
+            super().rollback()
+        finally:
+            self._release()
+
+    def close(self) -> None:
+        try:
+            super().close()
+        finally:
+            self._release()
+            if self._lock_fd is not None:
+                os.close(self._lock_fd)
+                self._lock_fd = None
+
+
+class WriterCursor(sqlite3.Cursor):
+    def execute(self, sql, parameters=(), /):
+        self.connection.before_statement(sql)
+        return super().execute(sql, parameters)
+
+    def executemany(self, sql, seq_of_parameters, /):
+        self.connection.before_statement(sql)
+        return super().executemany(sql, seq_of_parameters)
