@@ -318,6 +318,12 @@ def test_corpus_lines_are_well_formed_and_each_language_has_enough_of_both():
         ("وقلت للمعلمة سارة عن الحساب", "ar", [("name", "سارة")]),
         # A nickname in quotes is no title; a given name of two words stays whole.
         ('my cousin, we call her "Bibi", got hacked last week', "en", [("name", "Bibi")]),
+        # A name found once is found wherever it comes again, without its cue: as written, by its given
+        # name alone, after a conjunction written onto it, in Han characters.
+        ("My friend Rosa Diaz said no, but Rosa posted it anyway.", "en", [("name", "Rosa Diaz"), ("name", "Rosa")]),
+        ("أخبرت صديقي أحمد بكل شيء، فأحمد يعرف ماذا أفعل", "ar", [("name", "أحمد"), ("name", "أحمد")]),
+        ("وقلت للمعلمة سارة عن الحساب، وسارة قالت إنها ستساعدني", "ar", [("name", "سارة"), ("name", "سارة")]),
+        ("我的朋友王小明说了，后来王小明又把照片发出去了", "zh", [("name", "王小明"), ("name", "王小明")]),
     ],
 )
 def test_other_peoples_details_are_found(text, lang, expected):
@@ -402,6 +408,14 @@ def test_other_peoples_details_are_found(text, lang, expected):
 )
 def test_ordinary_words_that_look_like_names_are_not_redacted(text, lang):
     assert found(text, lang) == []
+
+
+def test_a_name_that_is_also_a_word_is_found_again_only_as_a_name():
+    """ "Will" found after its cue is the same person where it is written "Will" again, never the verb."""
+    assert found("my friend Will Smith said I will tell him, and Will will.", "en") == [
+        ("name", "Will Smith"),
+        ("name", "Will"),
+    ]
 
 
 # --- the suggested redaction reads in the answer's language ---------------------------------------

@@ -42,8 +42,7 @@ from .base import (
 from .classifier import Classifier, shipped
 from .cues import declared_language, find_cues
 from .normalise import normalise
-from .people import no_one
-from .pii import in_original, resolve, widen
+from .pii import in_original, joined
 from .tagger import find_tagged
 from .tagger import shipped as shipped_tagger
 
@@ -74,7 +73,7 @@ def screen(text: str, lang: str | None = None) -> ScreeningResult:
         tagged = find_tagged(text)
     else:
         tagged = [(kind, *view.original(start, end)) for kind, start, end in find_tagged(view.text)]
-    found = no_one(text, widen(resolve(in_original(view)), tagged, text))
+    found = joined(text, in_original(view), tagged)
     pii = [Span(kind, start, end, text[start:end]) for kind, start, end in found]
     cues = []
     for kind, start, end in find_cues(view, declared_language(lang)):

@@ -122,6 +122,49 @@ def no_one(text: str, found: list[Candidate]) -> list[Candidate]:
     ]
 
 
+def every_mention(text: str, found: list[Candidate]) -> list[Candidate]:
+    """``found`` with every other mention of the names in it: a name found once, beside its cue, is the same
+    person's where it comes again without one ("my friend Rosa Diaz ... but Rosa said", "صديقتي ريم ... وريم",
+    "我的朋友王小明 ... 王小明").
+
+    Written exactly as found (a capitalised "Will" found after a cue never takes the verb "will"; a name of
+    several words also by each of its capitalised words of three letters or more that is not a title), a
+    whole word (in Arabic also after the conjunction or preposition written onto it: "وريم"), or two Han
+    characters at least. A shorter name found inside a mention grows to it; a mention that crosses another
+    kind of candidate is left to it."""
+    names = {text[start:end] for kind, start, end in found if kind == "name"}
+    if not names:
+        return found
+    searched = set(names)
+    for name in names:
+        words = name.split()
+        if len(words) > 1 and not HAN_RE.search(name):
+            titles = _people().titles
+            searched.update(w for w in words if len(w) >= 3 and w[:1].isupper() and w.rstrip(".") not in titles)
+    spans = list(found)
+    for name in sorted(searched, key=len, reverse=True):
+        for start, end in _mentions(text, name):
+            crossed = [c for c in spans if c[1] < end and start < c[2]]
+            if any(kind != "name" for kind, _, _ in crossed):
+                continue
+            if any(s <= start and end <= e for _, s, e in crossed):
+                continue  # already a name as long, or longer
+            spans = [c for c in spans if c not in crossed]
+            spans.append(("name", min([start, *(s for _, s, _ in crossed)]), max([end, *(e for _, _, e in crossed)])))
+    return spans
+
+
+def _mentions(text: str, name: str) -> list[tuple[int, int]]:
+    if HAN_RE.match(name):
+        return [m.span() for m in re.finditer(re.escape(name), text)] if len(name) >= 2 else []
+    if sum(ch.isalpha() for ch in name) < 2 or (name[:1].islower() and not ARABIC_RE.match(name)):
+        return []  # a lower-case "name" in a cased script may be a word everywhere else
+    # In Arabic a one-letter conjunction or preposition is written onto the word it comes before: the mention
+    # is the name without it.
+    before = r"(?:(?<!\w)|(?<=(?<!\w)[وفبل]))" if ARABIC_RE.match(name) else r"(?<!\w)"
+    return [m.span() for m in re.finditer(before + re.escape(name) + r"(?!\w)", text)]
+
+
 _CLOSING = {"«": "»", "“": "”", '"': '"', "„": "“", "《": "》", "「": "」", "『": "』", "‹": "›"}
 _OPENING_RE = re.compile('[«“"„《「『‹]')
 #: How far a title's closing quote may be, and how many words before the quotes may name the kind of work.

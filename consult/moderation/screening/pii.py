@@ -13,7 +13,7 @@ from .names import find_names
 from .normalise import View, normalise
 from .numbers import find_numbers
 from .patterns import Patterns, patterns
-from .people import find_people
+from .people import every_mention, find_people, no_one
 from .schools import find_schools
 from .spoken_numbers import find_spoken_phones
 
@@ -192,6 +192,12 @@ def rule_candidates(text: str) -> list[Candidate]:
     """The rules' personal information in ``text`` (offsets in it), before overlaps are resolved: what
     ``screen`` joins the tagger's to."""
     return in_original(normalise(text))
+
+
+def joined(text: str, ruled: list[Candidate], tagged: list[Candidate]) -> list[Candidate]:
+    """The rules' candidates and the tagger's, as ``screen`` suggests them: the best of overlapping rules, widened
+    by the tagger, less names in a title or a subject, with every mention of a name found."""
+    return every_mention(text, no_one(text, widen(resolve(ruled), tagged, text)))
 
 
 def resolve(candidates: list[Candidate]) -> list[Candidate]:

@@ -19,8 +19,7 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
-from .people import no_one
-from .pii import resolve, rule_candidates, widen
+from .pii import joined, rule_candidates
 from .tagger import KINDS, OUTSIDE, Tagger, token_features
 from .tagger_text import Lexicon, Token, famous_marks, folded_words, tokens
 from .tagger_words import lexicon_for, with_other_names
@@ -180,8 +179,7 @@ def train(
     def union_at(threshold: float):
         def find(line: dict):
             tagged = _Replay(held[id(line)], threshold, EXTEND * threshold, lexicon).find(line["text"])
-            joined = widen(resolve(ruled[id(line)]), tagged, line["text"])  # as ``screen`` joins them
-            return no_one(line["text"], joined)
+            return joined(line["text"], ruled[id(line)], tagged)  # as ``screen`` joins them
 
         return find
 
