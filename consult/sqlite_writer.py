@@ -45,23 +45,35 @@ class WriterConnection(sqlite3.Connection):
 
     def __init__(self, database, *args, **kwargs) -> None:
         super().__init__(database, *args, **kwargs)
-        path = lock_path(os.fspath(database))
-        # Its own open file: flock locks belong to an open file, so two connections of one process
-        # (two threads of the job worker) wait for each other like two processes do.
-        self._lock_fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600) if path else None
+        self._lock_path = lock_path(os.fspath(database))
+        self._lock_fd: int | None = None
+        self._lock_pid = 0
         self._writing = False
+
+    def _lock_file(self) -> int:
+        # Its own open file: flock locks belong to an open file, so two connections of one process
+        # (two threads of the job worker) wait for each other like two processes do. Opened again in a
+        # child process, which would otherwise share the parent's open file and its lock.
+        if self._lock_fd is None or self._lock_pid != os.getpid():
+            self._lock_fd = os.open(self._lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+            self._lock_pid = os.getpid()
+        return self._lock_fd
 
     def cursor(self, factory=None):
         return super().cursor(factory or WriterCursor)
 
     def before_statement(self, sql: str) -> None:
-        if self._writing or self._lock_fd is None or not _WRITES.match(sql):
+        if self._writing or self._lock_path is None or not _WRITES.match(sql):
             return
         if getattr(_held, "count", 0):  # this thread writes through another connection already
             return
-        fcntl.flock(self._lock_fd, fcntl.LOCK_EX)
+        fcntl.flock(self._lock_file(), fcntl.LOCK_EX)
         self._writing = True
         _held.count = 1
+
+    def after_statement(self) -> None:
+        if self._writing and not self.in_transaction:  # a write outside a transaction (autocommit) is done
+            self._release()
 
     def _release(self) -> None:
         if self._writing:
@@ -86,16 +98,22 @@ class WriterConnection(sqlite3.Connection):
             super().close()
         finally:
             self._release()
-            if self._lock_fd is not None:
+            if self._lock_fd is not None and self._lock_pid == os.getpid():
                 os.close(self._lock_fd)
-                self._lock_fd = None
+            self._lock_fd = None
 
 
 class WriterCursor(sqlite3.Cursor):
     def execute(self, sql, parameters=(), /):
         self.connection.before_statement(sql)
-        return super().execute(sql, parameters)
+        try:
+            return super().execute(sql, parameters)
+        finally:
+            self.connection.after_statement()
 
     def executemany(self, sql, seq_of_parameters, /):
         self.connection.before_statement(sql)
-        return super().executemany(sql, seq_of_parameters)
+        try:
+            return super().executemany(sql, seq_of_parameters)
+        finally:
+            self.connection.after_statement()

@@ -96,6 +96,20 @@ def test_a_closed_connection_lets_the_next_writer_in(database):
     assert done.is_set()
 
 
+def test_a_write_outside_a_transaction_lets_the_next_writer_in_at_once(database):
+    autocommit = _connect(database, factory=WriterConnection, isolation_level=None)
+    autocommit.cursor().execute("INSERT INTO answers (body) VALUES ('committed as it ran')")
+    other = _connect(database, factory=WriterConnection)
+    done = threading.Event()
+    thread = threading.Thread(
+        target=lambda: (other.cursor().execute("DELETE FROM answers"), other.commit(), done.set())
+    )
+    thread.start()
+    thread.join(5)
+    assert done.is_set(), "the autocommitted write kept the writers' lock"
+    autocommit.close()
+
+
 def test_a_database_in_memory_has_no_lock_file():
     assert lock_path(":memory:") is None
     assert lock_path("") is None
