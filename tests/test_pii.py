@@ -321,6 +321,7 @@ def test_corpus_lines_are_well_formed_and_each_language_has_enough_of_both():
         # A name found once is found wherever it comes again, without its cue: as written, by its given
         # name alone, after a conjunction written onto it, in Han characters.
         ("My friend Rosa Diaz said no, but Rosa posted it anyway.", "en", [("name", "Rosa Diaz"), ("name", "Rosa")]),
+        ("Rosa never listens. My friend Rosa Diaz posted my photo.", "en", [("name", "Rosa"), ("name", "Rosa Diaz")]),
         ("أخبرت صديقي أحمد بكل شيء، فأحمد يعرف ماذا أفعل", "ar", [("name", "أحمد"), ("name", "أحمد")]),
         ("وقلت للمعلمة سارة عن الحساب، وسارة قالت إنها ستساعدني", "ar", [("name", "سارة"), ("name", "سارة")]),
         ("我的朋友王小明说了，后来王小明又把照片发出去了", "zh", [("name", "王小明"), ("name", "王小明")]),

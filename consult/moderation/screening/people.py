@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from .base import ARABIC_RE, HAN_RE, Candidate
+from .base import ARABIC_RE, HAN_RE, WORD_RE, Candidate
 from .lexicons import Gate, alternation, cue_regex, fold_entry, gate, unspaced_words, words_everywhere
 from .names import NAME_WORD_RE, definite_name_word, name_links, name_span, name_words
 from .normalise import View
@@ -141,28 +141,64 @@ def every_mention(text: str, found: list[Candidate]) -> list[Candidate]:
         if len(words) > 1 and not HAN_RE.search(name):
             titles = _people().titles
             searched.update(w for w in words if len(w) >= 3 and w[:1].isupper() and w.rstrip(".") not in titles)
-    spans = list(found)
-    for name in sorted(searched, key=len, reverse=True):
-        for start, end in _mentions(text, name):
-            crossed = [c for c in spans if c[1] < end and start < c[2]]
-            if any(kind != "name" for kind, _, _ in crossed):
-                continue
-            if any(s <= start and end <= e for _, s, e in crossed):
-                continue  # already a name as long, or longer
-            spans = [c for c in spans if c not in crossed]
-            spans.append(("name", min([start, *(s for _, s, _ in crossed)]), max([end, *(e for _, _, e in crossed)])))
-    return spans
+    spans = list(found)  # not overlapping: each character belongs to one candidate at most
+    owner = {at: index for index, (_, start, end) in enumerate(spans) for at in range(start, end)}
+    kept = [True] * len(spans)
+    for start, end in _mentions(text, searched):
+        crossed = sorted({owner[at] for at in range(start, end) if at in owner})
+        if any(spans[i][0] != "name" for i in crossed):
+            continue
+        if any(spans[i][1] <= start and end <= spans[i][2] for i in crossed):
+            continue  # already a name as long, or longer
+        grown = ("name", min([start, *(spans[i][1] for i in crossed)]), max([end, *(spans[i][2] for i in crossed)]))
+        for i in crossed:
+            kept[i] = False
+        spans.append(grown)
+        kept.append(True)
+        owner.update(dict.fromkeys(range(grown[1], grown[2]), len(spans) - 1))
+    return sorted((c for c, keep in zip(spans, kept, strict=True) if keep), key=lambda c: (c[1], c[2]))
 
 
-def _mentions(text: str, name: str) -> list[tuple[int, int]]:
-    if HAN_RE.match(name):
-        return [m.span() for m in re.finditer(re.escape(name), text)] if len(name) >= 2 else []
-    if sum(ch.isalpha() for ch in name) < 2 or (name[:1].islower() and not ARABIC_RE.match(name)):
-        return []  # a lower-case "name" in a cased script may be a word everywhere else
-    # In Arabic a one-letter conjunction or preposition is written onto the word it comes before: the mention
-    # is the name without it.
-    before = r"(?:(?<!\w)|(?<=(?<!\w)[وفبل]))" if ARABIC_RE.match(name) else r"(?<!\w)"
-    return [m.span() for m in re.finditer(before + re.escape(name) + r"(?!\w)", text)]
+def _mentions(text: str, names: set[str]) -> list[tuple[int, int]]:
+    """Where ``names`` are written in ``text``, longest first where two begin together, none overlapping.
+
+    One pass over the words (and a search per name in Han characters), however many names: a long answer
+    full of names costs no more per name."""
+    by_first: dict[str, list[str]] = {}
+    found: list[tuple[int, int]] = []
+    for name in names:
+        if HAN_RE.match(name):
+            if len(name) >= 2:  # a single character is a surname only beside a title, which the rules find
+                at = text.find(name)
+                while at >= 0:
+                    found.append((at, at + len(name)))
+                    at = text.find(name, at + len(name))
+        elif sum(ch.isalpha() for ch in name) >= 2 and (ARABIC_RE.match(name) or not name[:1].islower()):
+            # (a lower-case "name" in a cased script may be a word everywhere else)
+            first = WORD_RE.match(name)
+            if first:
+                by_first.setdefault(first.group(), []).append(name)
+    for candidates in by_first.values():
+        candidates.sort(key=len, reverse=True)
+    for word in WORD_RE.finditer(text):
+        at, candidates = word.start(), by_first.get(word.group())
+        # In Arabic a one-letter conjunction or preposition is written onto the word it comes before: the
+        # mention is the name without it.
+        if candidates is None and word.group()[:1] in _PROCLITICS and ARABIC_RE.match(word.group()):
+            at, candidates = at + 1, by_first.get(word.group()[1:])
+        for name in candidates or ():
+            end = at + len(name)
+            if text.startswith(name, at) and not (end < len(text) and (text[end].isalnum() or text[end] == "_")):
+                found.append((at, end))
+                break
+    mentions: list[tuple[int, int]] = []
+    for start, end in sorted(found, key=lambda span: (span[0], -span[1])):
+        if not mentions or start >= mentions[-1][1]:
+            mentions.append((start, end))
+    return mentions
+
+
+_PROCLITICS = frozenset("وفبل")
 
 
 _CLOSING = {"«": "»", "“": "”", '"': '"', "„": "“", "《": "》", "「": "」", "『": "』", "‹": "›"}
