@@ -42,10 +42,11 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("extensions", ("consult.extensions",)),
     # Below the extensions, which key the rate limiter with it.
     ("client address", ("consult.client_address",)),
-    # outbox: services ask for jobs by name; the jobs layer installs what runs them.
+    # outbox: services ask for jobs by name; the jobs layer installs what runs them. sqlite_writer: the
+    # driver's connection class that the app factory hands to SQLAlchemy.
     ("core, Flask-free", ("consult.text", "consult.languages", "consult.clock", "consult.config",
                           "consult.domain", "consult.outbox", "consult.sentence_encoder",
-                          "consult.screening_score")),
+                          "consult.screening_score", "consult.sqlite_writer")),
 )  # fmt: skip
 FLASK_FREE_LAYERS = frozenset({"core, Flask-free"})
 FLASK_PACKAGES = ("flask", "flask_babel", "flask_login", "flask_wtf", "flask_sqlalchemy", "flask_limiter",
