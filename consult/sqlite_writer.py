@@ -65,11 +65,10 @@ class WriterConnection(sqlite3.Connection):
     def before_statement(self, sql: str) -> None:
         if self._writing or self._lock_path is None or not _WRITES.match(sql):
             return
-        if getattr(_held, "count", 0):  # this thread writes through another connection already
+        if getattr(_held, "writing", False):  # this thread writes through another connection already
             return
         fcntl.flock(self._lock_file(), fcntl.LOCK_EX)
-        self._writing = True
-        _held.count = 1
+        self._writing = _held.writing = True
 
     def after_statement(self) -> None:
         if self._writing and not self.in_transaction:  # a write outside a transaction (autocommit) is done
@@ -77,8 +76,7 @@ class WriterConnection(sqlite3.Connection):
 
     def _release(self) -> None:
         if self._writing:
-            self._writing = False
-            _held.count = 0
+            self._writing = _held.writing = False
             fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
 
     def commit(self) -> None:

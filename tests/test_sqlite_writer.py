@@ -51,15 +51,6 @@ def test_a_second_writer_waits_for_the_first_to_commit_instead_of_failing(databa
     assert rows == [("first",), ("second",)]
 
 
-def test_without_the_lock_sqlite_alone_refuses_the_second_writer(database):
-    """What the lock changes: the same two writers on plain connections, with no busy wait."""
-    first, second = _connect(database), _connect(database)
-    first.cursor().execute("INSERT INTO answers (body) VALUES ('first')")
-    with pytest.raises(sqlite3.OperationalError, match="locked"):
-        second.cursor().execute("INSERT INTO answers (body) VALUES ('second')")
-    first.rollback()
-
-
 def test_readers_never_wait_for_a_writer(database):
     first, reader = _connect(database, factory=WriterConnection), _connect(database, factory=WriterConnection)
     first.cursor().execute("INSERT INTO answers (body) VALUES ('not yet committed')")

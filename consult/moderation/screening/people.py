@@ -136,10 +136,10 @@ def every_mention(text: str, found: list[Candidate]) -> list[Candidate]:
     if not names:
         return found
     searched = set(names)
+    titles = _people().titles
     for name in names:
         words = name.split()
         if len(words) > 1 and not HAN_RE.search(name):
-            titles = _people().titles
             searched.update(w for w in words if len(w) >= 3 and w[:1].isupper() and w.rstrip(".") not in titles)
     spans = list(found)  # not overlapping: each character belongs to one candidate at most
     owner = {at: index for index, (_, start, end) in enumerate(spans) for at in range(start, end)}
@@ -188,7 +188,7 @@ def _mentions(text: str, names: set[str]) -> list[tuple[int, int]]:
             at, candidates = at + 1, by_first.get(word.group()[1:])
         for name in candidates or ():
             end = at + len(name)
-            if text.startswith(name, at) and not (end < len(text) and (text[end].isalnum() or text[end] == "_")):
+            if text.startswith(name, at) and not WORD_RE.match(text, end):  # a whole word, not a word's start
                 found.append((at, end))
                 break
     mentions: list[tuple[int, int]] = []
