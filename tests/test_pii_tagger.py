@@ -174,3 +174,28 @@ def test_a_given_name_glued_to_and_after_a_name_is_a_name_however_unsure_the_tag
     text = "حكيت لريم ولمى عن الحساب"
     assert _read_with(text, {"لريم": 0.95, "ولمى": 0.1}) == ["لريم", "ولمى"]
     assert _read_with("حكيت لريم وقلت لها", {"لريم": 0.95, "وقلت": 0.1}) == ["لريم"]
+
+
+@pytest.mark.parametrize(
+    ("plain", "written"),
+    [
+        # A vowel mark, a shadda or a tanwin sends the text through normalisation; the tagger must still read
+        # its letters as written ("سلمى", not the folded "سلمي" the rules match on).
+        ("أرسلت سلمى صورتي للجروب كله", "أرسلتْ سلمى صورتي للجروب كلّه"),
+        ("بعت الصورة لسلمى بالغلط وهي نزلتها على الجروب", "بعتّ الصورة لسلمى بالغلط وهي نزلتها على الجروب"),
+        ("أخبرت منى وهدى بأن الرسائل تأتي من رقم مجهول", "أخبرتُ منى وهدى بأن الرسائل تأتي من رقم مجهول فوراً"),
+    ],
+)
+def test_a_name_is_found_whether_or_not_the_writer_added_vowel_marks(plain, written):
+    names = [span.text for span in screen(plain, "ar").pii]
+    assert names, plain
+    assert [span.text for span in screen(written, "ar").pii] == names
+
+
+def test_the_tagger_reads_letters_and_punctuation_as_written_and_the_rules_their_folded_form():
+    from consult.moderation.screening.normalise import normalise
+
+    view = normalise("أخبرتُ منى، ثم ليلى，والسلام")
+    assert view.written == "أخبرت منى، ثم ليلى，والسلام"  # the damma gone, "ى" and "，" as written
+    assert view.text == "اخبرت مني، ثم ليلي,والسلام"  # the rules' view: folded letters, NFKC's comma
+    assert len(view.written) == len(view.text) == len(view.starts)

@@ -72,7 +72,7 @@ def screen(text: str, lang: str | None = None) -> ScreeningResult:
     if view.starts is None:
         tagged = find_tagged(text)
     else:
-        tagged = [(kind, *view.original(start, end)) for kind, start, end in find_tagged(view.text)]
+        tagged = [(kind, *view.original(start, end)) for kind, start, end in find_tagged(view.written)]
     found = joined(text, in_original(view), tagged)
     pii = [Span(kind, start, end, text[start:end]) for kind, start, end in found]
     cues = []

@@ -67,10 +67,15 @@ _SPACED_OUT_RE = re.compile(r"(?<!\S)\S(?: \S){3,}(?!\S)")
 class View:
     """A normalised copy of a text; ``starts[i]:ends[i]`` is where its character i came from."""
 
-    __slots__ = ("ends", "folded", "keys", "starts", "text", "words")
+    __slots__ = ("ends", "folded", "keys", "starts", "text", "words", "written")
 
-    def __init__(self, text: str, starts: list[int] | None = None, ends: list[int] | None = None):
+    def __init__(
+        self, text: str, starts: list[int] | None = None, ends: list[int] | None = None, written: str | None = None
+    ):
         self.text = text
+        #: ``text`` before its letters were folded (``FOLD``: "أ" and "إ" to "ا", "ى" to "ي", "ة" to "ه", "ё" to
+        #: "е"), its punctuation as written ("，" stays): what the tagger reads, as it learnt to. Same offsets.
+        self.written = text if written is None else written
         self.starts = starts  # None: same offsets as the original
         self.ends = ends
         self.folded = _fold_for_matching(text)
@@ -87,14 +92,16 @@ def normalise(text: str) -> View:
     if text.isascii() or not (
         not unicodedata.is_normalized("NFKC", text) or _INVISIBLE_RE.search(text) or _NON_ASCII_DIGIT_RE.search(text)
     ):
-        text_view, starts, ends = text.translate(FOLD), None, None
-    else:
-        text_view, starts, ends = _rebuild(text)
-    return _join_spaced_out_letters(text_view, starts, ends)
+        return _join_spaced_out_letters(text, None, None, text)
+    normal, written, starts, ends = _rebuild(text)
+    return _join_spaced_out_letters(normal, starts, ends, written)
 
 
-def _rebuild(text: str) -> tuple[str, list[int], list[int]]:
+def _rebuild(text: str) -> tuple[str, str, list[int], list[int]]:
+    """``text`` without invisible characters and Arabic diacritics, in NFKC, digits ASCII; the same with its
+    punctuation and spaces as written ("，", "　", which NFKC makes "," and " "); where each character came from."""
     chars: list[str] = []
+    written: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
     i, n = 0, len(text)
@@ -104,26 +111,30 @@ def _rebuild(text: str) -> tuple[str, list[int], list[int]]:
         while j < n and unicodedata.combining(text[j]) and not _INVISIBLE_RE.match(text[j]):
             j += 1
         cluster = _INVISIBLE_RE.sub("", text[i:j])
-        for char in unicodedata.normalize("NFKC", cluster) if cluster else "":
+        normal = unicodedata.normalize("NFKC", cluster) if cluster else ""
+        as_written = len(cluster) == 1 == len(normal) and unicodedata.category(cluster)[0] in "PZ"
+        for char in normal:
             if char.isdecimal() and not char.isascii():
                 char = str(unicodedata.decimal(char))
             chars.append(char)
+            written.append(cluster if as_written else char)
             starts.append(i)
             ends.append(j)
         i = j
-    return "".join(chars).translate(FOLD), starts, ends
+    return "".join(chars), "".join(written), starts, ends
 
 
-def _join_spaced_out_letters(text: str, starts: list[int] | None, ends: list[int] | None) -> View:
+def _join_spaced_out_letters(text: str, starts: list[int] | None, ends: list[int] | None, written: str) -> View:
     """Spaced-out letters are joined: "j o h n @ g m a i l . c o m" reads as "john@gmail.com"."""
     runs = list(_SPACED_OUT_RE.finditer(text))
     if not runs:
-        return View(text, starts, ends)
+        return View(text.translate(FOLD), starts, ends, written)
     if starts is None:
         starts, ends = list(range(len(text))), list(range(1, len(text) + 1))
     drop = {k for run in runs for k in range(run.start() + 1, run.end(), 2)}
     keep = [k for k in range(len(text)) if k not in drop]
-    return View("".join(text[k] for k in keep), [starts[k] for k in keep], [ends[k] for k in keep])
+    return View("".join(text[k] for k in keep).translate(FOLD), [starts[k] for k in keep], [ends[k] for k in keep],
+                "".join(written[k] for k in keep))  # fmt: skip
 
 
 def _fold_for_matching(text: str) -> str:
