@@ -15,10 +15,10 @@ import pytest
 from conftest import DATA, PROJECT
 from sqlalchemy import select
 
-from consult import sentence_encoder
+from consult import languages, sentence_encoder
 from consult.models import Priority, Role, Submission
 from consult.moderation.models import ModerationEvent, ResponseVector
-from consult.moderation.screening import models, screen, screen_batch
+from consult.moderation.screening import evaluation, models, screen, screen_batch
 from consult.moderation.screening.classifier import MODEL_FILE, Head, pieces_of, shipped
 from consult.moderation.screening.ngrams import ngram_features
 from consult.moderation.screening.training import (
@@ -315,3 +315,30 @@ def test_the_safeguarding_flag_catches_the_chosen_share_of_every_languages_discl
     assert choose_recall_threshold(scores, labels, langs, lexicons, 1.0) == 0.05  # the French one decides
     assert choose_recall_threshold(scores, labels, langs, lexicons, 0.8) == 0.05  # one of one may not be missed
     assert choose_recall_threshold(scores, labels, langs, [False] * 5 + [True] + [False] * 2, 1.0) == 0.5
+
+
+def test_evaluation_reads_each_row_as_the_worker_would(tmp_path, monkeypatch):
+    """The worker centres an answer's vector on the language detected in it, the participant's own a hint
+    only: Arabizi is read as Latin-script writing. Evaluation must read the corpus's rows the same way, or
+    its figures describe another screening than the one that runs."""
+    corpus = tmp_path / "corpus.jsonl"
+    lines = [
+        {"text": "el teacher said the password lazem yb2a strong w fih numbers", "lang": "ar", "split": "holdout-3"},
+        {"text": "لا أحد يشرح لنا أين نحفظ كلمة السر", "lang": "ar", "split": "holdout-3"},
+    ]
+    corpus.write_text("\n".join(json.dumps(line, ensure_ascii=False) for line in lines), encoding="utf-8")
+    rows = read_corpus(corpus)
+    worker = [languages.detect(line["text"], line["lang"]).language for line in lines]
+    assert worker == ["en", "ar"]
+    read_as = []
+    classifier = shipped()
+    real_read = type(classifier).read
+
+    def read(self, texts, langs, vectors):
+        read_as.append(list(langs))
+        return real_read(self, texts, langs, vectors)
+
+    monkeypatch.setattr(type(classifier), "read", read)
+    monkeypatch.setattr(evaluation, "out_of_fold", lambda rows, vectors, head: [])
+    evaluation.evaluate(rows, classifier, sentence_encoder.encode([row.text for row in rows]))
+    assert read_as[0] == worker

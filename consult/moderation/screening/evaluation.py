@@ -89,7 +89,7 @@ def evaluate(rows: list[Row], classifier: Classifier | None = None, vectors=None
     if vectors is None:
         vectors = sentence_encoder.encode([row.text for row in rows])
     lexicons = [set(screen(row.text, row.lang).flags) & set(HEADS) for row in rows]
-    scores = classifier.read([row.text for row in rows], [row.lang for row in rows], vectors)
+    scores = classifier.read([row.text for row in rows], [row.centre for row in rows], vectors)
     held = [i for i, row in enumerate(rows) if row.held_out]
     training = [i for i, row in enumerate(rows) if not row.held_out]
     training_rows = [rows[i] for i in training]
