@@ -325,6 +325,25 @@ def test_corpus_lines_are_well_formed_and_each_language_has_enough_of_both():
         ("أخبرت صديقي أحمد بكل شيء، فأحمد يعرف ماذا أفعل", "ar", [("name", "أحمد"), ("name", "أحمد")]),
         ("وقلت للمعلمة سارة عن الحساب، وسارة قالت إنها ستساعدني", "ar", [("name", "سارة"), ("name", "سارة")]),
         ("我的朋友王小明说了，后来王小明又把照片发出去了", "zh", [("name", "王小明"), ("name", "王小明")]),
+        # A hospital by its name places a child as a school does.
+        (
+            "When I was at Mercy General Hospital a porter took a photo of me",
+            "en",
+            [("school", "Mercy General Hospital")],
+        ),
+        (
+            "Au service pédiatrie de l'hôpital Trousseau, on n'avait pas le wifi",
+            "fr",
+            [("school", "hôpital Trousseau")],
+        ),
+        (
+            "Estuve en el Hospital Garrahan y una voluntaria me agregó a Instagram",
+            "es",
+            [("school", "Hospital Garrahan")],
+        ),
+        ("Я лежал в больнице № 9, и медбрат выложил фото палаты", "ru", [("school", "больнице № 9")]),
+        ("نقلوني لمستشفى الأمل وهناك ممرضة صورتني", "ar", [("school", "لمستشفى الأمل")]),
+        ("我在协和医院住院的时候护士加了我微信", "zh", [("school", "协和医院")]),
     ],
 )
 def test_other_peoples_details_are_found(text, lang, expected):
@@ -403,6 +422,11 @@ def test_other_peoples_details_are_found(text, lang, expected):
         # Towns and counties (GeoNames) and a kind of club alone.
         ("Bowling Green needs a skate park, and we live in Warren County where the wifi is bad.", "en"),
         ("我觉得补习班太多了，俱乐部也要管。", "zh"),
+        # A hospital named by no name: a kind, "this one", the town's.
+        ("I ended up in hospital after the bullying got bad, and the clinic never asked about it", "en"),
+        ("Fui al hospital y una enfermera subió mi foto", "es"),
+        ("Я лежала в больнице, и там не было интернета", "ru"),
+        ("这家医院的公众号把病人照片发出来了，市医院也一样", "zh"),
         # A nationality, a faith or a school year with an age is no name.
         ("I'm Spanish, 15, and I'm Muslim, 16. I am Year 9, 13 years old.", "en"),
     ],
