@@ -344,6 +344,15 @@ def test_corpus_lines_are_well_formed_and_each_language_has_enough_of_both():
         ("Я лежал в больнице № 9, и медбрат выложил фото палаты", "ru", [("school", "больнице № 9")]),
         ("نقلوني لمستشفى الأمل وهناك ممرضة صورتني", "ar", [("school", "لمستشفى الأمل")]),
         ("我在协和医院住院的时候护士加了我微信", "zh", [("school", "协和医院")]),
+        # Kindergartens, mosques, cadet corps, arts centres by the name in quotes; youth centres by theirs.
+        (
+            "Сестра ходит в детский сад «Ромашка», там всех снимают на видео",
+            "ru",
+            [("school", "детский сад «Ромашка»")],
+        ),
+        ("Кружок при мечети «Ихлас» создал общий чат", "ru", [("school", "мечети «Ихлас»")]),
+        ("В Доме культуры «Юность» нам рассказали про мошенников", "ru", [("school", "Доме культуры «Юность»")]),
+        ("Mon petit frère va à la MJC de Belleville et ils postent tout", "fr", [("school", "MJC de Belleville")]),
     ],
 )
 def test_other_peoples_details_are_found(text, lang, expected):
@@ -427,6 +436,8 @@ def test_other_peoples_details_are_found(text, lang, expected):
         ("Fui al hospital y una enfermera subió mi foto", "es"),
         ("Я лежала в больнице, и там не было интернета", "ru"),
         ("这家医院的公众号把病人照片发出来了，市医院也一样", "zh"),
+        ("Детский сад и церковь тоже должны говорить о безопасности в сети", "ru"),
+        ("La MJC et le centre social du quartier devraient parler de sécurité en ligne", "fr"),
         # A nationality, a faith or a school year with an age is no name.
         ("I'm Spanish, 15, and I'm Muslim, 16. I am Year 9, 13 years old.", "en"),
     ],
