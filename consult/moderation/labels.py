@@ -47,7 +47,8 @@ PII_KINDS = {
     "phone": _l("phone number"),
     "address": _l("street address"),
     "postcode": _l("postcode"),
-    "school": _l("school"),
+    # Schools, and the clubs, centres, places of worship and hospitals the rules find the same way.
+    "school": _l("school or other institution"),
     "name": _l("name"),
 }
 
