@@ -111,20 +111,22 @@ def test_the_fifth_writers_held_out_lines_keep_what_the_tagger_reached():
     first read with that round's tagger before its last changes, 0.810 of 274 spans, 11 of 108 clean lines
     altered; after them (towns, trap lines, titles of works, a stricter threshold), 0.788 and 9. Far from the
     targets (0.97 and 0.03): a floor against going back, and the honest figure for writing nobody here has
-    seen."""
+    seen. 0.843 and 8 in the fourteenth round, once the tagger read an answer's letters as written where the rules
+    read a folded copy (a vowel mark or a tanwin had sent it "سلمي" for "سلمى")."""
     bench = _bench()
     held_out = bench.measure(bench.read_corpus(CORPUS))[("all", "heldout-5")]
-    assert held_out.recall >= 0.76, held_out.misses
+    assert held_out.recall >= 0.82, held_out.misses
     assert held_out.altered_share <= 0.12, held_out.false_alarms
 
 
 def test_the_sixth_writers_held_out_lines_keep_what_was_reached():
     """``heldout-6`` (a sixth writer, 300 lines, written in the eleventh round from the fifth's brief, kept apart
     and read only in aggregate): first read 0.794 of 272 spans, 6 of 108 clean lines altered; after the round
-    (free numbers, postcodes, numbers in words, the tagger retrained with ``dev-3``) 0.812 and 5. A floor."""
+    (free numbers, postcodes, numbers in words, the tagger retrained with ``dev-3``) 0.812 and 5; 0.827 and 5 in the
+    fourteenth (institutions named in quotes). A floor."""
     bench = _bench()
     held_out = bench.measure(bench.read_corpus(CORPUS))[("all", "heldout-6")]
-    assert held_out.recall >= 0.78, held_out.misses
+    assert held_out.recall >= 0.81, held_out.misses
     assert held_out.altered_share <= 0.08, held_out.false_alarms
 
 
@@ -132,10 +134,11 @@ def test_the_seventh_writers_held_out_lines_keep_what_was_reached():
     """``heldout-7`` (a seventh writer, 300 lines, written in the twelfth round: other people named without a cue,
     schools, clubs and hospitals by their names, directions with a number; kept apart and read only in
     aggregate): first read 0.778 of 325 spans, 7 of 107 clean lines altered; with the tagger retrained on
-    ``dev-4`` 0.812 and 7, on ``dev-5`` too 0.828 and 7. A floor."""
+    ``dev-4`` 0.812 and 7, on ``dev-5`` too 0.828 and 7; 0.849 and 6 in the fourteenth round (the tagger reading
+    the letters as written, hospitals by their names; Arabic 0.717 -> 0.792). A floor."""
     bench = _bench()
     held_out = bench.measure(bench.read_corpus(CORPUS))[("all", "heldout-7")]
-    assert held_out.recall >= 0.79, held_out.misses
+    assert held_out.recall >= 0.83, held_out.misses
     assert held_out.altered_share <= 0.08, held_out.false_alarms
 
 
@@ -143,10 +146,10 @@ def test_names_without_a_cue_and_schools_by_their_names_keep_what_was_reached():
     """``dev-4`` (480 lines the tagger learns from: private people named with no cue word, in lists, cases and
     nicknames; schools, clubs, centres and hospitals by their proper names; clean lines of names that are
     words, public people and unnamed institutions): 0.885 of 407 spans, 3 of 180 clean lines altered once the tagger
-    learned from it; 0.897 and 3 once it learned from ``dev-5`` too."""
+    learned from it; 0.897 and 3 once it learned from ``dev-5`` too; 0.919 and 3 in the fourteenth round."""
     bench = _bench()
     dev = bench.measure(bench.read_corpus(CORPUS))[("all", "dev-4")]
-    assert dev.recall >= 0.86, dev.misses
+    assert dev.recall >= 0.90, dev.misses
     assert dev.altered_share <= 0.03, dev.false_alarms
 
 
