@@ -67,12 +67,9 @@ def screen(text: str, lang: str | None = None) -> ScreeningResult:
     if not isinstance(text, str):
         raise TypeError(f"text must be a string, not {type(text).__name__}")
     view = normalise(text)
-    # The tagger reads the text as written, or, when it had to be normalised (full-width letters, invisible
-    # characters, letters spaced out), as the rules read it, with its spans put back where they came from.
-    if view.starts is None:
-        tagged = find_tagged(text)
-    else:
-        tagged = [(kind, *view.original(start, end)) for kind, start, end in find_tagged(view.written)]
+    # The tagger reads the text as written (without invisible characters, vowel marks, letters spaced out),
+    # not the rules' folded copy; its spans are put back where they came from.
+    tagged = [(kind, *view.original(start, end)) for kind, start, end in find_tagged(view.written)]
     found = joined(text, in_original(view), tagged)
     pii = [Span(kind, start, end, text[start:end]) for kind, start, end in found]
     cues = []
@@ -144,11 +141,9 @@ def screen_batch(texts: list[str], langs: list[str | None], classifier: Classifi
     """Screen ``texts`` with both layers; the sentence vectors are encoded in one go."""
     classifier = classifier or shipped()
     vectors = sentence_encoder.encode(texts)
-    # The classifier centres a vector on the language it is written in, which a declared language can miss.
-    written_in = [languages.detect(text, lang).language for text, lang in zip(texts, langs, strict=True)]
     screenings = []
     model = models(classifier)
-    all_scores = classifier.read(texts, written_in, vectors)
+    all_scores = classifier_scores(classifier, texts, langs, vectors)
     for text, lang, vector, scores in zip(texts, langs, vectors, all_scores, strict=True):
         result = screen(text, lang)
         raised = classifier.flags(scores)
@@ -160,6 +155,13 @@ def screen_batch(texts: list[str], langs: list[str | None], classifier: Classifi
             result = replace(result, flags=flags, categories={flag: categories[flag] for flag in flags})
         screenings.append(Screening(result, scores, vector, model, classifier.watched(scores)))
     return screenings
+
+
+def classifier_scores(classifier: Classifier, texts: list[str], langs: list[str | None], vectors) -> list[dict]:
+    """The classifier's scores of ``texts``, each vector centred on the language the text is written in: the one
+    detected, ``langs`` (the declared ones) a hint only, which Arabizi or a wrong choice would mislead."""
+    written_in = [languages.detect(text, lang).language for text, lang in zip(texts, langs, strict=True)]
+    return classifier.read(texts, written_in, vectors)
 
 
 def models(classifier: Classifier) -> str:

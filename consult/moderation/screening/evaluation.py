@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from ... import sentence_encoder
-from . import screen
+from . import classifier_scores, screen
 from .classifier import HEADS, Classifier, shipped
 from .training import Row, out_of_fold, policy_rows
 
@@ -89,7 +89,10 @@ def evaluate(rows: list[Row], classifier: Classifier | None = None, vectors=None
     if vectors is None:
         vectors = sentence_encoder.encode([row.text for row in rows])
     lexicons = [set(screen(row.text, row.lang).flags) & set(HEADS) for row in rows]
-    scores = classifier.read([row.text for row in rows], [row.centre for row in rows], vectors)
+    # As the worker reads an answer: centred on the language detected in it, the corpus's label a hint. Training
+    # centres on the label (centring it on the detected language moved 13 training rows and raised held-out
+    # policy talk flagged from 0.235 to 0.244).
+    scores = classifier_scores(classifier, [row.text for row in rows], [row.lang for row in rows], vectors)
     held = [i for i, row in enumerate(rows) if row.held_out]
     training = [i for i, row in enumerate(rows) if not row.held_out]
     training_rows = [rows[i] for i in training]

@@ -138,15 +138,6 @@ class Row:
     pii: bool
     category: str  # the corpus's own, or one told from the labels when a row has none
     group: str = ""  # rows saying the same thing (translations, paraphrases): never split between folds
-    #: the language the worker centres the row's vector on (``screen_batch``: the one detected, the corpus's
-    #: as a hint), which evaluation reads it as. Training centres on the corpus's own: centring on this one
-    #: changed 13 training rows (Arabizi read as English) and raised the held-out policy talk flagged from
-    #: 0.235 to 0.244, recall unchanged.
-    written_in: str = ""
-
-    @property
-    def centre(self) -> str:
-        return self.written_in or self.lang
 
     @property
     def held_out(self) -> bool:
@@ -164,10 +155,8 @@ def read_corpus(path: Path) -> list[Row]:
         # A row without a category is grouped by its label: "uncategorised:safeguarding" and so on.
         label = next((flag for flag in ("safeguarding", "abuse", "pii") if item.get(flag)), "clean")
         category = item.get("category") or f"{UNCATEGORISED}{label}"
-        lang = item.get("lang", "")
-        written_in = languages.detect(item["text"], lang or None).language
-        rows.append(Row(item["text"], lang, item.get("split", ""), labels, bool(item.get("pii")), category,
-                        str(item.get("group") or item["text"]), written_in))  # fmt: skip
+        rows.append(Row(item["text"], item.get("lang", ""), item.get("split", ""), labels, bool(item.get("pii")),
+                        category, str(item.get("group") or item["text"])))  # fmt: skip
     return rows
 
 
