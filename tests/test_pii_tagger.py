@@ -15,6 +15,7 @@ import pytest
 
 from consult.moderation.screening import screen, tagger_training
 from consult.moderation.screening import tagger as tagger_module
+from consult.moderation.screening.normalise import normalise
 from consult.moderation.screening.people import no_one
 from consult.moderation.screening.pii import resolve, rule_candidates, widen
 
@@ -193,8 +194,6 @@ def test_a_name_is_found_whether_or_not_the_writer_added_vowel_marks(plain, writ
 
 
 def test_the_tagger_reads_letters_and_punctuation_as_written_and_the_rules_their_folded_form():
-    from consult.moderation.screening.normalise import normalise
-
     view = normalise("أخبرتُ منى، ثم ليلى，والسلام")
     assert view.written == "أخبرت منى، ثم ليلى，والسلام"  # the damma gone, "ى" and "，" as written
     assert view.text == "اخبرت مني، ثم ليلي,والسلام"  # the rules' view: folded letters, NFKC's comma

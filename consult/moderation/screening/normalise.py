@@ -69,13 +69,11 @@ class View:
 
     __slots__ = ("ends", "folded", "keys", "starts", "text", "words", "written")
 
-    def __init__(
-        self, text: str, starts: list[int] | None = None, ends: list[int] | None = None, written: str | None = None
-    ):
+    def __init__(self, text: str, starts: list[int] | None, ends: list[int] | None, written: str):
         self.text = text
         #: ``text`` before its letters were folded (``FOLD``: "أ" and "إ" to "ا", "ى" to "ي", "ة" to "ه", "ё" to
         #: "е"), its punctuation as written ("，" stays): what the tagger reads, as it learnt to. Same offsets.
-        self.written = text if written is None else written
+        self.written = written
         self.starts = starts  # None: same offsets as the original
         self.ends = ends
         self.folded = _fold_for_matching(text)
