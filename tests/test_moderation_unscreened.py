@@ -79,8 +79,24 @@ def test_the_dashboard_warns_when_answers_wait_too_long_for_screening(app, clien
     dashboard = f"/moderation/consultations/{consultation.slug}/dashboard"
 
     assert STALLED not in client.get(dashboard).get_data(as_text=True)
+    assert STALLED not in client.get("/moderation/").get_data(as_text=True)
 
     frozen_clock.advance(seconds=app.config["UNSCREENED_WARNING_SECONDS"] + 5)
     page = client.get(dashboard).get_data(as_text=True)
-    assert STALLED in page and "1 answer is waiting for the automatic check" in page
+    assert STALLED in page and "1 answer is waiting for the automatic check, the oldest for 1 minute." in page
     assert STALLED in client.get(f"/moderation/consultations/{consultation.slug}").get_data(as_text=True)
+    # The first page a moderator opens says it too, not only the pages of each consultation.
+    assert STALLED in client.get("/moderation/").get_data(as_text=True)
+
+
+def test_the_warning_in_arabic_keeps_the_command_readable(app, client, login, make_user, make_consultation,
+                                                          make_submission, frozen_clock):  # fmt: skip
+    consultation = make_consultation()
+    make_submission(consultation.questions[0], make_user(), screened=False)
+    login(make_user(Role.MODERATOR, locale="ar"))
+    frozen_clock.advance(seconds=app.config["UNSCREENED_WARNING_SECONDS"] + 5)
+
+    page = client.get("/moderation/").get_data(as_text=True)
+    assert "هل عامل المهام يعمل؟" in page and "منذ دقيقة" in page  # how long, in words: "for a minute"
+    # Isolated and left to right: in an Arabic sentence its three words would otherwise be shown reordered.
+    assert '(<bdi><code dir="ltr">flask jobs worker</code></bdi>)' in page

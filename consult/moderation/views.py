@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import (
     Blueprint,
     Response,
@@ -14,8 +16,8 @@ from flask import (
     stream_with_context,
     url_for,
 )
+from flask_babel import format_timedelta, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select, true
 from werkzeug.utils import secure_filename
@@ -72,7 +74,9 @@ def _screening_state() -> dict:
     waiting = backlog()
     seconds = waiting.oldest_seconds(clock.utcnow())
     stalled = seconds >= current_app.config["UNSCREENED_WARNING_SECONDS"]
-    return {"screening_stalled": waiting if stalled else None, "screening_wait_s": int(seconds)}
+    # "3 minutes", "2 days" in the reader's language: a worker down since yesterday is not 86,400 seconds.
+    wait = format_timedelta(timedelta(seconds=seconds), threshold=1, add_direction=False) if stalled else ""
+    return {"screening_stalled": waiting if stalled else None, "screening_wait": wait}
 
 
 @bp.context_processor
