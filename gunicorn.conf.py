@@ -5,11 +5,14 @@ import os
 bind = os.environ.get("CONSULT_BIND", "0.0.0.0:8000")
 workers = int(os.environ.get("CONSULT_WORKERS", "2"))
 # Threads: a request that waits (on SQLite's write lock, on PostgreSQL, on a slow client) no longer
-# holds a whole worker, and connections are kept alive. Measured with bench/bench_load.py, 2 cores,
-# 32 connections posting answers: see the README's production section. CONSULT_WORKER_CLASS=sync
-# puts back one request at a time per worker.
+# holds a whole worker, and connections are kept alive. Two, not four: a thread that holds the SQLite
+# writers' lock gives up the GIL inside each SQLite call and may wait a whole switch interval (5 ms)
+# to get it back from a sibling thread, while the other worker's posts queue on the lock. Measured with
+# bench/bench_load.py --only posting, 2 cores, 32 connections, alternating runs: answer POST vs the
+# signed-in no-op POST 0.64-0.68 with 2 threads, 0.61-0.62 with 4 (README, "Load and durability").
+# CONSULT_WORKER_CLASS=sync puts back one request at a time per worker.
 worker_class = os.environ.get("CONSULT_WORKER_CLASS", "gthread")
-threads = int(os.environ.get("CONSULT_THREADS", "4"))
+threads = int(os.environ.get("CONSULT_THREADS", "2"))
 timeout = 60
 # Addresses are never logged: the access log keeps the request line, status and timing only.
 accesslog = "-"

@@ -1,7 +1,7 @@
 """Load and durability of the real server: gunicorn (2 workers) and a job worker, driven over loopback.
 
     .venv/bin/python bench/bench_load.py [--seconds 5] [--rounds 3] [--threads 8] [--connections 32]
-                                         [--users 256] [--approved 5000] [--json]
+                                         [--users 256] [--approved 5000] [--only posting|pages] [--json]
 
 For SQLite (a temporary WAL file, the job queue a SQLite file beside it), and for PostgreSQL too when
 CONSULT_BENCH_DATABASE_URL is set (that database is EMPTIED first: give it one of its own) with the
@@ -235,7 +235,7 @@ def throughput(server: Server, worker: JobWorker, hello_port: int, names: list[s
         return logged(server, lambda: get(port, path, args, workdir, reader))()
 
     results["revalidate"] = paired(revalidate, hello(args.threads), args.rounds)
-    return posting(results)
+    return results if args.only == "pages" else posting(results)
 
 
 # Screening and durability
@@ -397,6 +397,19 @@ def report(results: dict, args) -> dict:
         pair = results[key]
         say(line(f"  {baseline} (its pair)", pair.baseline, None))
         say(line(label, pair.scenario, pair.baseline, pair.ratio, target))
+    figures = {} if "post" not in results else posting_figures(results, args)
+    if "page" not in results:
+        return figures
+    revalidated = results["revalidate"].scenario
+    return figures | {"public_ratio": round(results["page"].ratio, 3),
+            "public_rps": round(results["page"].scenario.rps), "hello_rps": round(results["page"].baseline.rps),
+            "revalidate_ratio": round(results["revalidate"].ratio, 3),
+            "revalidated_304": revalidated.statuses.get(304, 0), "revalidate_requests": revalidated.requests,
+            "approved_on_page": args.approved} | (
+        {"noop_ratio": round(results["noop"].ratio, 3)} if "noop" in results else {})  # fmt: skip
+
+
+def posting_figures(results: dict, args) -> dict:
     post, noop = results["post"].scenario, results["post"].baseline
     posting = {"posting_ratio": round(results["post"].ratio, 3), "posting_rps": round(post.rps),
                "noop_rps": round(noop.rps), "posting_connections": args.connections,
@@ -416,14 +429,7 @@ def report(results: dict, args) -> dict:
                "posting_failed": failed(post) + failed(results["post_elsewhere"].scenario), "noop_failed": failed(noop),
                "posting_statuses": {str(k): v for k, v in post.statuses.items()},
                "worker_niceness": args.worker_nice if args.worker_nice is not None else app_niceness()}  # fmt: skip
-    if "page" not in results:
-        return posting
-    revalidated = results["revalidate"].scenario
-    return posting | {"public_ratio": round(results["page"].ratio, 3),
-            "public_rps": round(results["page"].scenario.rps), "hello_rps": round(results["page"].baseline.rps),
-            "revalidate_ratio": round(results["revalidate"].ratio, 3),
-            "revalidated_304": revalidated.statuses.get(304, 0), "revalidate_requests": revalidated.requests,
-            "noop_ratio": round(results["noop"].ratio, 3), "approved_on_page": args.approved}  # fmt: skip
+    return posting
 
 
 def bench(name: str, url: str, redis_url: str | None, hello_port: int, args, workdir: Path) -> dict:
@@ -451,7 +457,7 @@ def bench(name: str, url: str, redis_url: str | None, hello_port: int, args, wor
         say(f"gunicorn --workers 2 + flask jobs worker; {args.approved} published answers; each row paired in"
             f" turn with its baseline, ratio = median of {args.rounds} rounds")  # fmt: skip
         figures = report(results, args)
-        if args.only == "posting":
+        if args.only != "all":
             return figures
         people, positions = results["participants"], results["positions"]
         queue_state = worker.status()
@@ -486,9 +492,10 @@ def main() -> int:
     parser.add_argument("--screening-seconds", type=float, default=20, help="how long that rate is kept up")
     parser.add_argument(
         "--only",
-        choices=("all", "posting"),
+        choices=("all", "posting", "pages"),
         default="all",
-        help="posting: only the answer POST against the signed-in no-op POST (no pages, screening or durability)",
+        help="posting: only the answer POST against the signed-in no-op POST; pages: only the public page and its"
+        " revalidation against hello-world (neither: screening or durability)",
     )
     parser.add_argument("--worker-nice", type=int, choices=range(20), default=None, metavar="0-19",
                         help="the job worker's niceness (default: the app's JOBS_NICENESS)")  # fmt: skip
