@@ -227,15 +227,12 @@ def throughput(server: Server, worker: JobWorker, hello_port: int, names: list[s
     if args.only == "posting":  # the answer's path alone: a few minutes instead of a quarter of an hour
         return posting({})
     results: dict = {}
-    # With the job worker: each round starts once it has screened the seeded answers, and its CPU is counted.
-    results["page"] = paired(logged(server, lambda: get(port, path, args, workdir), worker), hello(args.threads),
-                             args.rounds)  # fmt: skip
+    results["page"] = paired(logged(server, lambda: get(port, path, args, workdir)), hello(args.threads), args.rounds)
 
     def revalidate() -> Run:
         # A fresh cookie and ETag each round: the ETag names the time period, so it changes every minute.
-        worker.wait_idle()  # before the ETag is taken, not between it and the round
         reader = returning_reader(port, path)
-        return logged(server, lambda: get(port, path, args, workdir, reader), worker)()
+        return logged(server, lambda: get(port, path, args, workdir, reader))()
 
     results["revalidate"] = paired(revalidate, hello(args.threads), args.rounds)
     return results if args.only == "pages" else posting(results)
@@ -408,8 +405,6 @@ def report(results: dict, args) -> dict:
             "public_rps": round(results["page"].scenario.rps), "hello_rps": round(results["page"].baseline.rps),
             "revalidate_ratio": round(results["revalidate"].ratio, 3),
             "revalidated_304": revalidated.statuses.get(304, 0), "revalidate_requests": revalidated.requests,
-            # Cores the job worker used during the page rounds: a busy worker shares the web's cores.
-            "public_jobs_cores": round(results["page"].scenario.jobs_cpu_seconds / results["page"].scenario.seconds, 2),
             "approved_on_page": args.approved} | (
         {"noop_ratio": round(results["noop"].ratio, 3)} if "noop" in results else {})  # fmt: skip
 
