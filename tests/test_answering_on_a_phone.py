@@ -222,3 +222,22 @@ def test_times_are_shown_to_the_minute(app, language):
     with app.test_request_context(), force_locale(language):
         shown = format_utc(datetime(2026, 11, 28, 11, 0, 7, tzinfo=UTC))
     assert shown.endswith("UTC") and "07" not in shown and ":00:" not in shown
+
+
+@pytest.mark.parametrize(
+    ("language", "limit"),
+    [
+        ("en", "Up to 1,500 characters."),
+        ("fr", "1\u202f500 caractères au maximum."),
+        ("ru", "Максимум символов: 1\xa0500."),
+    ],
+)
+def test_the_limit_is_written_as_the_reader_writes_numbers(client, login, make_user, make_consultation, language,
+                                                          limit):  # fmt: skip
+    # The live counter (static/answer.js) writes "0 / 1,500" with Intl.NumberFormat; the hint beside it agrees.
+    consultation = make_consultation(open=True, max_length=1500)
+    login(make_user(locale=language))
+
+    page = client.get(f"/consultations/{consultation.slug}").get_data(as_text=True)
+
+    assert limit in page
