@@ -100,3 +100,26 @@ def test_the_warning_in_arabic_keeps_the_command_readable(app, client, login, ma
     assert "هل عامل المهام يعمل؟" in page and "منذ دقيقة" in page  # how long, in words: "for a minute"
     # Isolated and left to right: in an Arabic sentence its three words would otherwise be shown reordered.
     assert '(<bdi><code dir="ltr">flask jobs worker</code></bdi>)' in page
+
+
+def test_an_edited_answer_has_waited_since_its_edit(app, client, login, make_user, make_consultation, make_submission,
+                                                    frozen_clock, monkeypatch):  # fmt: skip
+    from consult import outbox
+
+    consultation = make_consultation()
+    author = make_user()
+    answer = make_submission(consultation.questions[0], author, body="First words.")
+    frozen_clock.advance(hours=2)
+    monkeypatch.setattr(outbox, "_dispatcher", None)  # no job worker: the edit waits for one
+    login(author)
+    assert (
+        client.post(f"/responses/{answer.id}/edit", data={"body": "Second words.", "language": "en"}).status_code == 303
+    )
+    login(make_user(Role.MODERATOR))
+
+    # Posted two hours ago, changed a moment ago: no worker is late yet.
+    assert STALLED not in client.get("/moderation/").get_data(as_text=True)
+    frozen_clock.advance(seconds=app.config["UNSCREENED_WARNING_SECONDS"] + 5)
+    assert "1 answer is waiting for the automatic check, the oldest for 1 minute." in client.get(
+        "/moderation/"
+    ).get_data(as_text=True)

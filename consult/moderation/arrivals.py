@@ -48,9 +48,11 @@ class Backlog:
 
 
 def backlog() -> Backlog:
-    """How many answers wait for screening, and since when."""
+    """How many answers wait for screening, and since when: since the answer was posted, or last edited (an edit
+    puts it back to "not yet screened"; an answer posted an hour ago and changed now has waited seconds)."""
+    since = func.coalesce(Submission.updated_at, Submission.created_at)
     count, oldest = db.session.execute(
-        select(func.count(Submission.id), func.min(Submission.created_at)).where(Submission.screened_at.is_(None))
+        select(func.count(Submission.id), func.min(since)).where(Submission.screened_at.is_(None))
     ).one()
     return Backlog(count, oldest.replace(tzinfo=oldest.tzinfo or UTC) if oldest else None)
 
