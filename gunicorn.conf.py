@@ -8,8 +8,9 @@ workers = int(os.environ.get("CONSULT_WORKERS", "2"))
 # holds a whole worker, and connections are kept alive. Two, not four: a thread that holds the SQLite
 # writers' lock gives up the GIL inside each SQLite call and may wait a whole switch interval (5 ms)
 # to get it back from a sibling thread, while the other worker's posts queue on the lock. Measured with
-# bench/bench_load.py --only posting, 2 cores, 32 connections, alternating runs: answer POST vs the
-# signed-in no-op POST 0.64-0.68 with 2 threads, 0.61-0.62 with 4 (README, "Load and durability").
+# bench/bench_load.py, 2 cores, 32 connections: answer POST vs the signed-in no-op POST on SQLite 0.60-0.74
+# with 2 threads (median 0.675 of six runs), 0.605 and 0.615 with 4 in alternating runs beside them, the
+# CPU per request the same (README, "Load and durability").
 # CONSULT_WORKER_CLASS=sync puts back one request at a time per worker.
 worker_class = os.environ.get("CONSULT_WORKER_CLASS", "gthread")
 threads = int(os.environ.get("CONSULT_THREADS", "2"))
