@@ -7,10 +7,8 @@ workers = int(os.environ.get("CONSULT_WORKERS", "2"))
 # Threads: a request that waits (on SQLite's write lock, on PostgreSQL, on a slow client) no longer
 # holds a whole worker, and connections are kept alive. Two, not four: a thread that holds the SQLite
 # writers' lock gives up the GIL inside each SQLite call and may wait a whole switch interval (5 ms)
-# to get it back from a sibling thread, while the other worker's posts queue on the lock. Measured with
-# bench/bench_load.py, 2 cores, 32 connections: answer POST vs the signed-in no-op POST on SQLite 0.60-0.74
-# with 2 threads (median 0.675 of six runs), 0.605 and 0.615 with 4 in alternating runs beside them, the
-# CPU per request the same (README, "Load and durability").
+# to get it back from a sibling thread, while the other worker's posts queue on the lock. The figures
+# (bench/bench_load.py --only posting, CONSULT_THREADS 2 against 4) are in the README, "Load and durability".
 # CONSULT_WORKER_CLASS=sync puts back one request at a time per worker.
 worker_class = os.environ.get("CONSULT_WORKER_CLASS", "gthread")
 threads = int(os.environ.get("CONSULT_THREADS", "2"))

@@ -2,6 +2,7 @@
 
 from sqlalchemy import select
 
+from consult import outbox
 from consult.models import Role, Submission, SubmissionStatus
 from consult.moderation.events import text_hash
 from consult.moderation.models import ModerationAction, ModerationEvent
@@ -104,8 +105,6 @@ def test_the_warning_in_arabic_keeps_the_command_readable(app, client, login, ma
 
 def test_an_edited_answer_has_waited_since_its_edit(app, client, login, make_user, make_consultation, make_submission,
                                                     frozen_clock, monkeypatch):  # fmt: skip
-    from consult import outbox
-
     consultation = make_consultation()
     author = make_user()
     answer = make_submission(consultation.questions[0], author, body="First words.")
