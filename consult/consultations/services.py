@@ -183,22 +183,30 @@ def require_open(consultation: Consultation | AnswerTarget, now: datetime) -> No
 _submissions = Submission.__table__.c
 _NEW_ANSWER = ("question_id", "author_id", "body", "language", "language_declared", "status", "age_band", "country",
                "created_at", "priority")  # fmt: skip
+_NEW_VALUES = select(*(bindparam(name, type_=_submissions[name].type) for name in _NEW_ANSWER))
 # Counted and inserted in one statement: SQLite takes its write lock as the statement starts, so two
 # posts of one participant cannot both see room for one more answer. Built once: requests bind values.
 _INSERT_WITHIN_LIMIT = (
     insert(Submission.__table__)
-    .from_select(_NEW_ANSWER, select(*(bindparam(name, type_=_submissions[name].type) for name in _NEW_ANSWER)).where(
+    .from_select(_NEW_ANSWER, _NEW_VALUES.where(
         select(func.count(_submissions.id))
         .where(_submissions.question_id == bindparam("question_id"), _submissions.author_id == bindparam("author_id"))
         .scalar_subquery() < bindparam("limit")
     ))
     .returning(_submissions.id)
 )  # fmt: skip
-# PostgreSQL counts in the statement's snapshot, which a concurrent post's INSERT is not yet in: one
-# participant's posts to one question wait for each other first, on a lock held until the commit. An
-# advisory lock rather than a row lock: it writes nothing (a row lock writes the row and the log) and
-# only those posts wait, not the participant's posts to other questions.
-_ONE_POST_AT_A_TIME = select(func.pg_advisory_xact_lock(bindparam("author_id"), bindparam("question_id")))
+# PostgreSQL counts in the statement's snapshot, which a concurrent post's INSERT is not yet in. So there
+# the statement asks a function (migration 0021) that first takes an advisory lock on the participant and
+# question, held until the commit, then counts in a snapshot of its own: one participant's posts to one
+# question go one by one, their posts to other questions and everyone else's do not wait, and it is still
+# one round trip. An advisory lock rather than a row lock: it writes nothing.
+_INSERT_WITHIN_LIMIT_PG = (
+    insert(Submission.__table__)
+    .from_select(_NEW_ANSWER, _NEW_VALUES.where(
+        func.consult_room_for_answer(bindparam("author_id"), bindparam("question_id"), bindparam("limit"))
+    ))
+    .returning(_submissions.id)
+)  # fmt: skip
 
 
 def submit_response(user: User, question: Question | AnswerTarget, body: str, language: str) -> int:
@@ -212,11 +220,10 @@ def submit_response(user: User, question: Question | AnswerTarget, body: str, la
     limit = current_app.config["MAX_RESPONSES_PER_QUESTION"]
     # Core statements on the session's connection: the ORM's execution layer has nothing to do for them.
     connection = db.session.connection()
-    if connection.dialect.name != "sqlite":
-        connection.execute(_ONE_POST_AT_A_TIME, {"author_id": user.id, "question_id": target.question_id})
+    statement = _INSERT_WITHIN_LIMIT if connection.dialect.name == "sqlite" else _INSERT_WITHIN_LIMIT_PG
     declared = languages.supported(language)
     # Taken in as written; the job worker tells the language (unless chosen) and screens it in seconds.
-    submission_id = connection.execute(_INSERT_WITHIN_LIMIT, {
+    submission_id = connection.execute(statement, {
         "question_id": target.question_id, "author_id": user.id, "body": body,
         "language": language if declared else user.locale, "language_declared": declared,
         "status": SubmissionStatus.PENDING, "age_band": user.age_band, "country": user.country,
