@@ -8,16 +8,21 @@ its figures on the held-out splits (the targets are checked in ``test_pii.py``).
 
 from __future__ import annotations
 
+import itertools
 import json
+import math
+import random
 from pathlib import Path
 
+import pycrfsuite
 import pytest
 
-from consult.moderation.screening import screen, tagger_training
+from consult.moderation.screening import screen, tagger_training, tagger_words
 from consult.moderation.screening import tagger as tagger_module
 from consult.moderation.screening.normalise import normalise
 from consult.moderation.screening.people import no_one
 from consult.moderation.screening.pii import resolve, rule_candidates, widen
+from consult.moderation.screening.tagger_text import tokens as tokenise
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "tests" / "data" / "pii_corpus.jsonl"
@@ -198,3 +203,48 @@ def test_the_tagger_reads_letters_and_punctuation_as_written_and_the_rules_their
     assert view.written == "أخبرت منى، ثم ليلى，والسلام"  # the damma gone, "ى" and "，" as written
     assert view.text == "اخبرت مني، ثم ليلي,والسلام"  # the rules' view: folded letters, NFKC's comma
     assert len(view.written) == len(view.text) == len(view.starts)
+
+
+def test_each_words_chance_is_read_over_every_labelling_of_its_line():
+    """Forward-backward, as the tagger reads a line, gives what summing over every labelling of it gives:
+    a word's chance of being a name depends on whether its neighbours are (a surname after a given name)."""
+    rng = random.Random(7)
+    scores = [[rng.uniform(-3, 3) for _ in range(4)] for _ in range(5)]
+    transitions = tuple(tuple(rng.uniform(-3, 3) for _ in range(4)) for _ in range(4))
+    totals, whole = [[0.0] * 4 for _ in scores], 0.0
+    for labels in itertools.product(range(4), repeat=len(scores)):
+        weight = math.exp(sum(scores[i][label] for i, label in enumerate(labels))
+                          + sum(transitions[a][b] for a, b in itertools.pairwise(labels)))  # fmt: skip
+        whole += weight
+        for i, label in enumerate(labels):
+            totals[i][label] += weight
+    read = tagger_module.marginals(scores, transitions)
+    assert _flat(read) == pytest.approx([total / whole for row in totals for total in row], abs=1e-9)
+    alone = tagger_module.marginals(scores, tuple((0.0,) * 4 for _ in range(4)))
+    assert max(abs(a - b) for a, b in zip(read[2], alone[2], strict=True)) > 0.05  # the neighbours count
+
+
+def test_the_tagger_reads_a_trained_random_field_as_crfsuite_does(tmp_path):
+    """The weights written for the pure-Python tagger give the chances crfsuite itself gives."""
+    lexicon = tagger_words.lexicon_for([], (frozenset({"amara", "bilal"}), frozenset({"mensah"})), [])
+    trainer = pycrfsuite.Trainer(verbose=False)
+    lines = _tiny_corpus()
+    for line in lines:
+        trainer.append(*tagger_training._sequence(line, lexicon))
+    trainer.set_params({"c1": 0.0, "c2": 0.1, "max_iterations": 50, "feature.possible_transitions": True})
+    path = str(tmp_path / "tiny.crfsuite")
+    trainer.train(path)
+    tagger = tagger_training.read_crfsuite(path, 0.5, 0.2, lexicon)
+    reference = pycrfsuite.Tagger()
+    reference.open(path)
+    for line in [*lines, {"text": "yesterday Mensah told me about the scam", "spans": []}]:
+        features, _ = tagger_training._sequence(line, lexicon)
+        reference.set(features)
+        read = tagger.probabilities(tokenise(line["text"]))
+        expected = [[reference.marginal(kind, i) if kind in reference.labels() else 0.0
+                     for kind in tagger_training.CLASSES] for i in range(len(features))]  # fmt: skip
+        assert _flat(read) == pytest.approx(_flat(expected), abs=0.01)  # weights are written to 3 decimals
+
+
+def _flat(rows: list[list[float]]) -> list[float]:
+    return [value for row in rows for value in row]

@@ -209,6 +209,10 @@ def resolve(candidates: list[Candidate]) -> list[Candidate]:
     return sorted(chosen, key=lambda c: (c[1], c[2]))
 
 
+#: Kinds whose rules start a span where the name starts: a learned span widens them forwards only.
+_RULE_STARTS = frozenset({"name", "school"})
+
+
 def widen(chosen: list[Candidate], extra: list[Candidate], text: str) -> list[Candidate]:
     """``chosen`` (not overlapping) with what ``extra`` adds: the part of an extra candidate that overlaps a
     chosen one of another kind is cut away (the chosen one stands as it is); what is left widens the chosen
@@ -228,7 +232,10 @@ def widen(chosen: list[Candidate], extra: list[Candidate], text: str) -> list[Ca
             same = [c for c in spans if c[0] == kind and c[1] <= b and a <= c[2]]
             if same:
                 spans = [c for c in spans if c not in same]
-                spans.append((kind, min(a, *(c[1] for c in same)), max(b, *(c[2] for c in same))))
+                # Never back over the words a rule started after: its cue ("للمعلمة سارة", "to the teacher
+                # Sara") or what comes before a school's first word ("service pédiatrie de l'hôpital X").
+                first = min(c[1] for c in same)
+                spans.append((kind, first if kind in _RULE_STARTS else min(a, first), max(b, *(c[2] for c in same))))
             elif _stands_alone(kind, text[a:b]):
                 spans.append((kind, a, b))
             spans.sort(key=lambda c: c[1])

@@ -3,13 +3,16 @@
 The rules (``people.py``, ``schools.py``, ``addresses.py``) find what follows their cue words: "my friend
 Sarah", "Mr. Kamau", "from Greenwood Academy". A writer who knows none of those cues ("me and Kwabena got
 hacked", "рассказала всё Ксюше") slips past them. The tagger reads every word with its neighbours — the
-word itself, its shape and script, its first and last letters, the two words on either side — and a logistic
-regression trained on the project's labelled lines (``tagger_training.py``, ``flask screen train-tagger``)
-says how likely the word belongs to a name, a school or an address. Runs of words above the threshold
-become candidates beside the rules' (the union: what either finds is suggested to the moderator).
+word itself, its shape and script, its first and last letters, the two words on either side — and a
+linear-chain conditional random field trained on the project's labelled lines (``tagger_training.py``,
+``flask screen train-tagger``) says how likely the word belongs to a name, a school or an address, given
+how likely its neighbours do: a name's second word is read with its first. Runs of words above the
+threshold become candidates beside the rules' (the union: what either finds is suggested to the moderator).
 
-Pure Python, no numpy: each word's score is a sum of the weights of its features, read from a small JSON
-file in ``model/`` (gzipped) whose version is a hash of what it holds.
+Pure Python, no numpy: each word's score for each kind is a sum of the weights of its features, and the
+chance that it belongs to one is read from those scores and the weights of one kind following another
+(forward-backward over the line, four kinds), all read from a small JSON file in ``model/`` (gzipped)
+whose version is a hash of what it holds.
 """
 
 from __future__ import annotations
@@ -143,6 +146,8 @@ class Tagger:
     #: a word next to a tagged one joins its span from this score (below the threshold)
     extend: float = 0.5
     lexicon: Lexicon = NO_LEXICON
+    #: ``transitions[j][k]``: the weight of a word of class k after one of class j; none: each word alone
+    transitions: tuple[tuple[float, ...], ...] = ()
 
     def probabilities(self, words: list[Token], famous: list[bool] | None = None) -> list[list[float]]:
         rows = []
@@ -155,11 +160,10 @@ class Tagger:
                 if weights is not None:
                     for k, weight in enumerate(weights):
                         scores[k] += weight
-            top = max(scores)
-            exps = [math.exp(score - top) for score in scores]
-            total = sum(exps)
-            rows.append([e / total for e in exps])
-        return rows
+            rows.append(scores)
+        if self.transitions:
+            return marginals(rows, self.transitions)
+        return [_softmax(scores) for scores in rows]
 
     def find(self, text: str) -> list[Candidate]:
         """Candidates (kind, start, end) in ``text``.
@@ -339,6 +343,37 @@ class Tagger:
         return 0 <= beyond < len(tagged) and not joiner[beyond] and tagged[beyond] >= extend
 
 
+def _softmax(scores: list[float]) -> list[float]:
+    top = max(scores)
+    exps = [math.exp(score - top) for score in scores]
+    total = sum(exps)
+    return [e / total for e in exps]
+
+
+def _logsumexp(values: list[float]) -> float:
+    top = max(values)
+    return top + math.log(sum(math.exp(value - top) for value in values))
+
+
+def marginals(scores: list[list[float]], transitions: tuple[tuple[float, ...], ...]) -> list[list[float]]:
+    """Each word's chance of each class, over every labelling of the line (forward-backward, in logs):
+    ``scores[i][k]`` is word i's own weight for class k, ``transitions[j][k]`` that of class k after j."""
+    if not scores:
+        return []
+    classes = range(len(scores[0]))
+    forward = [list(scores[0])]
+    for row in scores[1:]:
+        last = forward[-1]
+        forward.append([row[k] + _logsumexp([last[j] + transitions[j][k] for j in classes]) for k in classes])
+    backward = [[0.0] * len(scores[0])]  # built from the last word back, then turned round
+    for row in reversed(scores[1:]):
+        after = backward[-1]
+        backward.append([_logsumexp([transitions[j][k] + row[k] + after[k] for k in classes]) for j in classes])
+    backward.reverse()
+    total = _logsumexp(forward[-1])
+    return [[math.exp(f[k] + b[k] - total) for k in classes] for f, b in zip(forward, backward, strict=True)]
+
+
 def _abbreviation(word: str) -> bool:
     return word.isdigit() or (word.isalpha() and len(word) <= 3 and not HAN_RE.match(word))
 
@@ -351,6 +386,7 @@ def tagger_from_document(document: dict) -> Tagger:
         weights={feature: tuple(weights) for feature, weights in document["weights"].items()},
         threshold=document["threshold"],
         extend=document.get("extend", document["threshold"]),
+        transitions=tuple(tuple(row) for row in document.get("transitions", ())),
         lexicon=Lexicon(
             *(
                 frozenset(document.get(key, ()))
