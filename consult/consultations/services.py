@@ -183,30 +183,29 @@ def require_open(consultation: Consultation | AnswerTarget, now: datetime) -> No
 _submissions = Submission.__table__.c
 _NEW_ANSWER = ("question_id", "author_id", "body", "language", "language_declared", "status", "age_band", "country",
                "created_at", "priority")  # fmt: skip
-_NEW_VALUES = select(*(bindparam(name, type_=_submissions[name].type) for name in _NEW_ANSWER))
+
+
+def _new_answer_if(room):
+    """The INSERT of a new answer, made only if ``room`` holds; its id. Built once: requests bind values."""
+    values = select(*(bindparam(name, type_=_submissions[name].type) for name in _NEW_ANSWER))
+    return insert(Submission.__table__).from_select(_NEW_ANSWER, values.where(room)).returning(_submissions.id)
+
+
 # Counted and inserted in one statement: SQLite takes its write lock as the statement starts, so two
-# posts of one participant cannot both see room for one more answer. Built once: requests bind values.
-_INSERT_WITHIN_LIMIT = (
-    insert(Submission.__table__)
-    .from_select(_NEW_ANSWER, _NEW_VALUES.where(
-        select(func.count(_submissions.id))
-        .where(_submissions.question_id == bindparam("question_id"), _submissions.author_id == bindparam("author_id"))
-        .scalar_subquery() < bindparam("limit")
-    ))
-    .returning(_submissions.id)
+# posts of one participant cannot both see room for one more answer.
+_INSERT_WITHIN_LIMIT = _new_answer_if(
+    select(func.count(_submissions.id))
+    .where(_submissions.question_id == bindparam("question_id"), _submissions.author_id == bindparam("author_id"))
+    .scalar_subquery() < bindparam("limit")
 )  # fmt: skip
 # PostgreSQL counts in the statement's snapshot, which a concurrent post's INSERT is not yet in. So there
 # the statement asks a function (migration 0021) that first takes an advisory lock on the participant and
 # question, held until the commit, then counts in a snapshot of its own: one participant's posts to one
 # question go one by one, their posts to other questions and everyone else's do not wait, and it is still
 # one round trip. An advisory lock rather than a row lock: it writes nothing.
-_INSERT_WITHIN_LIMIT_PG = (
-    insert(Submission.__table__)
-    .from_select(_NEW_ANSWER, _NEW_VALUES.where(
-        func.consult_room_for_answer(bindparam("author_id"), bindparam("question_id"), bindparam("limit"))
-    ))
-    .returning(_submissions.id)
-)  # fmt: skip
+_INSERT_WITHIN_LIMIT_PG = _new_answer_if(
+    func.consult_room_for_answer(bindparam("author_id"), bindparam("question_id"), bindparam("limit"))
+)
 
 
 def submit_response(user: User, question: Question | AnswerTarget, body: str, language: str) -> int:

@@ -142,12 +142,12 @@ class Tagger:
     classes: tuple[str, ...]  # OUTSIDE first, then KINDS
     intercepts: tuple[float, ...]
     weights: dict[str, tuple[float, ...]]
+    #: ``transitions[j][k]``: the weight of a word of class k after one of class j
+    transitions: tuple[tuple[float, ...], ...]
     threshold: float  # a word is tagged when its chance of being outside falls below 1 - threshold
     #: a word next to a tagged one joins its span from this score (below the threshold)
     extend: float = 0.5
     lexicon: Lexicon = NO_LEXICON
-    #: ``transitions[j][k]``: the weight of a word of class k after one of class j; none: each word alone
-    transitions: tuple[tuple[float, ...], ...] = ()
 
     def probabilities(self, words: list[Token], famous: list[bool] | None = None) -> list[list[float]]:
         rows = []
@@ -161,9 +161,7 @@ class Tagger:
                     for k, weight in enumerate(weights):
                         scores[k] += weight
             rows.append(scores)
-        if self.transitions:
-            return marginals(rows, self.transitions)
-        return [_softmax(scores) for scores in rows]
+        return marginals(rows, self.transitions)
 
     def find(self, text: str) -> list[Candidate]:
         """Candidates (kind, start, end) in ``text``.
@@ -343,13 +341,6 @@ class Tagger:
         return 0 <= beyond < len(tagged) and not joiner[beyond] and tagged[beyond] >= extend
 
 
-def _softmax(scores: list[float]) -> list[float]:
-    top = max(scores)
-    exps = [math.exp(score - top) for score in scores]
-    total = sum(exps)
-    return [e / total for e in exps]
-
-
 def _logsumexp(values: list[float]) -> float:
     top = max(values)
     return top + math.log(sum(math.exp(value - top) for value in values))
@@ -386,7 +377,7 @@ def tagger_from_document(document: dict) -> Tagger:
         weights={feature: tuple(weights) for feature, weights in document["weights"].items()},
         threshold=document["threshold"],
         extend=document.get("extend", document["threshold"]),
-        transitions=tuple(tuple(row) for row in document.get("transitions", ())),
+        transitions=tuple(tuple(row) for row in document["transitions"]),
         lexicon=Lexicon(
             *(
                 frozenset(document.get(key, ()))

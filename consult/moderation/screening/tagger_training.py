@@ -116,7 +116,7 @@ def read_crfsuite(path: str, threshold: float, extend: float, lexicon: Lexicon) 
         tuple(round(float(model.transitions.get((before, after), 0.0)), 4) for after in CLASSES) for before in CLASSES
     )
     intercepts = tuple(0.0 if name in learned else ABSENT for name in CLASSES)
-    return Tagger("", CLASSES, intercepts, weights, threshold, extend, lexicon, transitions)
+    return Tagger("", CLASSES, intercepts, weights, transitions, threshold, extend, lexicon)
 
 
 def fold_of(line: dict) -> int:
@@ -251,7 +251,7 @@ class _Replay(Tagger):
 
     def __init__(self, rows: list[list[float]], threshold: float, extend: float, lexicon: Lexicon):
         object.__setattr__(self, "_rows", rows)
-        super().__init__("", CLASSES, (), {}, threshold, extend, lexicon)
+        super().__init__("", CLASSES, (), {}, (), threshold, extend, lexicon)
 
     def probabilities(self, words: list[Token], famous: list[bool] | None = None) -> list[list[float]]:
         return self._rows
